@@ -1,0 +1,46 @@
+# casetracker: the commands README.md starts with, and the ones CI runs.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/casetracker
+
+.PHONY: run setup install seed test test-postgres lint check ci clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## setup: install, migrate, load the Zhanaozen seed data (idempotent)
+setup: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_seed
+
+## run: set everything up and serve the admin and API at http://$(HOST):$(PORT)
+run: setup
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: set everything up and run the whole test suite (SQLite unless DATABASE_URL is set)
+test: install
+	$(PY) -m pytest
+
+## test-postgres: the same suite against PostgreSQL
+test-postgres: install
+	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

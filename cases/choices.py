@@ -1,0 +1,103 @@
+from django.db import models
+
+
+class SourceKind(models.TextChoices):
+    ARTICLE = "article", "News article"
+    REPORT = "report", "Report"
+    VERDICT = "verdict", "Court verdict or judgment"
+    INTERVIEW = "interview", "Interview or testimony"
+    STATEMENT = "statement", "Official statement"
+    VIDEO = "video", "Video"
+    OTHER = "other", "Other document"
+
+
+class EventKind(models.TextChoices):
+    STRIKE = "strike", "Strike"
+    PROTEST = "protest", "Protest or demonstration"
+    SHOOTING = "shooting", "Shooting or use of force"
+    DEATH = "death", "Death"
+    STATE_OF_EMERGENCY = "state_of_emergency", "State of emergency"
+    COMMUNICATIONS_SHUTDOWN = "communications_shutdown", "Communications shutdown"
+    ARRESTS = "arrests", "Arrests"
+    DISMISSALS = "dismissals", "Dismissal of officials"
+    MEDIA_CLOSURE = "media_closure", "Closure of media outlets"
+    OTHER = "other", "Other"
+
+
+class FigureMeasure(models.TextChoices):
+    DEATHS = "deaths", "Deaths"
+    INJURED = "injured", "Injured"
+    ARRESTED = "arrested", "Arrested or detained"
+    PARTICIPANTS = "participants", "Participants"
+    DAYS = "days", "Duration in days"
+    OTHER = "other", "Other"
+
+
+class CaseKind(models.TextChoices):
+    CRIMINAL = "criminal", "Criminal prosecution"
+    ADMINISTRATIVE = "administrative", "Administrative proceedings"
+    MEDIA_CLOSURE = "media_closure", "Closure of media outlets"
+    INVESTIGATION = "investigation", "Investigation"
+    OTHER = "other", "Other related matter"
+
+
+class DefendantStatus(models.TextChoices):
+    """Where a defendant stands: changed only through ``defendant_change_status``."""
+
+    UNKNOWN = "unknown", "Unknown"
+    SUSPECT = "suspect", "Suspect / under investigation"
+    ARRESTED = "arrested", "Arrested"
+    DETAINED = "detained", "In pre-trial detention"
+    CHARGED = "charged", "Charged, at liberty"
+    ON_TRIAL = "on_trial", "On trial"
+    CONVICTED = "convicted", "Convicted"
+    IMPRISONED = "imprisoned", "Serving a prison sentence"
+    ON_PROBATION = "on_probation", "On probation / suspended sentence"
+    RELEASED = "released", "Released"
+    PARDONED = "pardoned", "Pardoned"
+    AMNESTIED = "amnestied", "Amnestied"
+    ACQUITTED = "acquitted", "Acquitted"
+    CHARGES_DROPPED = "charges_dropped", "Charges dropped"
+    DISMISSED = "dismissed", "Dismissed from office"
+    DECEASED = "deceased", "Deceased"
+
+
+class ChargeOutcome(models.TextChoices):
+    PENDING = "pending", "Pending"
+    CONVICTED = "convicted", "Convicted"
+    ACQUITTED = "acquitted", "Acquitted"
+    DROPPED = "dropped", "Dropped"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class SentenceKind(models.TextChoices):
+    IMPRISONMENT = "imprisonment", "Imprisonment"
+    PROBATION = "probation", "Probation"
+    SUSPENDED = "suspended", "Suspended sentence"
+    RESTRICTED_FREEDOM = "restricted_freedom", "Restricted freedom"
+    FINE = "fine", "Fine"
+    COMMUNITY_SERVICE = "community_service", "Community service"
+    BAN = "ban", "Ban on activity or office"
+    OTHER = "other", "Other"
+
+
+# Kinds whose term is a length of time the person is bound by.
+TERM_KINDS = {
+    SentenceKind.IMPRISONMENT,
+    SentenceKind.PROBATION,
+    SentenceKind.SUSPENDED,
+    SentenceKind.RESTRICTED_FREEDOM,
+    SentenceKind.COMMUNITY_SERVICE,
+    SentenceKind.BAN,
+}
+
+
+class SentenceStatus(models.TextChoices):
+    SERVING = "serving", "Serving"
+    COMPLETED = "completed", "Completed"
+    RELEASED_EARLY = "released_early", "Released early"
+    PARDONED = "pardoned", "Pardoned"
+    AMNESTIED = "amnestied", "Amnestied"
+    OVERTURNED = "overturned", "Overturned on appeal"
+    NOT_STARTED = "not_started", "Not yet started"
+    UNKNOWN = "unknown", "Unknown"

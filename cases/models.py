@@ -1,0 +1,698 @@
+"""Prosecutions and what surrounds them: sources, events, cases, defendants,
+charges, trials, sentences, and the dated history of each defendant's status.
+
+Every record can be tied to the documents that support it through
+:class:`Citation`; every change is kept by django-simple-history; records
+that others depend on are protected from deletion.
+"""
+
+import re
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from casetracker.approximate_dates import ApproximateDate, ApproximateDateField
+from casetracker.base_models import (
+    NameVariant,
+    confidentiality_field,
+    qualified_figure_errors,
+    raise_if,
+    synthetic_field,
+)
+from casetracker.choices import Qualifier, qualified
+from people.models import Organization, Person, visible_levels
+
+from .choices import (
+    TERM_KINDS,
+    CaseKind,
+    ChargeOutcome,
+    DefendantStatus,
+    EventKind,
+    FigureMeasure,
+    SentenceKind,
+    SentenceStatus,
+    SourceKind,
+)
+
+# A citation quotes a phrase, never a whole paragraph.
+EXCERPT_MAX_WORDS = 30
+EXCERPT_MAX_CHARS = 300
+
+
+def excerpt_errors(excerpt: str, field: str = "excerpt") -> dict:
+    words = len(re.findall(r"\S+", excerpt or ""))
+    if words > EXCERPT_MAX_WORDS:
+        return {
+            field: (
+                f"An excerpt is a short exact quotation of at most {EXCERPT_MAX_WORDS} words "
+                f"(this one has {words}); quote only the phrase that supports the record."
+            )
+        }
+    return {}
+
+
+class Source(models.Model):
+    """A document that supports facts in the tracker: an article, a verdict, a report."""
+
+    title = models.CharField(
+        max_length=500,
+        help_text="The document's title, or a short neutral description where it has none.",
+    )
+    kind = models.CharField(
+        max_length=12,
+        choices=SourceKind.choices,
+        default=SourceKind.ARTICLE,
+        help_text="What sort of document this is.",
+    )
+    publisher = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Who published it (outlet, court, organisation), if the document says.",
+    )
+    author = models.CharField(max_length=300, blank=True, help_text="Author(s), if named.")
+    url = models.URLField(max_length=1000, blank=True, help_text="Where it can be read online, if anywhere.")
+    reference = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="An archive reference or file name that locates the document, e.g. a case number.",
+    )
+    published = ApproximateDateField(
+        null=True,
+        blank=True,
+        help_text="When it was published, at the precision known (YYYY, YYYY-MM or YYYY-MM-DD).",
+    )
+    language = models.CharField(max_length=35, blank=True, help_text="Language of the document, e.g. 'en', 'ru'.")
+    notes = models.TextField(
+        blank=True,
+        help_text="Anything a reader should know about the document: how its date was established, its reliability.",
+    )
+    synthetic = synthetic_field()
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Citation(models.Model):
+    """Ties any record to a source, with the short passage that supports it."""
+
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="citations",
+        help_text="The document cited.",
+    )
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.PROTECT,
+        help_text="The kind of record the citation supports.",
+    )
+    object_id = models.PositiveBigIntegerField(help_text="The id of the record the citation supports.")
+    content_object = GenericForeignKey("content_type", "object_id")
+    excerpt = models.TextField(
+        max_length=EXCERPT_MAX_CHARS,
+        help_text=(
+            f"The exact words of the source that support the record: one phrase, at most "
+            f"{EXCERPT_MAX_WORDS} words. Never a whole paragraph."
+        ),
+    )
+    locator = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Where in the document: page, paragraph or timestamp.",
+    )
+    note = models.CharField(max_length=500, blank=True, help_text="What the passage supports, if not obvious.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="citation_target_idx")]
+
+    def __str__(self):
+        return f"{self.source}: “{self.excerpt}”"
+
+    def clean(self):
+        raise_if(excerpt_errors(self.excerpt))
+
+
+def citations_relation():
+    return GenericRelation(Citation, related_query_name="%(class)s")
+
+
+class Place(models.Model):
+    """A city, village, region or country, with every spelling sources use."""
+
+    name = models.CharField(max_length=200, help_text="The name most sources use, e.g. 'Zhanaozen'.")
+    kind = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="City, village, region, country …",
+    )
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. 'KZ'.")
+    region = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="places",
+        help_text="The larger region this place lies in, if recorded.",
+    )
+    search_text = models.TextField(blank=True, editable=False, help_text="Maintained automatically.")
+    synthetic = synthetic_field()
+    citations = citations_relation()
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    rebuild_search_text = Person.rebuild_search_text
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.rebuild_search_text()
+        super().save(*args, **kwargs)
+
+
+class PlaceName(NameVariant):
+    """Another spelling of a place, e.g. Aqtau / Aktau / Актау."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="names", help_text="The place.")
+    history = HistoricalRecords()
+
+    class Meta(NameVariant.Meta):
+        constraints = [models.UniqueConstraint(fields=["place", "name"], name="unique_place_name_variant")]
+
+
+class Event(models.Model):
+    """Something that happened, where and when: a strike, a shooting, a state of emergency."""
+
+    title = models.CharField(
+        max_length=300, help_text="A short neutral title, e.g. 'Shooting of protesters in Zhanaozen'."
+    )
+    kind = models.CharField(max_length=32, choices=EventKind.choices, db_index=True, help_text="What sort of event.")
+    description = models.TextField(blank=True, help_text="What happened, in our own words, as the sources report it.")
+    place = models.ForeignKey(
+        Place,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        help_text="Where it happened.",
+    )
+    start = ApproximateDateField(
+        null=True, blank=True, db_index=True, help_text="When it began, at the precision known."
+    )
+    end = ApproximateDateField(null=True, blank=True, help_text="When it ended, if it did and that is known.")
+    persons = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="events",
+        help_text="People (or groups) who took part or were affected.",
+    )
+    organizations = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="events",
+        help_text="Organizations that took part or were affected.",
+    )
+    synthetic = synthetic_field()
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    citations = citations_relation()
+    history = HistoricalRecords(m2m_fields=[persons, organizations])
+
+    class Meta:
+        ordering = ["start", "title", "id"]
+
+    def __str__(self):
+        return f"{self.title} ({self.start})" if self.start else self.title
+
+    def clean(self):
+        if self.start and self.end and self.end.is_certainly_before(self.start):
+            raise_if({"end": "An event cannot end before it began."})
+
+
+class EventFigure(models.Model):
+    """One claim about a number for an event (deaths, arrests), with its own source.
+
+    Contested figures are several claims for the same event and measure:
+    one document says at least 15 dead, another at least 16. Each is kept.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="figures", help_text="The event counted.")
+    measure = models.CharField(max_length=16, choices=FigureMeasure.choices, help_text="What is counted.")
+    value = models.PositiveIntegerField(help_text="The number as the source gives it.")
+    qualifier = models.CharField(
+        max_length=12,
+        choices=Qualifier.choices,
+        default=Qualifier.EXACT,
+        help_text="How the source states it: exactly, at least, more than, up to, about.",
+    )
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="figures",
+        help_text="The document making this claim.",
+    )
+    excerpt = models.TextField(
+        max_length=EXCERPT_MAX_CHARS,
+        help_text=f"The source's exact words for this figure (at most {EXCERPT_MAX_WORDS} words).",
+    )
+    note = models.CharField(max_length=500, blank=True, help_text="E.g. 'as reported by the authorities'.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "measure", "value", "id"]
+
+    def __str__(self):
+        return f"{self.get_measure_display()}: {self.display}"
+
+    @property
+    def display(self) -> str:
+        return qualified(self.value, self.qualifier)
+
+    def clean(self):
+        errors = qualified_figure_errors(self.value, self.qualifier, "value", "qualifier")
+        errors.update(excerpt_errors(self.excerpt))
+        raise_if(errors)
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(confidentiality__in=visible_levels(user))
+
+
+class Case(models.Model):
+    """A prosecution or a related matter (a media closure, an investigation)."""
+
+    title = models.CharField(
+        max_length=300,
+        help_text="A short title readers will recognise, e.g. 'Trial of Kozlov, Sapargali and Aminov'.",
+    )
+    kind = models.CharField(
+        max_length=16,
+        choices=CaseKind.choices,
+        default=CaseKind.CRIMINAL,
+        db_index=True,
+        help_text="What sort of matter.",
+    )
+    description = models.TextField(blank=True, help_text="What the case is about, in our own words.")
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code of the prosecuting state.")
+    opened = ApproximateDateField(null=True, blank=True, db_index=True, help_text="When proceedings began, if known.")
+    events = models.ManyToManyField(
+        Event, blank=True, related_name="cases", help_text="The events the case arises from."
+    )
+    organizations = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="cases",
+        help_text="Organizations targeted by the matter, e.g. media outlets closed.",
+    )
+    confidentiality = confidentiality_field()
+    synthetic = synthetic_field()
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    citations = citations_relation()
+    history = HistoricalRecords(m2m_fields=[events, organizations])
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class DefendantQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        levels = visible_levels(user)
+        return self.filter(person__confidentiality__in=levels, case__confidentiality__in=levels)
+
+
+class Defendant(models.Model):
+    """A person (or group) prosecuted in a case, with where they stand today.
+
+    ``status`` is the latest entry of the dated :class:`StatusChange` history
+    and is changed only by ``cases.services.defendant_change_status``.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="defendants", help_text="The case.")
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="defendants",
+        help_text="The person, or the group of unidentified persons, prosecuted.",
+    )
+    arrested = ApproximateDateField(
+        null=True,
+        blank=True,
+        help_text="When they were arrested or detained, at the precision known. No status change may predate it.",
+    )
+    status = models.CharField(
+        max_length=16,
+        choices=DefendantStatus.choices,
+        default=DefendantStatus.UNKNOWN,
+        editable=False,
+        db_index=True,
+        help_text="Where the defendant stands now: the latest entry of the status history.",
+    )
+    status_date = ApproximateDateField(null=True, blank=True, editable=False, help_text="Date of the current status.")
+    description = models.TextField(blank=True, help_text="The defendant's role in the case as the sources describe it.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    citations = citations_relation()
+    history = HistoricalRecords()
+
+    objects = DefendantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case__title", "person__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "person"], name="unique_defendant_per_case")]
+
+    def __str__(self):
+        return f"{self.person} ({self.case})"
+
+    def clean(self):
+        if self.arrested and self.arrested.is_certainly_after(ApproximateDate.parse(timezone.localdate())):
+            raise_if({"arrested": "An arrest cannot be dated in the future."})
+
+
+class StatusChange(models.Model):
+    """A dated, sourced change of a defendant's status (detained → convicted → released …)."""
+
+    defendant = models.ForeignKey(
+        Defendant,
+        on_delete=models.PROTECT,
+        related_name="status_changes",
+        help_text="Whose status changed.",
+    )
+    status = models.CharField(max_length=16, choices=DefendantStatus.choices, help_text="The new status.")
+    date = ApproximateDateField(db_index=True, help_text="When the status took effect, at the precision known.")
+    note = models.TextField(blank=True, help_text="What happened, in our own words. Required when no source is given.")
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="status_changes",
+        help_text="The document that reports the change. Required when no note is given.",
+    )
+    excerpt = models.TextField(
+        max_length=EXCERPT_MAX_CHARS,
+        blank=True,
+        help_text=f"The source's exact words for the change (at most {EXCERPT_MAX_WORDS} words).",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The staff member who recorded the change.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["defendant", "date", "created", "id"]
+        get_latest_by = ["date", "created"]
+
+    def __str__(self):
+        return f"{self.get_status_display()} ({self.date})"
+
+    def clean(self):
+        errors = excerpt_errors(self.excerpt)
+        if not self.source_id and not (self.note or "").strip():
+            errors["source"] = "Give a source for the change, or a note saying how it is known."
+        if self.excerpt and not self.source_id:
+            errors["excerpt"] = "An excerpt needs the source it is quoted from."
+        if self.date:
+            today = ApproximateDate.parse(timezone.localdate())
+            if self.date.is_certainly_after(today):
+                errors["date"] = "A status change cannot be dated in the future."
+            arrested = self.defendant.arrested if self.defendant_id else None
+            if arrested and self.date.is_certainly_before(arrested):
+                errors["date"] = f"The change is dated before the defendant's arrest ({arrested})."
+        raise_if(errors)
+
+
+class LegalArticle(models.Model):
+    """A provision of a legal code, e.g. an article of Kazakhstan's Criminal Code."""
+
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. 'KZ'.")
+    code = models.CharField(max_length=200, help_text="The code or statute, e.g. 'Criminal Code (1997)'.")
+    article = models.CharField(max_length=50, help_text="The article and part, e.g. '164(3)'.")
+    title = models.CharField(
+        max_length=500, blank=True, help_text="What the provision prohibits, e.g. 'Inciting social hatred'."
+    )
+    synthetic = synthetic_field()
+    citations = citations_relation()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["country", "code", "article"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "code", "article"], name="unique_legal_article"),
+        ]
+
+    def __str__(self):
+        text = f"{self.code}, art. {self.article}"
+        return f"{text} ({self.title})" if self.title else text
+
+
+class Charge(models.Model):
+    """A defendant charged under an article, or with a described offence when the article is unknown."""
+
+    defendant = models.ForeignKey(
+        Defendant, on_delete=models.PROTECT, related_name="charges", help_text="Who is charged."
+    )
+    article = models.ForeignKey(
+        LegalArticle,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="charges",
+        help_text="The provision charged under, if the sources name it.",
+    )
+    offence_description = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The offence as the sources describe it, e.g. 'inciting social hatred'. Required without an article.",
+    )
+    outcome = models.CharField(
+        max_length=12,
+        choices=ChargeOutcome.choices,
+        default=ChargeOutcome.PENDING,
+        db_index=True,
+        help_text="What became of the charge.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    citations = citations_relation()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["defendant", "id"]
+
+    def __str__(self):
+        return str(self.article) if self.article_id else self.offence_description
+
+    @property
+    def label(self) -> str:
+        """The article, or the described offence when the article is unknown."""
+        if self.article_id:
+            return f"{self.article.code} art. {self.article.article}"
+        return self.offence_description
+
+    def clean(self):
+        if not self.article_id and not self.offence_description.strip():
+            raise_if({"offence_description": "Name the legal article or describe the offence."})
+
+
+class Trial(models.Model):
+    """A trial in a case: where, when, before which court, and what observers found."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="trials", help_text="The case tried.")
+    court = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trials",
+        limit_choices_to={"kind": "court"},
+        help_text="The court, if the sources name it.",
+    )
+    place = models.ForeignKey(
+        Place,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trials",
+        help_text="Where the trial was held, if known.",
+    )
+    start = ApproximateDateField(null=True, blank=True, db_index=True, help_text="When the trial began.")
+    end = ApproximateDateField(null=True, blank=True, help_text="When the hearings ended.")
+    verdict_date = ApproximateDateField(null=True, blank=True, db_index=True, help_text="When the verdict was given.")
+    observer_findings = models.TextField(
+        blank=True,
+        help_text="What trial observers concluded about fairness and evidence, in our own words.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    citations = citations_relation()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start", "id"]
+
+    def __str__(self):
+        when = f" ({self.start})" if self.start else ""
+        return f"Trial in {self.case}{when}"
+
+    def clean(self):
+        errors = {}
+        if self.start and self.end and self.end.is_certainly_before(self.start):
+            errors["end"] = "The trial cannot end before it began."
+        if self.start and self.verdict_date and self.verdict_date.is_certainly_before(self.start):
+            errors["verdict_date"] = "The verdict cannot come before the trial began."
+        raise_if(errors)
+
+
+class Sentence(models.Model):
+    """A sentence handed to a defendant: kind, term, dates and where it stands.
+
+    ``expected_end`` is derived from ``start`` and ``term_months`` on save, at
+    the precision of the start date.
+    """
+
+    defendant = models.ForeignKey(
+        Defendant, on_delete=models.PROTECT, related_name="sentences", help_text="Who was sentenced."
+    )
+    trial = models.ForeignKey(
+        Trial,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sentences",
+        help_text="The trial that imposed it, if recorded.",
+    )
+    kind = models.CharField(
+        max_length=20, choices=SentenceKind.choices, db_index=True, help_text="What sort of sentence."
+    )
+    term_months = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=(
+            "Length in months (7½ years = 90). Kept for probation and suspended sentences too. "
+            "Empty when unknown."
+        ),
+    )
+    term_qualifier = models.CharField(
+        max_length=12,
+        choices=Qualifier.choices,
+        blank=True,
+        help_text="How the term was stated: exactly, up to (12 years), at least …",
+    )
+    fine_amount = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="For a fine: the amount.",
+    )
+    fine_currency = models.CharField(
+        max_length=3, blank=True, help_text="For a fine: ISO 4217 currency code, e.g. 'KZT'."
+    )
+    start = ApproximateDateField(
+        null=True, blank=True, help_text="When the sentence began (often the arrest, for time served)."
+    )
+    expected_end = ApproximateDateField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="Start plus term, at the start's precision. Derived; not entered.",
+    )
+    actual_release = ApproximateDateField(
+        null=True, blank=True, help_text="When the person was actually released, if they were."
+    )
+    status = models.CharField(
+        max_length=16,
+        choices=SentenceStatus.choices,
+        default=SentenceStatus.UNKNOWN,
+        db_index=True,
+        help_text="Where the sentence stands.",
+    )
+    note = models.TextField(blank=True, help_text="Anything else, e.g. appeals, conditions of probation.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    citations = citations_relation()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["defendant", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.term_display or 'term unknown'} – {self.defendant.person}"
+
+    @property
+    def term_display(self) -> str:
+        return term_in_words(self.term_months, self.term_qualifier)
+
+    def derive_expected_end(self):
+        if self.start and self.term_months is not None and self.kind in TERM_KINDS:
+            return self.start.add_months(self.term_months)
+        return None
+
+    def clean(self):
+        errors = qualified_figure_errors(self.term_months, self.term_qualifier, "term_months", "term_qualifier")
+        if self.kind == SentenceKind.FINE:
+            if self.term_months is not None:
+                errors["term_months"] = "A fine has an amount, not a term; record a separate sentence for any term."
+        elif self.fine_amount is not None:
+            errors["fine_amount"] = "Only a fine has an amount."
+        if self.fine_amount is not None and self.fine_amount < 0:
+            errors["fine_amount"] = "A fine cannot be negative."
+        if self.fine_amount is not None and not self.fine_currency:
+            errors["fine_currency"] = "Give the currency of the fine, e.g. KZT."
+        if self.start and self.actual_release and self.actual_release.is_certainly_before(self.start):
+            errors["actual_release"] = f"The release cannot come before the sentence began ({self.start})."
+        if self.actual_release and self.status == SentenceStatus.SERVING:
+            errors["status"] = "A released person is no longer serving; choose completed, released early, pardoned …"
+        raise_if(errors)
+
+    def save(self, *args, **kwargs):
+        self.expected_end = self.derive_expected_end()
+        super().save(*args, **kwargs)
+
+
+def term_in_words(months: int | None, qualifier: str = "") -> str:
+    """``90`` → ``7 years 6 months``; with ``up_to`` and 144 → ``up to 12 years``."""
+    if months is None:
+        return ""
+    years, rest = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(f"{years} year{'s' if years != 1 else ''}")
+    if rest or not years:
+        parts.append(f"{rest} month{'s' if rest != 1 else ''}")
+    text = " ".join(parts)
+    if qualifier and qualifier != Qualifier.EXACT:
+        text = f"{Qualifier(qualifier).label} {text}"
+    return text

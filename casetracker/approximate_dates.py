@@ -1,0 +1,246 @@
+"""Approximate dates: a date known to the day, the month or only the year.
+
+Sources rarely give full dates ("arrested in February 2012", "a trial in
+October"). An :class:`ApproximateDate` keeps exactly what is known and is
+written as ISO 8601 reduced precision (the Popolo pattern): ``2012``,
+``2012-02`` or ``2012-02-14``.
+
+It is stored by :class:`ApproximateDateField` as that string. ISO strings of
+mixed precision sort correctly as text ("2012" < "2012-02" < "2012-02-14" <
+"2012-03"), so ordering and range filters work in SQL on every engine without
+a second column.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+from functools import total_ordering
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+
+DAY = "day"
+MONTH = "month"
+YEAR = "year"
+
+PRECISIONS = (YEAR, MONTH, DAY)
+
+_ISO = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
+_MONTH_YEAR = re.compile(r"^(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>\d{4})$")
+_DAY_MONTH_YEAR = re.compile(r"^(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>\d{4})$")
+_MONTH_DAY_YEAR = re.compile(r"^(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})$")
+_SLASHED = re.compile(r"^(?P<year>\d{4})[/.](?P<month>\d{1,2})(?:[/.](?P<day>\d{1,2}))?$")
+
+INVALID_MESSAGE = (
+    "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (for example 2012, 2012-02 or "
+    "2012-02-14), or in words such as 'February 2012' or '14 February 2012'."
+)
+
+
+@total_ordering
+@dataclass(frozen=True)
+class ApproximateDate:
+    """A calendar date known only to a given precision (year, month or day)."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self):
+        if not 1 <= self.year <= 9999:
+            raise ValueError(f"year {self.year} is out of range")
+        if self.month is None and self.day is not None:
+            raise ValueError("a day needs a month")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"month {self.month} is out of range")
+        if self.day is not None:
+            last = calendar.monthrange(self.year, self.month)[1]
+            if not 1 <= self.day <= last:
+                raise ValueError(f"day {self.day} is out of range for {self.year}-{self.month:02d}")
+
+    # -- construction -----------------------------------------------------
+
+    @classmethod
+    def parse(cls, value) -> ApproximateDate | None:
+        """Read ISO reduced precision, a ``date``, or a date in English words.
+
+        Returns ``None`` for empty input; raises ``ValueError`` for anything
+        that is not a real date.
+        """
+        if value is None or isinstance(value, ApproximateDate):
+            return value
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if isinstance(value, datetime.date):
+            return cls(value.year, value.month, value.day)
+        text = str(value).strip()
+        if not text:
+            return None
+        for pattern in (_ISO, _SLASHED):
+            match = pattern.match(text)
+            if match:
+                parts = match.groupdict()
+                return cls(
+                    int(parts["year"]),
+                    int(parts["month"]) if parts["month"] else None,
+                    int(parts["day"]) if parts.get("day") else None,
+                )
+        for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _MONTH_YEAR):
+            match = pattern.match(text)
+            if match:
+                parts = match.groupdict()
+                month = _MONTHS.get(parts["month"].lower())
+                if month is None:
+                    break
+                day = int(parts["day"]) if parts.get("day") else None
+                return cls(int(parts["year"]), month, day)
+        raise ValueError(f"{text!r} is not a date. {INVALID_MESSAGE}")
+
+    # -- reading ----------------------------------------------------------
+
+    @property
+    def precision(self) -> str:
+        if self.day is not None:
+            return DAY
+        if self.month is not None:
+            return MONTH
+        return YEAR
+
+    def isoformat(self) -> str:
+        if self.day is not None:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month is not None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    __str__ = isoformat
+
+    def earliest(self) -> datetime.date:
+        """The first day this date could be."""
+        return datetime.date(self.year, self.month or 1, self.day or 1)
+
+    def latest(self) -> datetime.date:
+        """The last day this date could be."""
+        month = self.month or 12
+        day = self.day or calendar.monthrange(self.year, month)[1]
+        return datetime.date(self.year, month, day)
+
+    def is_certainly_before(self, other: ApproximateDate) -> bool:
+        """True when every day this date could be is before every day of ``other``."""
+        return self.latest() < other.earliest()
+
+    def is_certainly_after(self, other: ApproximateDate) -> bool:
+        return self.earliest() > other.latest()
+
+    def add_months(self, months: int) -> ApproximateDate:
+        """The date ``months`` later, kept at the same precision.
+
+        A year-precision date moves to the year in which the period ends if it
+        started on the first day of that year (2012 + 90 months is 2019): the
+        earliest the end can be, at the precision the start was known to.
+        """
+        if self.month is None:
+            return ApproximateDate(self.year + months // 12)
+        index = self.year * 12 + (self.month - 1) + months
+        year, month = divmod(index, 12)
+        month += 1
+        day = None
+        if self.day is not None:
+            day = min(self.day, calendar.monthrange(year, month)[1])
+        return ApproximateDate(year, month, day)
+
+    def _key(self):
+        return self.isoformat()
+
+    def __lt__(self, other):
+        if not isinstance(other, ApproximateDate):
+            return NotImplemented
+        return self._key() < other._key()
+
+
+def months_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole months from ``start`` to ``end`` (never negative)."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0)
+
+
+def prefixes(value: ApproximateDate) -> list[str]:
+    """The coarser ISO strings that contain ``value`` (for precision-aware filters)."""
+    text = value.isoformat()
+    return [text[:length] for length in (4, 7) if length < len(text)]
+
+
+class ApproximateDateFormField(forms.CharField):
+    """A text input that accepts ``2012``, ``2012-02``, ``14 February 2012`` …"""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("help_text", "YYYY, YYYY-MM or YYYY-MM-DD")
+        kwargs.pop("max_length")
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("placeholder", "e.g. 2012-02")
+        self.widget.attrs.setdefault("size", 12)
+
+    def prepare_value(self, value):
+        if isinstance(value, ApproximateDate):
+            return value.isoformat()
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            return ApproximateDate.parse(value)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from error
+
+
+class ApproximateDateField(models.CharField):
+    """A date with its precision, stored as ISO 8601 reduced precision text."""
+
+    description = "An approximate date (year, month or day precision)"
+
+    def __init__(self, *args, **kwargs):
+        kwargs["max_length"] = 10
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("max_length", None)
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        if value in (None, ""):
+            return None
+        return ApproximateDate.parse(value)
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return ApproximateDate.parse(value)
+        except ValueError as error:
+            raise ValidationError(str(error), code="invalid") from error
+
+    def run_validators(self, value):
+        # CharField's max-length validator measures text, not the value object.
+        super().run_validators(value.isoformat() if isinstance(value, ApproximateDate) else value)
+
+    def get_prep_value(self, value):
+        value = self.to_python(value)
+        return value.isoformat() if value is not None else None
+
+    def value_to_string(self, obj):
+        value = self.value_from_object(obj)
+        return value.isoformat() if value is not None else ""
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("form_class", ApproximateDateFormField)
+        return super().formfield(**kwargs)

@@ -1,0 +1,29 @@
+"""Fixtures shared by every test module."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    """A staff member with every model permission but not the confidential one."""
+    user = django_user_model.objects.create_user(username="staff", password="staff-pass-123", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["people", "cases"]).exclude(
+            codename="view_confidential"
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def senior_user(django_user_model):
+    """A staff member who may also see confidential people and cases."""
+    user = django_user_model.objects.create_user(username="senior", password="senior-pass-123", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["people", "cases"]))
+    return user
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(username="root", password="root-pass-123", email="r@example.org")

@@ -1,0 +1,245 @@
+"""People and organizations: who is prosecuted, who speaks, who reports.
+
+This app depends on nothing else in the project, so it can be reused by any
+tracker. Citations of these records live in ``cases.Citation`` (a generic
+relation), which is why nothing here imports ``cases``.
+"""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from casetracker.approximate_dates import ApproximateDateField
+from casetracker.base_models import (
+    NameVariant,
+    confidentiality_field,
+    qualified_figure_errors,
+    raise_if,
+    synthetic_field,
+)
+from casetracker.choices import Confidentiality, Qualifier, qualified
+
+from .choices import OrganizationKind, PersonKind
+
+
+def search_key(text: str) -> str:
+    """The normalised form names are searched in (case-folded, single-spaced)."""
+    return " ".join(text.casefold().split())
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The persons ``user`` may see (see :class:`Confidentiality`)."""
+        return self.filter(confidentiality__in=visible_levels(user))
+
+    def search(self, text: str):
+        """Persons whose name or any recorded variant contains ``text``."""
+        return self.filter(search_text__contains=search_key(text))
+
+
+def visible_levels(user) -> list[str]:
+    """The confidentiality levels a user may see, most open first."""
+    if user is None or not user.is_authenticated:
+        return [Confidentiality.PUBLIC]
+    if user.has_perm("people.view_confidential"):
+        return [Confidentiality.PUBLIC, Confidentiality.RESTRICTED, Confidentiality.CONFIDENTIAL]
+    if user.is_staff:
+        return [Confidentiality.PUBLIC, Confidentiality.RESTRICTED]
+    return [Confidentiality.PUBLIC]
+
+
+class Person(models.Model):
+    """A person, or a group of persons whose names are not (yet) known.
+
+    "A number of protesters convicted" is recorded as a group with a size and
+    a qualifier until the individuals can be named.
+    """
+
+    name = models.CharField(
+        max_length=300,
+        help_text=("The name most sources use. For a group, a description such as 'Convicted Zhanaozen protesters'."),
+    )
+    kind = models.CharField(
+        max_length=12,
+        choices=PersonKind.choices,
+        default=PersonKind.INDIVIDUAL,
+        db_index=True,
+        help_text="An individual, or a group of persons not identified by name.",
+    )
+    group_size = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="For a group: how many people, as the source states it. Empty when unknown.",
+    )
+    group_size_qualifier = models.CharField(
+        max_length=12,
+        choices=Qualifier.choices,
+        blank=True,
+        help_text="For a group: how the size was stated (e.g. 'more than' 30).",
+    )
+    description = models.TextField(
+        blank=True,
+        help_text="Who this is, in a sentence or two, as the sources describe them.",
+    )
+    confidentiality = confidentiality_field()
+    search_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The name and all its variants, normalised for search. Maintained automatically.",
+    )
+    synthetic = synthetic_field()
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        permissions = [
+            ("view_confidential", "Can see restricted and confidential people and cases"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def group_size_display(self) -> str:
+        return qualified(self.group_size, self.group_size_qualifier)
+
+    def clean(self):
+        errors = {}
+        if self.kind == PersonKind.INDIVIDUAL and (self.group_size is not None or self.group_size_qualifier):
+            errors["group_size"] = "Only a group has a size; clear it or make this a group."
+        errors.update(
+            qualified_figure_errors(self.group_size, self.group_size_qualifier, "group_size", "group_size_qualifier")
+        )
+        raise_if(errors)
+
+    def rebuild_search_text(self, variants=None) -> str:
+        names = [self.name]
+        if variants is None:
+            variants = self.names.values_list("name", flat=True) if self.pk else []
+        names.extend(variants)
+        return "\n".join(dict.fromkeys(search_key(name) for name in names))
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.rebuild_search_text()
+        super().save(*args, **kwargs)
+
+
+class PersonName(NameVariant):
+    """A variant of a person's name (transliteration, script, former name)."""
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="names",
+        help_text="The person this name belongs to.",
+    )
+    history = HistoricalRecords()
+
+    class Meta(NameVariant.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name"], name="unique_person_name_variant"),
+        ]
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def search(self, text: str):
+        return self.filter(search_text__contains=search_key(text))
+
+
+class Organization(models.Model):
+    """A party, NGO, media outlet, company, court or state body."""
+
+    name = models.CharField(max_length=300, help_text="The name most sources use.")
+    kind = models.CharField(
+        max_length=16,
+        choices=OrganizationKind.choices,
+        db_index=True,
+        help_text="What sort of organization this is.",
+    )
+    description = models.TextField(blank=True, help_text="What the organization is and does.")
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="ISO 3166-1 alpha-2 code of the country it is based in, e.g. 'KZ'.",
+    )
+    search_text = models.TextField(blank=True, editable=False, help_text="Maintained automatically.")
+    synthetic = synthetic_field()
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    rebuild_search_text = Person.rebuild_search_text
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.rebuild_search_text()
+        super().save(*args, **kwargs)
+
+
+class OrganizationName(NameVariant):
+    """A variant of an organization's name (translation, abbreviation, script)."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="names",
+        help_text="The organization this name belongs to.",
+    )
+    history = HistoricalRecords()
+
+    class Meta(NameVariant.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="unique_organization_name_variant"),
+        ]
+
+
+class Membership(models.Model):
+    """A person's role in an organization, e.g. Kozlov leads Algha!."""
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        help_text="The member.",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        help_text="The organization.",
+    )
+    role = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The role as the source states it, e.g. 'leader', 'lawyer', 'member'.",
+    )
+    start = ApproximateDateField(null=True, blank=True, help_text="When the role began, if known.")
+    end = ApproximateDateField(null=True, blank=True, help_text="When the role ended, if known.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organization__name", "person__name", "id"]
+
+    def __str__(self):
+        return f"{self.person} – {self.role or 'member'} – {self.organization}"
+
+    def clean(self):
+        if self.start and self.end and self.end.is_certainly_before(self.start):
+            raise_if({"end": "The role cannot end before it began."})
+
+
+def refresh_search_text(owner) -> None:
+    """Recompute ``owner.search_text`` after its name variants changed."""
+    type(owner).objects.filter(pk=owner.pk).update(search_text=owner.rebuild_search_text())
