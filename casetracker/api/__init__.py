@@ -1,0 +1,1 @@
+"""Shared machinery for the JSON API: filters, pagination, renderers, permissions, errors."""

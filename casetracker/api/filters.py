@@ -1,0 +1,209 @@
+"""Filter building blocks shared by every app's ``filtersets.py``.
+
+Each filter here documents itself in the OpenAPI schema (type, bounds,
+description) so a client that only knows ``/api/schema/`` can use it.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q
+from drf_spectacular.utils import extend_schema_field
+
+from casetracker.approximate_dates import ApproximateDateFormField, prefixes
+from casetracker.choices import Confidentiality
+from people.models import search_key, visible_levels
+
+# The largest id a 64-bit primary key can hold; larger numbers are a 400, not a database error.
+MAX_ID = 2**63 - 1
+# Bounds for counts such as a term in months (a PositiveIntegerField holds at most 2**31 - 1).
+MAX_COUNT = 2**31 - 1
+
+DATE_SCHEMA = {
+    "type": "string",
+    "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+    "example": "2012-02",
+}
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class CountField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_COUNT)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.Filter):
+    """The id of a related record. An id that matches nothing gives an empty list, not an error."""
+
+    field_class = IdField
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_COUNT})
+class CountFilter(django_filters.Filter):
+    """A whole number compared with ``lookup_expr`` (``gte``/``lte``)."""
+
+    field_class = CountField
+
+
+class ApproximateDateFilterBase(django_filters.Filter):
+    """Accepts ``2012``, ``2012-02`` or ``2012-02-14`` (or a date in English words)."""
+
+    field_class = ApproximateDateFormField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The form field's own help text would replace ours in the schema.
+        self.extra.setdefault("help_text", "")
+
+
+@extend_schema_field(DATE_SCHEMA)
+class ApproximateDateFromFilter(ApproximateDateFilterBase):
+    """Records whose date may fall on or after the given date, at any precision.
+
+    ``2012-10`` matches ``2012-10-08``, ``2012-11`` and also the coarser
+    ``2012``, since a date known only as "2012" may be in October or later.
+    """
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        name = self.field_name
+        condition = Q(**{f"{name}__gte": value.isoformat()})
+        coarser = prefixes(value)
+        if coarser:
+            condition |= Q(**{f"{name}__in": coarser})
+        return qs.filter(condition)
+
+
+@extend_schema_field(DATE_SCHEMA)
+class ApproximateDateToFilter(ApproximateDateFilterBase):
+    """Records whose date may fall on or before the given date, at any precision.
+
+    ``2012-10`` matches ``2012-10-08``, ``2012-09`` and ``2012`` (text order
+    puts coarser dates first, and finer dates within the month start with it).
+    """
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        name = self.field_name
+        text = value.isoformat()
+        condition = Q(**{f"{name}__lte": text}) | Q(**{f"{name}__startswith": text})
+        return qs.filter(condition)
+
+
+@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 200})
+class SearchFilter(django_filters.CharFilter):
+    """Case-insensitive search in a name and all its recorded variants (any script).
+
+    ``field_name`` is the path to a ``search_text`` column kept by the model.
+    """
+
+    field_class = forms.CharField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        key = search_key(value or "")
+        if not key:
+            return qs
+        return qs.filter(**{f"{self.field_name}__contains": key})
+
+
+class ConfidentialityFilter(django_filters.ChoiceFilter):
+    """Staff only: records at one confidentiality level.
+
+    ``field_name`` is unused; ``paths`` lists the confidentiality columns that
+    together decide a record's level (the strictest wins: a sentence is
+    confidential if its person or its case is). Anonymous and non-staff
+    clients get 403: they only ever see public records.
+    """
+
+    def __init__(self, *args, paths: list[str], **kwargs):
+        kwargs.setdefault("choices", Confidentiality.choices)
+        kwargs.setdefault(
+            "help_text",
+            "Staff only (403 otherwise): records at this confidentiality level. A record is as confidential "
+            "as the most confidential person or case it involves.",
+        )
+        self.paths = paths
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        request = getattr(self.parent, "request", None)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_staff:
+            raise PermissionDenied("Only signed-in staff may filter by confidentiality; remove the parameter.")
+        return qs.filter(confidentiality_condition(self.paths, value))
+
+
+def confidentiality_condition(paths: list[str], level: str) -> Q:
+    """Records whose strictest confidentiality over ``paths`` is ``level``."""
+
+    def any_at(wanted: str) -> Q:
+        condition = Q()
+        for path in paths:
+            condition |= Q(**{path: wanted})
+        return condition
+
+    if level == Confidentiality.PUBLIC:
+        condition = Q()
+        for path in paths:
+            condition &= Q(**{path: Confidentiality.PUBLIC})
+        return condition
+    if level == Confidentiality.RESTRICTED:
+        return any_at(Confidentiality.RESTRICTED) & ~any_at(Confidentiality.CONFIDENTIAL)
+    return any_at(Confidentiality.CONFIDENTIAL)
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """``ordering=a,-b``: empty values last on every database, then the id, so pages never overlap."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        expressions = []
+        for param in value:
+            field = self.get_ordering_value(param)
+            if field.startswith("-"):
+                expressions.append(F(field[1:]).desc(nulls_last=True))
+            else:
+                expressions.append(F(field).asc(nulls_last=True))
+        return qs.order_by(*expressions, "pk")
+
+
+class VisibilityFilterSet(django_filters.FilterSet):
+    """A filterset that never returns records the requesting user may not see.
+
+    Subclasses list in ``visibility_paths`` the confidentiality columns
+    (e.g. ``defendant__person__confidentiality``) that must all be visible.
+    Without a request the filterset behaves as for an anonymous client:
+    public records only.
+    """
+
+    visibility_paths: tuple[str, ...] = ()
+
+    @property
+    def user(self):
+        return getattr(self.request, "user", None)
+
+    def filter_queryset(self, queryset):
+        levels = visible_levels(self.user)
+        if len(levels) < len(Confidentiality.values):
+            queryset = queryset.filter(**{f"{path}__in": levels for path in self.visibility_paths})
+        return super().filter_queryset(queryset)
