@@ -259,11 +259,13 @@ class DefendantAdmin(SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not StatusChange:
             return super().save_formset(request, form, formset, change)
+        # The admin's change message reads these, as it would after formset.save().
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for status_form in formset.extra_forms:
             if not status_form.has_changed() or not status_form.cleaned_data:
                 continue
             data = status_form.cleaned_data
-            defendant_change_status(
+            recorded = defendant_change_status(
                 defendant=formset.instance,
                 status=data["status"],
                 date=data["date"],
@@ -272,7 +274,8 @@ class DefendantAdmin(SimpleHistoryAdmin):
                 excerpt=data.get("excerpt", ""),
                 user=request.user,
             )
-            messages.info(request, f"Recorded status “{status_form.instance.get_status_display()}” ({data['date']}).")
+            formset.new_objects.append(recorded)
+            messages.info(request, f"Recorded status “{recorded.get_status_display()}” ({recorded.date}).")
 
 
 @admin.register(StatusChange)

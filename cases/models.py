@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from casetracker.approximate_dates import ApproximateDate, ApproximateDateField
+from casetracker.approximate_dates import ApproximateDate, ApproximateDateField, known
 from casetracker.base_models import (
     NameVariant,
     confidentiality_field,
@@ -241,7 +241,7 @@ class Event(models.Model):
         return f"{self.title} ({self.start})" if self.start else self.title
 
     def clean(self):
-        if self.start and self.end and self.end.is_certainly_before(self.start):
+        if known(self.start) and known(self.end) and self.end.is_certainly_before(self.start):
             raise_if({"end": "An event cannot end before it began."})
 
 
@@ -387,7 +387,7 @@ class Defendant(models.Model):
         return f"{self.person} ({self.case})"
 
     def clean(self):
-        if self.arrested and self.arrested.is_certainly_after(ApproximateDate.parse(timezone.localdate())):
+        if known(self.arrested) and self.arrested.is_certainly_after(ApproximateDate.parse(timezone.localdate())):
             raise_if({"arrested": "An arrest cannot be dated in the future."})
 
 
@@ -441,11 +441,11 @@ class StatusChange(models.Model):
             errors["source"] = "Give a source for the change, or a note saying how it is known."
         if self.excerpt and not self.source_id:
             errors["excerpt"] = "An excerpt needs the source it is quoted from."
-        if self.date:
+        if known(self.date):
             today = ApproximateDate.parse(timezone.localdate())
             if self.date.is_certainly_after(today):
                 errors["date"] = "A status change cannot be dated in the future."
-            arrested = self.defendant.arrested if self.defendant_id else None
+            arrested = known(self.defendant.arrested) if self.defendant_id else None
             if arrested and self.date.is_certainly_before(arrested):
                 errors["date"] = f"The change is dated before the defendant's arrest ({arrested})."
         raise_if(errors)
@@ -566,9 +566,9 @@ class Trial(models.Model):
 
     def clean(self):
         errors = {}
-        if self.start and self.end and self.end.is_certainly_before(self.start):
+        if known(self.start) and known(self.end) and self.end.is_certainly_before(self.start):
             errors["end"] = "The trial cannot end before it began."
-        if self.start and self.verdict_date and self.verdict_date.is_certainly_before(self.start):
+        if known(self.start) and known(self.verdict_date) and self.verdict_date.is_certainly_before(self.start):
             errors["verdict_date"] = "The verdict cannot come before the trial began."
         raise_if(errors)
 
@@ -656,7 +656,7 @@ class Sentence(models.Model):
         return term_in_words(self.term_months, self.term_qualifier)
 
     def derive_expected_end(self):
-        if self.start and self.term_months is not None and self.kind in TERM_KINDS:
+        if known(self.start) and self.term_months is not None and self.kind in TERM_KINDS:
             return self.start.add_months(self.term_months)
         return None
 
@@ -671,9 +671,9 @@ class Sentence(models.Model):
             errors["fine_amount"] = "A fine cannot be negative."
         if self.fine_amount is not None and not self.fine_currency:
             errors["fine_currency"] = "Give the currency of the fine, e.g. KZT."
-        if self.start and self.actual_release and self.actual_release.is_certainly_before(self.start):
+        if known(self.start) and known(self.actual_release) and self.actual_release.is_certainly_before(self.start):
             errors["actual_release"] = f"The release cannot come before the sentence began ({self.start})."
-        if self.actual_release and self.status == SentenceStatus.SERVING:
+        if known(self.actual_release) and self.status == SentenceStatus.SERVING:
             errors["status"] = "A released person is no longer serving; choose completed, released early, pardoned …"
         raise_if(errors)
 

@@ -22,6 +22,7 @@ from functools import total_ordering
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 
 DAY = "day"
 MONTH = "month"
@@ -82,6 +83,15 @@ class ApproximateDate:
         text = str(value).strip()
         if not text:
             return None
+        try:
+            return cls._parse_text(text)
+        except ValueError as error:
+            if str(error).startswith(repr(text)):
+                raise
+            raise ValueError(f"{text!r} is not a real date ({error}). {INVALID_MESSAGE}") from error
+
+    @classmethod
+    def _parse_text(cls, text: str) -> ApproximateDate:
         for pattern in (_ISO, _SLASHED):
             match = pattern.match(text)
             if match:
@@ -202,10 +212,32 @@ class ApproximateDateFormField(forms.CharField):
             raise ValidationError(str(error), code="invalid") from error
 
 
+def known(value) -> ApproximateDate | None:
+    """``value`` if it is a valid approximate date, else ``None`` (for cross-field checks in ``clean``)."""
+    return value if isinstance(value, ApproximateDate) else None
+
+
+class ApproximateDateDescriptor(DeferredAttribute):
+    """Turns assigned text ("2012-02") into an :class:`ApproximateDate` at once.
+
+    Text that is not a date is kept as it is, so that ``full_clean()`` reports
+    it against the field instead of assignment raising.
+    """
+
+    def __set__(self, instance, value):
+        if isinstance(value, str | datetime.date):
+            try:
+                value = ApproximateDate.parse(value)
+            except ValueError:
+                pass
+        instance.__dict__[self.field.attname] = value
+
+
 class ApproximateDateField(models.CharField):
     """A date with its precision, stored as ISO 8601 reduced precision text."""
 
     description = "An approximate date (year, month or day precision)"
+    descriptor_class = ApproximateDateDescriptor
 
     def __init__(self, *args, **kwargs):
         kwargs["max_length"] = 10

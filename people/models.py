@@ -8,7 +8,7 @@ relation), which is why nothing here imports ``cases``.
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from casetracker.approximate_dates import ApproximateDateField
+from casetracker.approximate_dates import ApproximateDateField, known
 from casetracker.base_models import (
     NameVariant,
     confidentiality_field,
@@ -236,7 +236,7 @@ class Membership(models.Model):
         return f"{self.person} – {self.role or 'member'} – {self.organization}"
 
     def clean(self):
-        if self.start and self.end and self.end.is_certainly_before(self.start):
+        if known(self.start) and known(self.end) and self.end.is_certainly_before(self.start):
             raise_if({"end": "The role cannot end before it began."})
 
 
