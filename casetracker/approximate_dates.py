@@ -14,6 +14,7 @@ a second column.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime
 import re
 from dataclasses import dataclass
@@ -226,10 +227,9 @@ class ApproximateDateDescriptor(DeferredAttribute):
 
     def __set__(self, instance, value):
         if isinstance(value, str | datetime.date):
-            try:
+            # Not a date: keep the text so that full_clean() names the field.
+            with contextlib.suppress(ValueError):
                 value = ApproximateDate.parse(value)
-            except ValueError:
-                pass
         instance.__dict__[self.field.attname] = value
 
 
