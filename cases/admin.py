@@ -11,12 +11,16 @@
 
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from people.admin import NameSearchMixin, OrganizationAdmin, PersonAdmin
 from people.models import search_key, visible_levels
 
+from .forms import StatusChangeForm
 from .models import (
     Case,
     Charge,
@@ -63,6 +67,11 @@ class SourceAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "language"]
     search_fields = ["title", "publisher", "author", "reference", "url"]
     fields = ["title", "kind", "publisher", "author", "published", "language", "url", "reference", "notes"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
@@ -248,9 +257,44 @@ class DefendantAdmin(SimpleHistoryAdmin):
     readonly_fields = ["status", "status_date"]
     autocomplete_fields = ["case", "person"]
     inlines = [StatusChangeInline, ChargeInline, SentenceInline, CitationInline]
+    actions = ["record_status_change"]
 
     def get_queryset(self, request):
         return visible_defendants(super().get_queryset(request), request)
+
+    @admin.action(description="Record a status change for the selected defendants", permissions=["add_status"])
+    def record_status_change(self, request, queryset):
+        """One dated, sourced change for many defendants (an amnesty, a group verdict): all or none."""
+        defendants = list(queryset.select_related("person", "case"))
+        refusals = []
+        form = StatusChangeForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    for defendant in defendants:
+                        try:
+                            defendant_change_status(defendant=defendant, user=request.user, **form.cleaned_data)
+                        except ValidationError as error:
+                            refusals.append((defendant, " ".join(error.messages)))
+                    if refusals:
+                        raise ValidationError("refused")
+            except ValidationError:
+                pass
+            else:
+                self.message_user(request, f"Recorded the status change for {len(defendants)} defendant(s).")
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Record a status change",
+            "defendants": defendants,
+            "form": form,
+            "refusals": refusals,
+        }
+        return TemplateResponse(request, "admin/cases/defendant/change_status.html", context)
+
+    def has_add_status_permission(self, request):
+        return request.user.has_perm("cases.add_statuschange")
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_key(search_term))

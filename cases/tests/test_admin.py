@@ -198,3 +198,43 @@ def test_contested_figures_are_listed_on_the_event_page(staff_client):
     EventFigureFactory(event=figure.event, value=15, source=SourceFactory(title="Other report"))
     page = staff_client.get(reverse("admin:cases_event_change", args=[figure.event.pk])).content.decode()
     assert 'value="16"' in page and 'value="15"' in page
+
+
+def test_status_change_for_many_defendants_is_recorded_for_all_through_the_service(staff_client):
+    group = [DefendantFactory(arrested="2012-02") for _ in range(3)]
+    source = SourceFactory()
+    response = staff_client.post(
+        reverse("admin:cases_defendant_changelist"),
+        {
+            "action": "record_status_change",
+            "_selected_action": [d.pk for d in group],
+            "apply": "1",
+            "status": "amnestied",
+            "date": "2013-12",
+            "source": source.pk,
+            "note": "",
+            "excerpt": "",
+        },
+    )
+    assert response.status_code == 302
+    assert StatusChange.objects.filter(status="amnestied").count() == 3
+    assert {d.status for d in type(group[0]).objects.filter(pk__in=[d.pk for d in group])} == {"amnestied"}
+
+
+def test_status_change_for_many_defendants_is_all_or_nothing(staff_client):
+    early = DefendantFactory(arrested="2012-02")
+    late = DefendantFactory(arrested="2014-05")
+    response = staff_client.post(
+        reverse("admin:cases_defendant_changelist"),
+        {
+            "action": "record_status_change",
+            "_selected_action": [early.pk, late.pk],
+            "apply": "1",
+            "status": "released",
+            "date": "2013",
+            "note": "Released",
+        },
+    )
+    assert response.status_code == 200
+    assert "arrest" in response.content.decode()
+    assert not StatusChange.objects.exists()
