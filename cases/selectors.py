@@ -1,0 +1,353 @@
+"""Reads that carry business rules: the sentence summaries advocates export.
+
+Who sees what (protected people):
+
+- anonymous clients, and signed-in users who are not staff, get only the
+  sentences whose person AND case they may see (public ones): the rows of
+  anyone else are left out entirely, as everywhere else in the API;
+- staff get every sentence; those whose person or case is above their level
+  (confidential, without ``people.view_confidential``) are kept but masked
+  as "Protected person" by :func:`cases.summaries.sentence_summary_row`, so
+  that counts stay true. Filters that pick rows by name or id (``q``,
+  ``person``, ``defendant``) only ever match what the user may see, so
+  they cannot confirm that a protected person is in a case;
+- staff holding ``people.view_confidential`` see everything in the clear.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Max, Prefetch, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django_filters import FilterSet
+
+from casetracker.choices import Confidentiality, Qualifier
+from people.models import visible_levels
+
+from .choices import SentenceKind, SentenceStatus
+from .filtersets import SentenceFilterSet
+from .models import Charge, Citation, Sentence, term_in_words
+from .summaries import PROTECTED_CASE, sentence_summary_row
+
+# Rows fetched per database round trip: enough to amortise the per-chunk
+# prefetch queries, small enough to keep memory flat on a 100,000-row export.
+CHUNK_SIZE = 2000
+
+# Filters that pick a sentence by who the person is: never matched against masked rows.
+IDENTIFYING_FILTERS = ("q", "person", "defendant")
+
+SENTENCE_FIELDS = (
+    "id",
+    "defendant_id",
+    "trial_id",
+    "kind",
+    "term_months",
+    "term_qualifier",
+    "fine_amount",
+    "fine_currency",
+    "start",
+    "expected_end",
+    "actual_release",
+    "status",
+    "defendant__id",
+    "defendant__person_id",
+    "defendant__case_id",
+    "defendant__person__id",
+    "defendant__person__name",
+    "defendant__person__kind",
+    "defendant__person__group_size",
+    "defendant__person__group_size_qualifier",
+    "defendant__person__confidentiality",
+    "defendant__case__id",
+    "defendant__case__title",
+    "defendant__case__confidentiality",
+    "trial__id",
+    "trial__court_id",
+    "trial__place_id",
+    "trial__verdict_date",
+    "trial__court__id",
+    "trial__court__name",
+    "trial__place__id",
+    "trial__place__name",
+)
+
+
+def is_masking_reader(user) -> bool:
+    """Staff see every sentence, masked where above their level; anyone else sees only what is visible."""
+    return user is not None and user.is_authenticated and user.is_staff
+
+
+def _citations():
+    # Only what a row shows: the source's title. Generic prefetching needs the target columns.
+    return Citation.objects.select_related("source").only("id", "content_type_id", "object_id", "source__title")
+
+
+def summary_prefetches() -> list[Prefetch]:
+    """Charges, articles and cited sources: one query each per chunk of sentences, never per row."""
+    return [
+        Prefetch(
+            "defendant__charges",
+            queryset=Charge.objects.select_related("article")
+            .only(
+                "id",
+                "defendant_id",
+                "article_id",
+                "offence_description",
+                "article__id",
+                "article__code",
+                "article__article",
+                "article__title",
+            )
+            .order_by("id"),
+        ),
+        Prefetch("defendant__charges__citations", queryset=_citations()),
+        Prefetch("citations", queryset=_citations()),
+        Prefetch("defendant__citations", queryset=_citations()),
+        Prefetch("trial__citations", queryset=_citations()),
+    ]
+
+
+class SentenceSummaryFilterSet(SentenceFilterSet):
+    """The sentence list's filters, with the summaries' visibility rule (see module docstring).
+
+    Staff keep the rows above their level (masked later) instead of losing
+    them; identifying filters still match only what the user may see.
+    """
+
+    def filter_queryset(self, queryset):
+        user = self.user
+        levels = visible_levels(user)
+        visible = {
+            "defendant__person__confidentiality__in": levels,
+            "defendant__case__confidentiality__in": levels,
+        }
+        picks_by_identity = any(self.form.cleaned_data.get(name) not in (None, "", []) for name in IDENTIFYING_FILTERS)
+        sees_everything = len(levels) == len(Confidentiality.values)
+        if not is_masking_reader(user) or (picks_by_identity and not sees_everything):
+            queryset = queryset.filter(**visible)
+        # Skip VisibilityFilterSet's rule (it drops rows); apply every declared filter.
+        return FilterSet.filter_queryset(self, queryset)
+
+
+def _filterset(*, filters: Mapping | None, user, sentences: QuerySet | None) -> SentenceSummaryFilterSet:
+    base = sentences if sentences is not None else Sentence.objects.all()
+    return SentenceSummaryFilterSet(data=filters or {}, queryset=base, request=SimpleNamespace(user=user))
+
+
+def filtered_sentences(*, filters: Mapping | None = None, user=None, sentences: QuerySet | None = None) -> QuerySet:
+    """Sentences ``user`` gets in a summary, narrowed by the sentence list's ``filters``.
+
+    ``filters`` are the sentence list's query parameters (a ``QueryDict`` or
+    a plain mapping; lists for repeated parameters). Invalid filters raise
+    ``ValidationError`` whose ``message_dict`` names each bad field; filtering
+    by confidentiality without being staff raises ``PermissionDenied``.
+    ``sentences`` narrows the starting set (e.g. the rows picked in the admin).
+    """
+    filterset = _filterset(filters=filters, user=user, sentences=sentences)
+    if not filterset.is_valid():
+        raise ValidationError({field: list(errors) for field, errors in filterset.errors.items()})
+    return filterset.qs
+
+
+def sentence_summary_queryset(
+    *, filters: Mapping | None = None, user=None, sentences: QuerySet | None = None
+) -> QuerySet:
+    """:func:`filtered_sentences`, shaped for :func:`cases.summaries.sentence_summary_row`.
+
+    Person, case, trial, court and place come in the same query; charges and
+    cited sources are prefetched (per chunk when iterated with
+    ``iterator(chunk_size=…)``). The order is the filter's ``ordering`` or
+    else case, person, then id.
+    """
+    queryset = filtered_sentences(filters=filters, user=user, sentences=sentences)
+    if not (filters and filters.get("ordering")):
+        queryset = queryset.order_by("defendant__case__title", "defendant__case_id", "defendant__person__name", "id")
+    return (
+        queryset.select_related("defendant__person", "defendant__case", "trial__court", "trial__place")
+        .only(*SENTENCE_FIELDS)
+        .prefetch_related(*summary_prefetches())
+    )
+
+
+def sentence_summary_rows(
+    *,
+    filters: Mapping | None = None,
+    user=None,
+    as_of: datetime.date | None = None,
+    sentences: QuerySet | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[dict]:
+    """Summary rows for every sentence ``user`` may get, filtered like the sentence list.
+
+    A generator: rows are built chunk by chunk from a database iterator
+    (a server-side cursor on PostgreSQL), so an export of any size runs in
+    bounded memory. ``as_of`` (default today) is the day time served and
+    remaining are counted to. Filters are validated before the first row is
+    produced (see :func:`filtered_sentences`).
+    """
+    queryset = sentence_summary_queryset(filters=filters, user=user, sentences=sentences)
+    return summary_rows_from(queryset, user=user, as_of=as_of, chunk_size=chunk_size)
+
+
+def summary_rows_from(
+    queryset: QuerySet, *, user=None, as_of: datetime.date | None = None, chunk_size: int = CHUNK_SIZE
+) -> Iterator[dict]:
+    """Rows from a queryset built by :func:`sentence_summary_queryset`, streamed chunk by chunk."""
+    as_of = as_of or timezone.localdate()
+    levels = visible_levels(user)
+    for sentence in queryset.iterator(chunk_size=chunk_size):
+        yield sentence_summary_row(sentence, as_of=as_of, levels=levels)
+
+
+def sentence_summary_page(*, sentences, user=None, as_of: datetime.date | None = None) -> list[dict]:
+    """Rows for one page of sentences already loaded (e.g. by an API paginator)."""
+    as_of = as_of or timezone.localdate()
+    levels = visible_levels(user)
+    return [sentence_summary_row(sentence, as_of=as_of, levels=levels) for sentence in sentences]
+
+
+# -- statistics ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermStats:
+    count: int
+    total_months: int | None
+    median_months: float | None
+    longest_months: int | None
+    longest_qualifier: str
+
+
+def _median(values: list[int]) -> float | int | None:
+    if not values:
+        return None
+    middle = sum(values) / len(values)
+    return int(middle) if middle == int(middle) else middle
+
+
+def _middle_terms(queryset: QuerySet, *, per_case: bool) -> dict:
+    """The one or two middle terms (for the median) of each case, or of the whole set, in ONE query.
+
+    Window functions number the terms in order and count them; only the
+    rows at positions (n+1)//2 and (n+2)//2 come back, whatever the size.
+    """
+    partition = [F("defendant__case_id")] if per_case else []
+    ranked = (
+        queryset.filter(term_months__isnull=False)
+        .order_by()
+        .annotate(
+            position=Window(RowNumber(), partition_by=partition or None, order_by=[F("term_months").asc(), "id"]),
+            terms=Window(Count("id"), partition_by=partition or None),
+        )
+        .filter(position__gte=(F("terms") + 1) / 2, position__lte=(F("terms") + 2) / 2)
+        .values_list("defendant__case_id", "term_months")
+    )
+    middles: dict = {}
+    for case_id, months in ranked:
+        middles.setdefault(case_id if per_case else None, []).append(months)
+    return {key: _median(values) for key, values in middles.items()}
+
+
+def sentence_summary_stats(*, filters: Mapping | None = None, user=None) -> dict:
+    """Counts by kind and status, total/median/longest term, and the same per case.
+
+    Computed by aggregate queries over the filtered set (a fixed number of
+    queries, whatever the number of sentences), with the summaries'
+    visibility rule: staff count masked sentences too, and a case above
+    their level is named "Protected case". Terms are counted as stated,
+    whatever their qualifier ("up to 12 years" counts as 144 months), and
+    fines (no term) are left out of term figures.
+    """
+    queryset = filtered_sentences(filters=filters, user=user).order_by()
+    levels = visible_levels(user)
+
+    overall = queryset.aggregate(
+        count=Count("id"),
+        with_term=Count("term_months"),
+        total_months=Sum("term_months"),
+        longest_months=Max("term_months"),
+    )
+    by_kind = dict(queryset.values_list("kind").annotate(n=Count("id")).order_by())
+    by_status = dict(queryset.values_list("status").annotate(n=Count("id")).order_by())
+    longest_qualifier = ""
+    if overall["longest_months"] is not None:
+        longest_qualifier = (
+            queryset.filter(term_months=overall["longest_months"])
+            .order_by("term_qualifier")
+            .values_list("term_qualifier", flat=True)
+            .first()
+            or ""
+        )
+    median = _middle_terms(queryset, per_case=False).get(None)
+
+    per_case = (
+        queryset.values("defendant__case_id", "defendant__case__title", "defendant__case__confidentiality")
+        .annotate(
+            count=Count("id"),
+            with_term=Count("term_months"),
+            total_months=Sum("term_months"),
+            longest_months=Max("term_months"),
+        )
+        .order_by("defendant__case__title", "defendant__case_id")
+    )
+    case_medians = _middle_terms(queryset, per_case=True)
+
+    def term_block(*, with_term, total_months, median_months, longest_months, longest_qualifier=None):
+        block = {
+            "sentences_with_term": with_term,
+            "total_months": total_months,
+            "total": term_in_words(total_months) or None,
+            "median_months": median_months,
+            "median": term_in_words(round(median_months)) if median_months is not None else None,
+            "longest_months": longest_months,
+        }
+        if longest_qualifier is not None:
+            block["longest"] = term_in_words(longest_months, longest_qualifier or Qualifier.EXACT) or None
+        else:
+            block["longest"] = term_in_words(longest_months) or None
+        return block
+
+    return {
+        "count": overall["count"],
+        "by_kind": [
+            {"kind": kind.value, "label": kind.label, "count": by_kind[kind.value]}
+            for kind in SentenceKind
+            if by_kind.get(kind.value)
+        ],
+        "by_status": [
+            {"status": status.value, "label": status.label, "count": by_status[status.value]}
+            for status in SentenceStatus
+            if by_status.get(status.value)
+        ],
+        "term": term_block(
+            with_term=overall["with_term"],
+            total_months=overall["total_months"],
+            median_months=median,
+            longest_months=overall["longest_months"],
+            longest_qualifier=longest_qualifier,
+        ),
+        "cases": [
+            {
+                "case": {
+                    "id": row["defendant__case_id"],
+                    "title": row["defendant__case__title"]
+                    if row["defendant__case__confidentiality"] in levels
+                    else PROTECTED_CASE,
+                },
+                "count": row["count"],
+                **term_block(
+                    with_term=row["with_term"],
+                    total_months=row["total_months"],
+                    median_months=case_medians.get(row["defendant__case_id"]),
+                    longest_months=row["longest_months"],
+                ),
+            }
+            for row in per_case
+        ],
+    }

@@ -1,0 +1,256 @@
+"""Sentence summaries: one row per sentence, for advocates' reports and letters.
+
+:func:`sentence_summary_row` is the ONE place a sentence becomes a row; the
+CSV, XLSX and JSON writers (``cases.exports``), the API, the admin actions and
+the ``export_sentences`` command all use it, so every format says the same.
+
+A row is a ``dict`` keyed by :data:`COLUMNS` keys, in their order. Values are
+plain Python: ``str``, ``int``, :class:`ApproximateDate` for dates (kept at
+their precision: ``2012-10`` stays ``2012-10``), or ``None`` when unknown.
+Each writer decides how to show them (ISO text in CSV and JSON; a real date
+in XLSX when the date is known to the day).
+
+The row function expects a sentence loaded by
+``cases.selectors.sentence_summary_queryset`` (related rows selected and
+prefetched per chunk); on any other sentence it still works, one query at a time.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal
+
+from casetracker.approximate_dates import ApproximateDate, months_between
+from casetracker.choices import Qualifier
+from people.choices import PersonKind
+
+from .choices import TERM_KINDS, SentenceKind, SentenceStatus
+from .models import Sentence, term_in_words
+
+PROTECTED_PERSON = "Protected person"
+PROTECTED_CASE = "Protected case"
+
+# A sentence in one of these states no longer runs, whatever its expected end says.
+ENDED_STATUSES = {
+    SentenceStatus.COMPLETED,
+    SentenceStatus.RELEASED_EARLY,
+    SentenceStatus.PARDONED,
+    SentenceStatus.AMNESTIED,
+    SentenceStatus.OVERTURNED,
+}
+
+TEXT = "text"
+NUMBER = "number"
+DATE = "date"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sentence summary: its key (JSON), header (CSV/XLSX) and kind of value."""
+
+    key: str
+    header: str
+    kind: str = TEXT
+    width: int = 16  # characters, for the XLSX column
+    description: str = ""
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("defendant", "Defendant", width=30, description="The person sentenced, or the group of unnamed persons."),
+    Column("case", "Case", width=36, description="The case the sentence was given in."),
+    Column(
+        "charges",
+        "Charges",
+        width=48,
+        description="The articles charged (code, article, title), or the offence as described when the article "
+        "is unknown; several separated by ';'.",
+    ),
+    Column("court", "Court", width=28, description="The court that passed the sentence, if named."),
+    Column("verdict_date", "Verdict date", DATE, 13, "When the verdict was given, at the precision known."),
+    Column("sentence_kind", "Sentence", width=20, description="The kind of sentence (imprisonment, probation …)."),
+    Column(
+        "term",
+        "Term",
+        width=22,
+        description="The term in words with its qualifier ('7 years 6 months', 'up to 12 years'); for a fine, "
+        "the amount and currency.",
+    ),
+    Column("term_months", "Term (months)", NUMBER, 10, "The term in months (7½ years = 90)."),
+    Column(
+        "term_qualifier",
+        "Term stated as",
+        width=12,
+        description="How the source states the term: exactly, up to, at least …",
+    ),
+    Column("start", "Start", DATE, 12, "When the sentence began, at the precision known."),
+    Column("expected_end", "Expected end", DATE, 13, "Start plus term, at the start's precision."),
+    Column("actual_release", "Actual release", DATE, 13, "When the person was actually released, if they were."),
+    Column("status", "Status", width=18, description="Where the sentence stands."),
+    Column(
+        "time_served",
+        "Time served",
+        width=20,
+        description="Time served as of the export date, in words; 'about' when the start is not known to the day. "
+        "Empty when the start is unknown.",
+    ),
+    Column(
+        "time_remaining",
+        "Time remaining",
+        width=20,
+        description="Time left to serve as of the export date, in words; empty when the start is unknown or "
+        "for a sentence that has no term.",
+    ),
+    Column(
+        "sources",
+        "Sources",
+        width=60,
+        description="Titles of the sources cited for the sentence, its defendant, trial and charges; "
+        "several separated by ';'.",
+    ),
+)
+
+COLUMN_KEYS: tuple[str, ...] = tuple(column.key for column in COLUMNS)
+LIST_SEPARATOR = "; "
+
+
+def column_headers(*, as_of: datetime.date) -> list[str]:
+    """The headers a person reads, in column order; time served/remaining name their date."""
+    headers = []
+    for column in COLUMNS:
+        if column.key in ("time_served", "time_remaining"):
+            headers.append(f"{column.header} (as of {as_of.isoformat()})")
+        else:
+            headers.append(column.header)
+    return headers
+
+
+def sentence_summary_row(sentence: Sentence, *, as_of: datetime.date, levels: Collection[str]) -> dict:
+    """Turn a sentence into a summary row (see :data:`COLUMNS`).
+
+    ``as_of`` is the day time served and remaining are counted to.
+    ``levels`` are the confidentiality levels the reader may see
+    (``people.models.visible_levels``). A sentence whose person or case is
+    at another level is masked, not dropped, so counts stay true: the
+    defendant becomes "Protected person", the case "Protected case" when the
+    case itself is hidden, and the sources are left out (their titles can
+    name the person). Which sentences a reader gets at all is the selector's
+    business (``cases.selectors.sentence_summary_queryset``).
+    """
+    defendant = sentence.defendant
+    person = defendant.person
+    case = defendant.case
+    trial = sentence.trial
+    case_hidden = case.confidentiality not in levels
+    mask = case_hidden or person.confidentiality not in levels
+    served, remaining = time_served_and_remaining(sentence, as_of=as_of)
+    return {
+        "defendant": PROTECTED_PERSON if mask else person_label(person),
+        "case": PROTECTED_CASE if case_hidden else case.title,
+        "charges": _joined(charge_label(charge) for charge in defendant.charges.all()),
+        "court": court_label(trial),
+        "verdict_date": trial.verdict_date if trial is not None else None,
+        "sentence_kind": sentence.get_kind_display(),
+        "term": term_label(sentence),
+        "term_months": sentence.term_months,
+        "term_qualifier": Qualifier(sentence.term_qualifier).label if sentence.term_qualifier else None,
+        "start": sentence.start,
+        "expected_end": sentence.expected_end,
+        "actual_release": sentence.actual_release,
+        "status": sentence.get_status_display(),
+        "time_served": served,
+        "time_remaining": remaining,
+        "sources": None if mask else _joined(source_titles(sentence)),
+    }
+
+
+def person_label(person) -> str:
+    """A person's name; a group says how many it stands for when that is known."""
+    if person.kind == PersonKind.GROUP and person.group_size is not None:
+        return f"{person.name} (group of {person.group_size_display})"
+    return person.name
+
+
+def charge_label(charge) -> str:
+    """``Criminal Code art. 164(3) – Inciting social hatred``, or the described offence."""
+    article = charge.article
+    if article is None:
+        return charge.offence_description
+    text = f"{article.code} art. {article.article}"
+    return f"{text} – {article.title}" if article.title else text
+
+
+def court_label(trial) -> str | None:
+    if trial is None:
+        return None
+    if trial.court is not None:
+        return trial.court.name
+    if trial.place is not None:
+        return f"court in {trial.place.name}"
+    return None
+
+
+def term_label(sentence: Sentence) -> str | None:
+    """The term in words; for a fine, the amount and currency."""
+    if sentence.kind == SentenceKind.FINE and sentence.fine_amount is not None:
+        amount = f"{Decimal(sentence.fine_amount):,.2f}".removesuffix(".00")
+        return f"{amount} {sentence.fine_currency}".strip()
+    return term_in_words(sentence.term_months, sentence.term_qualifier) or None
+
+
+def source_titles(sentence: Sentence) -> list[str]:
+    """Titles of the sources cited for the sentence, its defendant, trial and charges, each once."""
+    citing = [sentence, sentence.defendant]
+    if sentence.trial is not None:
+        citing.append(sentence.trial)
+    citing.extend(sentence.defendant.charges.all())
+    titles = []
+    for record in citing:
+        titles.extend(citation.source.title for citation in record.citations.all())
+    return list(dict.fromkeys(titles))
+
+
+def time_served_and_remaining(sentence: Sentence, *, as_of: datetime.date) -> tuple[str | None, str | None]:
+    """Time served and time left as of ``as_of``, in words.
+
+    Counted from the earliest day the start could be, to the release (if
+    any), else to ``as_of``, and never beyond the term. Both are empty when
+    the start is unknown or the sentence has no term (a fine); the remainder
+    is "0 months" once the person is released, or when the sentence's status
+    says it has ended (completed, pardoned …) and no release date is known. When
+    the start is known only to the month or year the figures are "about";
+    when the term is "up to" a length, so is the remainder.
+    """
+    start: ApproximateDate | None = sentence.start
+    if start is None or sentence.kind not in TERM_KINDS:
+        return None, None
+    until = as_of
+    if sentence.actual_release is not None:
+        until = min(until, sentence.actual_release.earliest())
+    served = months_between(start.earliest(), until) if until >= start.earliest() else 0
+    term = sentence.term_months
+    if term is not None:
+        served = min(served, term)
+    approximate = start.precision != "day"
+    served_text = term_in_words(served, Qualifier.ABOUT if approximate and served else Qualifier.EXACT)
+    if term is None:
+        return served_text, None
+    if sentence.actual_release is not None:
+        ended = as_of >= sentence.actual_release.earliest()
+    else:
+        # The status is today's; it cannot end a sentence before the sentence began.
+        ended = sentence.status in ENDED_STATUSES and as_of >= start.earliest()
+    remaining = 0 if ended else term - served
+    if remaining and sentence.term_qualifier and sentence.term_qualifier != Qualifier.EXACT:
+        qualifier = sentence.term_qualifier
+    elif remaining and approximate:
+        qualifier = Qualifier.ABOUT
+    else:
+        qualifier = Qualifier.EXACT
+    return served_text, term_in_words(remaining, qualifier)
+
+
+def _joined(parts) -> str | None:
+    text = LIST_SEPARATOR.join(part for part in parts if part)
+    return text or None
