@@ -10,12 +10,14 @@ Everything that differs in production comes from the environment:
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated host names (required when DEBUG is off).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
-from casetracker.env import env_bool, env_list, env_str
+from casetracker.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,16 +28,28 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else [])
 
 if not DEBUG:
-    if not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured(
-            "DJANGO_DEBUG is off, so DJANGO_SECRET_KEY must be set to a long random value "
+    # Every missing setting is named at once, so a first deployment needs one round trip, not several.
+    _problems = []
+    if (
+        not SECRET_KEY
+        or SECRET_KEY == _DEV_SECRET_KEY
+        or SECRET_KEY.startswith("django-insecure-")
+        or len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+    ):
+        _problems.append(
+            "DJANGO_SECRET_KEY must be set to a long random value "
             "(at least 50 characters). Generate one with: "
             "python -c 'import secrets; print(secrets.token_urlsafe(64))'"
         )
     if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured(
-            "DJANGO_DEBUG is off, so DJANGO_ALLOWED_HOSTS must list the host names the service "
+        _problems.append(
+            "DJANGO_ALLOWED_HOSTS must list the host names the service "
             "answers to, comma-separated, e.g. DJANGO_ALLOWED_HOSTS=tracker.example.org"
+        )
+    if _problems:
+        raise ImproperlyConfigured(
+            "DJANGO_DEBUG is off (production), so: " + "; and ".join(_problems) + ". See .env.example."
         )
 
 INSTALLED_APPS = [
@@ -51,12 +65,22 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "corsheaders",
+    "axes",
     "people",
     "cases",
+    # Last: its post_migrate hook (casetracker.roles) needs the permissions of the apps above.
+    "casetracker.apps.CasetrackerConfig",
 ]
 
 MIDDLEWARE = [
+    # /healthz answers before host validation and the HTTPS redirect, so a container or load
+    # balancer probe on plain http://127.0.0.1 works; it reveals nothing but "database ok".
+    "casetracker.health.HealthCheckMiddleware",
+    # CORS before anything that can answer on its own (security redirects, whitenoise, common).
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -64,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a lockout flagged during login into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "casetracker.urls"
@@ -115,3 +141,75 @@ LOGIN_URL = "admin:login"
 
 # History: record who made each change, from the request (session or token).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Production and security ---------------------------------------------------
+# With DJANGO_DEBUG=0 everything below is on by default, and
+# `manage.py check --deploy --fail-level WARNING` passes; each knob can be turned from
+# the environment (see .env.example and README "Running in production").
+
+# Behind a TLS-terminating reverse proxy (nginx, Caddy, a load balancer) Django sees plain
+# HTTP; trust the proxy's X-Forwarded-Proto / X-Forwarded-For instead. Only set this when a
+# proxy that overwrites those headers really is in front, or clients could forge them.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG and not SECURE_SSL_REDIRECT:
+    # Turned off on purpose (DJANGO_SECURE_SSL_REDIRECT=0): the reverse proxy redirects HTTP to HTTPS.
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+
+# Static files (admin, Swagger UI, Redoc) are served by whitenoise from STATIC_ROOT, filled by
+# `manage.py collectstatic`; in production with hashed names and pre-compressed copies.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# CORS: browsers may call the API from these front-end origins only (scheme + host [+ port],
+# comma-separated, e.g. https://tracker-ui.example.org). Empty: no cross-origin access.
+CORS_ALLOWED_ORIGINS = env_list("DJANGO_CORS_ALLOWED_ORIGINS", [])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = (*default_headers, "if-match", "if-none-match")
+CORS_EXPOSE_HEADERS = ["ETag", "Content-Disposition", "Retry-After"]
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one user name from
+# one address, on the admin or on the API token login, further attempts get 429 for
+# AXES_COOLOFF_MINUTES. `manage.py axes_reset_username NAME` lifts a lockout early.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "casetracker/locked_out.html"
+if BEHIND_PROXY:
+    AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Logs go to standard error (gunicorn and docker collect them); errors and failed logins show
+# in production too, where Django's own console handler is silent.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING").upper()},
+}

@@ -1,0 +1,29 @@
+# casetracker: the app image used by docker-compose.yml (gunicorn + whitenoise, non-root).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# An unprivileged user owns nothing but the collected static files.
+RUN groupadd --system --gid 10001 casetracker \
+    && useradd --system --uid 10001 --gid casetracker --home-dir /app --shell /usr/sbin/nologin casetracker
+
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+RUN mkdir -p /app/staticfiles && chown casetracker:casetracker /app/staticfiles \
+    && chmod +x /app/docker/entrypoint.sh
+
+USER casetracker
+EXPOSE 8000
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"]
+
+ENTRYPOINT ["/app/docker/entrypoint.sh"]
+CMD ["gunicorn", "--config", "docker/gunicorn.conf.py", "casetracker.wsgi:application"]

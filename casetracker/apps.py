@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class CasetrackerConfig(AppConfig):
+    """The project package as an app: operations commands, roles, health, login lockout glue."""
+
+    name = "casetracker"
+    label = "casetracker"
+    verbose_name = "casetracker operations"
+
+    def ready(self):
+        from . import roles
+
+        post_migrate.connect(roles.roles_sync_after_migrate, sender=self, dispatch_uid="casetracker.roles_sync")

@@ -1,0 +1,114 @@
+"""Dump and restore the whole database: ``pg_dump``/``pg_restore`` on PostgreSQL, JSON anywhere.
+
+The JSON form (``dumpdata`` with natural keys) works on SQLite and PostgreSQL alike and
+moves data between them; the PostgreSQL custom format is faster, smaller and exact
+(sequences, indexes, everything). Used by ``manage.py backup`` and ``manage.py restore``.
+"""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+PG_CUSTOM_MAGIC = b"PGDMP"
+
+# Rebuilt by migrate (content types, permissions) or worthless in a backup (sessions,
+# the login-lockout counters).
+JSON_EXCLUDE = ["contenttypes", "auth.permission", "sessions", "axes"]
+
+
+class BackupError(Exception):
+    """A dump or restore could not be done; the message says what to do."""
+
+
+def _pg_env(alias: str) -> dict[str, str]:
+    settings = connections[alias].settings_dict
+    env = dict(os.environ)
+    for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):
+        if settings.get(key):
+            env[var] = str(settings[key])
+    sslmode = settings.get("OPTIONS", {}).get("sslmode")
+    if sslmode:
+        env["PGSSLMODE"] = sslmode
+    return env
+
+
+def _pg_tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise BackupError(
+            f"{name} is not on PATH. Install the PostgreSQL client tools "
+            "(apt-get install postgresql-client, the same major version as the server or newer), "
+            "or use --format json."
+        )
+    return path
+
+
+def _run(command: list[str], *, env: dict[str, str]) -> None:
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise BackupError(f"{Path(command[0]).name} failed (exit {completed.returncode}): {completed.stderr.strip()}")
+
+
+def vendor(*, using: str = DEFAULT_DB_ALIAS) -> str:
+    return connections[using].vendor
+
+
+def dump_postgres(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> None:
+    """``pg_dump --format=custom`` of the configured PostgreSQL database into ``path``."""
+    if vendor(using=using) != "postgresql":
+        raise BackupError("The PostgreSQL format needs a PostgreSQL database; use --format json.")
+    name = connections[using].settings_dict["NAME"]
+    command = [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={path}", name]
+    _run(command, env=_pg_env(using))
+
+
+def dump_json(*, path: Path, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1) -> None:
+    """``dumpdata`` of every app with natural keys into ``path`` (restorable on any database)."""
+    call_command(
+        "dumpdata",
+        exclude=JSON_EXCLUDE,
+        natural_foreign=True,
+        natural_primary=True,
+        output=str(path),
+        database=using,
+        verbosity=verbosity,
+    )
+
+
+def restore_postgres(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Replace the objects in the configured database with those in a ``pg_dump`` custom file."""
+    if vendor(using=using) != "postgresql":
+        raise BackupError(
+            f"{path} is a PostgreSQL dump but DATABASE_URL points at {vendor(using=using)}. "
+            "Restore it into PostgreSQL, or make a JSON backup (--format json) to move data across databases."
+        )
+    connections[using].close()  # pg_restore needs the tables free of this process's locks
+    name = connections[using].settings_dict["NAME"]
+    command = [
+        _pg_tool("pg_restore"),
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--no-privileges",
+        "--single-transaction",
+        "--exit-on-error",
+        f"--dbname={name}",
+        str(path),
+    ]
+    _run(command, env=_pg_env(using))
+
+
+def restore_json(*, path: Path, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1) -> None:
+    """Empty the database and load a JSON backup, in one transaction: a bad file changes nothing."""
+    with transaction.atomic(using=using):
+        call_command("flush", interactive=False, database=using, verbosity=0)
+        call_command("loaddata", str(path), database=using, verbosity=verbosity)
+
+
+def is_postgres_dump(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(len(PG_CUSTOM_MAGIC)) == PG_CUSTOM_MAGIC

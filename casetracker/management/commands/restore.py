@@ -1,0 +1,42 @@
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from casetracker.backups import BackupError, is_postgres_dump, restore_json, restore_postgres
+
+
+class Command(BaseCommand):
+    help = (
+        "Replace the contents of the database with a backup made by `manage.py backup` (a pg_dump custom "
+        "file or a JSON dump), then migrate. Everything currently in the database is lost."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="The backup file.")
+        parser.add_argument("--no-input", action="store_false", dest="interactive", help="Do not ask to confirm.")
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+
+    def handle(self, *args, path, interactive, database, verbosity, **options):
+        path = Path(path)
+        if not path.is_file():
+            raise CommandError(f"No backup file at {path}.")
+        target = connections[database].settings_dict["NAME"]
+        if interactive:
+            answer = input(f"This replaces everything in the database {target} with {path}. Type 'yes' to go on: ")
+            if answer.strip().lower() != "yes":
+                raise CommandError("Restore cancelled; nothing was changed.")
+        try:
+            if is_postgres_dump(path):
+                self.stdout.write(f"Restoring the PostgreSQL dump {path} into {target} with pg_restore …")
+                restore_postgres(path=path, using=database)
+                # A dump from an older release gets the newer migrations; roles are re-synced.
+                call_command("migrate", database=database, interactive=False, verbosity=max(verbosity - 1, 0))
+            else:
+                self.stdout.write(f"Loading the JSON backup {path} into {target} …")
+                call_command("migrate", database=database, interactive=False, verbosity=max(verbosity - 1, 0))
+                restore_json(path=path, using=database, verbosity=verbosity)
+        except BackupError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(self.style.SUCCESS(f"Restored {path} into {target}."))
