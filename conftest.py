@@ -4,6 +4,14 @@ import pytest
 from django.contrib.auth.models import Permission
 
 
+@pytest.fixture(autouse=True)
+def _axes_off_unless_asked(settings):
+    """Login lockout (django-axes) is off in tests: ``client.login()`` passes no request, which
+    axes refuses, and repeated logins must not lock a test user out. ``tests/test_axes.py`` and
+    the browser tests turn it back on with ``settings.AXES_ENABLED = True``."""
+    settings.AXES_ENABLED = False
+
+
 @pytest.fixture
 def staff_user(django_user_model):
     """A staff member with every model permission but not the confidential one."""
