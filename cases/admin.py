@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from people.admin import NameSearchMixin, OrganizationAdmin, PersonAdmin
 from people.models import search_key, visible_levels
 
+from .admin_actions import SENTENCE_SUMMARY_ACTIONS
 from .forms import StatusChangeForm
 from .models import (
     Case,
@@ -257,7 +258,7 @@ class DefendantAdmin(SimpleHistoryAdmin):
     readonly_fields = ["status", "status_date"]
     autocomplete_fields = ["case", "person"]
     inlines = [StatusChangeInline, ChargeInline, SentenceInline, CitationInline]
-    actions = ["record_status_change"]
+    actions = ["record_status_change", *SENTENCE_SUMMARY_ACTIONS]
 
     def get_queryset(self, request):
         return visible_defendants(super().get_queryset(request), request)
@@ -418,6 +419,7 @@ class SentenceAdmin(SimpleHistoryAdmin):
     readonly_fields = ["expected_end"]
     autocomplete_fields = ["defendant", "trial"]
     inlines = [CitationInline]
+    actions = SENTENCE_SUMMARY_ACTIONS
 
     def get_queryset(self, request):
         return visible_defendants(super().get_queryset(request), request, prefix="defendant__")

@@ -7,8 +7,10 @@ import json
 
 import openpyxl
 import pytest
+from django.contrib import admin as django_admin
 from django.contrib.auth.models import AnonymousUser
 
+from cases.admin_actions import export_sentence_summaries_csv
 from cases.exports import (
     csv_chunks,
     export_chunks,
@@ -17,6 +19,7 @@ from cases.exports import (
     write_xlsx,
     xlsx_chunks,
 )
+from cases.models import Sentence
 from cases.selectors import sentence_summary_rows
 from cases.summaries import COLUMN_KEYS, column_headers
 from cases.tests.summary_data import build_seed_like
@@ -200,3 +203,63 @@ def test_unknown_format_says_which_exist():
 
 def test_filename_carries_the_date():
     assert export_filename("csv", as_of=datetime.date(2026, 11, 22)) == "sentence-summaries-2026-11-22.csv"
+
+
+# -- admin actions ---------------------------------------------------------------------------------
+
+
+def run_admin_action(client, user, model: str, action: str, ids):
+    client.force_login(user)
+    response = client.post(
+        f"/admin/cases/{model}/",
+        {"action": action, "_selected_action": [str(pk) for pk in ids], "index": 0},
+    )
+    assert response.status_code == 200, response
+    return response
+
+
+def test_admin_exports_selected_sentences_as_csv(client, staff_user):
+    seed = build_seed_like()
+    response = run_admin_action(
+        client, staff_user, "sentence", "export_sentence_summaries_csv", [seed.kozlov.pk, seed.protesters.pk]
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    today = datetime.date.today().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="sentence-summaries-{today}.csv"'
+    data = b"".join(response.streaming_content)
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
+    names = sorted(record["Defendant"] for record in read_csv(data))
+    assert names == sorted([KOZLOV, GROUP])
+
+
+def test_admin_exports_the_sentences_of_selected_defendants_as_xlsx(client, staff_user):
+    seed = build_seed_like()
+    response = run_admin_action(
+        client, staff_user, "defendant", "export_sentence_summaries_xlsx", [seed.kozlov.defendant_id]
+    )
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = read_xlsx(b"".join(response.streaming_content))["Sentence summaries"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in rows] == [KOZLOV]
+    assert rows[0][6] == "7 years 6 months"
+
+
+def test_admin_export_masks_for_staff_without_permission_even_if_selected(rf, staff_user, senior_user):
+    seed = build_seed_like()
+    selected = Sentence.objects.filter(pk=seed.confidential.pk)
+    for user, expected in ((staff_user, "Protected person"), (senior_user, "Anonymous resident")):
+        request = rf.post("/admin/cases/sentence/")
+        request.user = user
+        response = export_sentence_summaries_csv(django_admin.site._registry[Sentence], request, selected)
+        [record] = read_csv(b"".join(response.streaming_content))
+        assert record["Defendant"] == expected
+
+
+def test_admin_offers_both_exports_on_both_change_lists(client, staff_user):
+    build_seed_like()  # the admin shows actions only above a non-empty list
+    client.force_login(staff_user)
+    for model in ("sentence", "defendant"):
+        page = client.get(f"/admin/cases/{model}/").content.decode()
+        assert "Export selected as CSV (sentence summaries)" in page
+        assert "Export selected as XLSX (sentence summaries)" in page
