@@ -270,6 +270,15 @@ def test_load_seed_a_second_time_changes_nothing_and_says_so(seeded):
     assert database_state() == before
 
 
+def test_load_seed_still_recognises_the_seed_after_staff_edit_its_sources(seeded):
+    Source.objects.filter(reference__startswith="000").update(reference="Archive box 12")
+
+    output = load_seed()
+
+    assert "already loaded" in output
+    assert Source.objects.count() == 2
+
+
 def test_load_seed_force_restores_an_edited_record_and_records_the_change(seeded):
     kozlov = Person.objects.get(name="Vladimir Kozlov")
     kozlov.description = "Edited by mistake"

@@ -73,9 +73,17 @@ def seed_pks(rows: list[dict]) -> dict[type[models.Model], list]:
 
 
 def seed_is_present(rows: list[dict]) -> bool:
-    """True when the seed's sources (the documents every seeded fact cites) are in the database."""
-    references = [row["fields"]["reference"] for row in rows if row["model"] == "cases.source"]
-    return Source.objects.filter(reference__in=references).exists()
+    """True when the seed's sources (the documents every seeded fact cites) are in the database.
+
+    A source is recognised by its fixed id or by its reference (the file
+    name), so editing either one in the admin does not make the next start
+    try to load the seed again.
+    """
+    sources = [row for row in rows if row["model"] == "cases.source"]
+    return Source.objects.filter(
+        models.Q(pk__in=[row["pk"] for row in sources])
+        | models.Q(reference__in=[row["fields"]["reference"] for row in sources])
+    ).exists()
 
 
 def seed_collisions(pks: dict[type[models.Model], list]) -> dict[str, list]:
