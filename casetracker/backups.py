@@ -1,8 +1,10 @@
-"""Dump and restore the whole database: ``pg_dump``/``pg_restore`` on PostgreSQL, JSON anywhere.
+"""Dump and restore the whole database: ``pg_dump``/``pg_restore`` on PostgreSQL, ``dumpdata`` anywhere.
 
-The JSON form (``dumpdata`` with natural keys) works on SQLite and PostgreSQL alike and
-moves data between them; the PostgreSQL custom format is faster, smaller and exact
-(sequences, indexes, everything). Used by ``manage.py backup`` and ``manage.py restore``.
+The portable form (``dumpdata`` with natural keys) works on SQLite and PostgreSQL alike and
+moves data between them. It is written as XML because Django's JSON encoder cuts
+timestamps to milliseconds, so history dates would not come back exactly. The PostgreSQL
+custom format is faster, smaller and exact (sequences, indexes, everything). Used by
+``manage.py backup`` and ``manage.py restore``.
 """
 
 import os
@@ -12,12 +14,13 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.test.utils import override_settings
 
 PG_CUSTOM_MAGIC = b"PGDMP"
 
 # Rebuilt by migrate (content types, permissions) or worthless in a backup (sessions,
 # the login-lockout counters).
-JSON_EXCLUDE = ["contenttypes", "auth.permission", "sessions", "axes"]
+PORTABLE_EXCLUDE = ["contenttypes", "auth.permission", "sessions", "axes"]
 
 
 class BackupError(Exception):
@@ -42,7 +45,7 @@ def _pg_tool(name: str) -> str:
         raise BackupError(
             f"{name} is not on PATH. Install the PostgreSQL client tools "
             "(apt-get install postgresql-client, the same major version as the server or newer), "
-            "or use --format json."
+            "or use --format dumpdata."
         )
     return path
 
@@ -60,17 +63,18 @@ def vendor(*, using: str = DEFAULT_DB_ALIAS) -> str:
 def dump_postgres(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> None:
     """``pg_dump --format=custom`` of the configured PostgreSQL database into ``path``."""
     if vendor(using=using) != "postgresql":
-        raise BackupError("The PostgreSQL format needs a PostgreSQL database; use --format json.")
+        raise BackupError("The PostgreSQL format needs a PostgreSQL database; use --format dumpdata.")
     name = connections[using].settings_dict["NAME"]
     command = [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={path}", name]
     _run(command, env=_pg_env(using))
 
 
-def dump_json(*, path: Path, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1) -> None:
-    """``dumpdata`` of every app with natural keys into ``path`` (restorable on any database)."""
+def dump_portable(*, path: Path, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1) -> None:
+    """``dumpdata --format xml`` of every app with natural keys into ``path`` (restorable on any database)."""
     call_command(
         "dumpdata",
-        exclude=JSON_EXCLUDE,
+        format="xml",
+        exclude=PORTABLE_EXCLUDE,
         natural_foreign=True,
         natural_primary=True,
         output=str(path),
@@ -84,7 +88,7 @@ def restore_postgres(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> None:
     if vendor(using=using) != "postgresql":
         raise BackupError(
             f"{path} is a PostgreSQL dump but DATABASE_URL points at {vendor(using=using)}. "
-            "Restore it into PostgreSQL, or make a JSON backup (--format json) to move data across databases."
+            "Restore it into PostgreSQL, or make a portable backup (--format dumpdata) to move data across databases."
         )
     connections[using].close()  # pg_restore needs the tables free of this process's locks
     name = connections[using].settings_dict["NAME"]
@@ -102,9 +106,13 @@ def restore_postgres(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> None:
     _run(command, env=_pg_env(using))
 
 
-def restore_json(*, path: Path, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1) -> None:
-    """Empty the database and load a JSON backup, in one transaction: a bad file changes nothing."""
-    with transaction.atomic(using=using):
+def restore_portable(*, path: Path, using: str = DEFAULT_DB_ALIAS, verbosity: int = 1) -> None:
+    """Empty the database and load a ``dumpdata`` backup, in one transaction: a bad file changes nothing.
+
+    History recording is off while loading: the backup holds the history rows already, and
+    django-simple-history would otherwise add a new entry for every many-to-many link loaded.
+    """
+    with override_settings(SIMPLE_HISTORY_ENABLED=False), transaction.atomic(using=using):
         call_command("flush", interactive=False, database=using, verbosity=0)
         call_command("loaddata", str(path), database=using, verbosity=verbosity)
 

@@ -92,9 +92,7 @@ def _permissions(keys: set[tuple[str, str]], *, using: str) -> list[Permission]:
     found = list(Permission.objects.using(using).filter(query).select_related("content_type"))
     missing = keys - {(p.content_type.app_label, p.codename) for p in found}
     if missing:
-        raise RuntimeError(
-            f"Permissions missing from the database: {sorted(missing)}. Run `manage.py migrate` first."
-        )
+        raise RuntimeError(f"Permissions missing from the database: {sorted(missing)}. Run `manage.py migrate` first.")
     return found
 
 

@@ -4,13 +4,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from casetracker.backups import BackupError, is_postgres_dump, restore_json, restore_postgres
+from casetracker.backups import BackupError, is_postgres_dump, restore_portable, restore_postgres
 
 
 class Command(BaseCommand):
     help = (
         "Replace the contents of the database with a backup made by `manage.py backup` (a pg_dump custom "
-        "file or a JSON dump), then migrate. Everything currently in the database is lost."
+        "file or a dumpdata XML file), then migrate. Everything currently in the database is lost."
     )
 
     def add_arguments(self, parser):
@@ -34,9 +34,9 @@ class Command(BaseCommand):
                 # A dump from an older release gets the newer migrations; roles are re-synced.
                 call_command("migrate", database=database, interactive=False, verbosity=max(verbosity - 1, 0))
             else:
-                self.stdout.write(f"Loading the JSON backup {path} into {target} …")
+                self.stdout.write(f"Loading the dumpdata backup {path} into {target} …")
                 call_command("migrate", database=database, interactive=False, verbosity=max(verbosity - 1, 0))
-                restore_json(path=path, using=database, verbosity=verbosity)
+                restore_portable(path=path, using=database, verbosity=verbosity)
         except BackupError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(f"Restored {path} into {target}."))
