@@ -7,6 +7,7 @@ people either.
 """
 
 import django_filters
+from django.db.models import Q
 
 from casetracker.api.filters import (
     ApproximateDateFromFilter,
@@ -18,15 +19,48 @@ from casetracker.api.filters import (
     StableOrderingFilter,
     VisibilityFilterSet,
 )
+from people.models import Person, search_key
 
-from .choices import SentenceKind, SentenceStatus
-from .models import Case, Charge, Sentence
+from .choices import (
+    CaseKind,
+    ChargeOutcome,
+    DefendantStatus,
+    EventKind,
+    FigureMeasure,
+    SentenceKind,
+    SentenceStatus,
+    SourceKind,
+)
+from .models import (
+    Case,
+    Charge,
+    Citation,
+    Defendant,
+    Event,
+    EventFigure,
+    LegalArticle,
+    Place,
+    Sentence,
+    Source,
+    StatusChange,
+    Trial,
+)
+
+PERSON_AND_CASE = ["defendant__person__confidentiality", "defendant__case__confidentiality"]
+
+
+def ordering_by(*fields):
+    return StableOrderingFilter(
+        fields=fields, help_text="Sort by these fields, comma-separated; prefix '-' for descending. Empty values last."
+    )
+
+
+def text_filter(help_text: str, **kwargs):
+    return django_filters.CharFilter(max_length=200, help_text=help_text, **kwargs)
 
 
 class SentenceFilterSet(VisibilityFilterSet):
     """Sentences by case, defendant, person, kind, status, term, verdict date and charge."""
-
-    visibility_paths = ("defendant__person__confidentiality", "defendant__case__confidentiality")
 
     case = IdFilter(field_name="defendant__case_id", help_text="Sentences in this case (case id).")
     defendant = IdFilter(field_name="defendant_id", help_text="Sentences of this defendant (defendant id).")
@@ -103,3 +137,305 @@ class SentenceFilterSet(VisibilityFilterSet):
 
     def filter_legal_article(self, queryset, name, value):
         return queryset.filter(defendant__in=Charge.objects.filter(article_id=value).values("defendant_id"))
+
+
+# API name of each kind of record a citation may support -> model label.
+CITATION_TARGET_MODELS = {
+    "person": "people.Person",
+    "organization": "people.Organization",
+    "membership": "people.Membership",
+    "place": "cases.Place",
+    "event": "cases.Event",
+    "event-figure": "cases.EventFigure",
+    "case": "cases.Case",
+    "defendant": "cases.Defendant",
+    "status-change": "cases.StatusChange",
+    "legal-article": "cases.LegalArticle",
+    "charge": "cases.Charge",
+    "trial": "cases.Trial",
+    "sentence": "cases.Sentence",
+}
+CITATION_TARGET_TYPES = list(CITATION_TARGET_MODELS)
+
+
+class SourceFilterSet(VisibilityFilterSet):
+    """Sources by kind, language, publication date and text."""
+
+    q = text_filter("Title, publisher or author contains this text.", method="filter_q")
+    kind = django_filters.MultipleChoiceFilter(choices=SourceKind.choices, help_text="Document kind; repeatable.")
+    language = text_filter("Language of the document, e.g. en, ru.", field_name="language")
+    published_after = ApproximateDateFromFilter(
+        field_name="published", help_text="Published on or after this date (any precision)."
+    )
+    published_before = ApproximateDateToFilter(
+        field_name="published", help_text="Published on or before this date (any precision)."
+    )
+    ordering = ordering_by(("title", "title"), ("published", "published"), ("id", "id"))
+
+    class Meta:
+        model = Source
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(publisher__icontains=value) | Q(author__icontains=value))
+
+
+class CitationFilterSet(VisibilityFilterSet):
+    """Citations by source and by the record they support."""
+
+    source = IdFilter(field_name="source_id", help_text="Citations of this source (source id).")
+    target_type = django_filters.ChoiceFilter(
+        choices=[(name, name) for name in CITATION_TARGET_TYPES],
+        method="filter_target_type",
+        help_text="Citations supporting this kind of record.",
+    )
+    target_id = IdFilter(field_name="object_id", help_text="Citations supporting the record with this id.")
+    ordering = ordering_by(("id", "id"), ("created", "created"))
+
+    class Meta:
+        model = Citation
+        fields = []
+
+    def filter_target_type(self, queryset, name, value):
+        from django.apps import apps
+        from django.contrib.contenttypes.models import ContentType
+
+        model = apps.get_model(CITATION_TARGET_MODELS[value])
+        return queryset.filter(content_type=ContentType.objects.get_for_model(model))
+
+
+class PlaceFilterSet(VisibilityFilterSet):
+    """Places by name (any spelling), country, kind and region."""
+
+    q = SearchFilter(
+        field_name="search_text",
+        help_text="Search the name and every recorded spelling (q=Aktau finds Aqtau; any script, any case).",
+    )
+    country = text_filter("ISO 3166-1 alpha-2 code, e.g. KZ.", field_name="country")
+    kind = text_filter("City, village, region, country …", field_name="kind")
+    region = IdFilter(field_name="region_id", help_text="Places within this region (place id).")
+    ordering = ordering_by(("name", "name"), ("country", "country"), ("id", "id"))
+
+    class Meta:
+        model = Place
+        fields = []
+
+
+class EventFilterSet(VisibilityFilterSet):
+    """Events by kind, place, date, participant and case."""
+
+    q = text_filter("Title contains this text, or the place's name or spelling matches it.", method="filter_q")
+    kind = django_filters.MultipleChoiceFilter(choices=EventKind.choices, help_text="Event kind; repeatable.")
+    place = IdFilter(field_name="place_id", help_text="Events at this place (place id).")
+    person = IdFilter(method="filter_person", help_text="Events this person took part in (person id).")
+    organization = IdFilter(method="filter_organization", help_text="Events involving this organization.")
+    case = IdFilter(method="filter_case", help_text="Events this case arises from (case id).")
+    start_after = ApproximateDateFromFilter(field_name="start", help_text="Began on or after this date.")
+    start_before = ApproximateDateToFilter(field_name="start", help_text="Began on or before this date.")
+    ordering = ordering_by(("start", "start"), ("title", "title"), ("id", "id"))
+
+    class Meta:
+        model = Event
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(place__search_text__contains=search_key(value)))
+
+    def filter_person(self, queryset, name, value):
+        persons = self.visible(Person.objects.filter(pk=value))
+        return queryset.filter(pk__in=Event.persons.through.objects.filter(person__in=persons).values("event_id"))
+
+    def filter_organization(self, queryset, name, value):
+        links = Event.organizations.through.objects.filter(organization_id=value)
+        return queryset.filter(pk__in=links.values("event_id"))
+
+    def filter_case(self, queryset, name, value):
+        cases = self.visible(Case.objects.filter(pk=value))
+        return queryset.filter(pk__in=Case.events.through.objects.filter(case__in=cases).values("event_id"))
+
+
+class EventFigureFilterSet(VisibilityFilterSet):
+    """Figures by event, measure and source."""
+
+    event = IdFilter(field_name="event_id", help_text="Figures for this event (event id).")
+    measure = django_filters.MultipleChoiceFilter(choices=FigureMeasure.choices, help_text="What is counted.")
+    source = IdFilter(field_name="source_id", help_text="Figures claimed by this source (source id).")
+    ordering = ordering_by(("event", "event"), ("value", "value"), ("id", "id"))
+
+    class Meta:
+        model = EventFigure
+        fields = []
+
+
+class CaseFilterSet(VisibilityFilterSet):
+    """Cases by kind, event, organization, defendant, legal article, date and confidentiality."""
+
+    q = text_filter("Title contains this text, or a defendant's name or variant matches it.", method="filter_q")
+    kind = django_filters.MultipleChoiceFilter(choices=CaseKind.choices, help_text="Case kind; repeatable.")
+    event = IdFilter(method="filter_event", help_text="Cases arising from this event (event id).")
+    organization = IdFilter(method="filter_organization", help_text="Cases targeting this organization.")
+    person = IdFilter(method="filter_person", help_text="Cases in which this person is a defendant (person id).")
+    legal_article = IdFilter(method="filter_legal_article", help_text="Cases with a charge under this article.")
+    status = django_filters.MultipleChoiceFilter(
+        choices=DefendantStatus.choices,
+        method="filter_status",
+        help_text="Cases with a defendant (that you may see) currently in this status; repeatable.",
+    )
+    country = text_filter("ISO 3166-1 alpha-2 code of the prosecuting state, e.g. KZ.", field_name="country")
+    opened_after = ApproximateDateFromFilter(field_name="opened", help_text="Opened on or after this date.")
+    opened_before = ApproximateDateToFilter(field_name="opened", help_text="Opened on or before this date.")
+    confidentiality = ConfidentialityFilter(paths=["confidentiality"])
+    ordering = ordering_by(("title", "title"), ("opened", "opened"), ("created", "created"), ("id", "id"))
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def _defendants(self, **conditions):
+        return self.visible(Defendant.objects.filter(**conditions)).values("case_id")
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(title__icontains=value) | Q(pk__in=self._defendants(person__search_text__contains=search_key(value)))
+        )
+
+    def filter_event(self, queryset, name, value):
+        return queryset.filter(pk__in=Case.events.through.objects.filter(event_id=value).values("case_id"))
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Case.organizations.through.objects.filter(organization_id=value).values("case_id")
+        )
+
+    def filter_person(self, queryset, name, value):
+        return queryset.filter(pk__in=self._defendants(person_id=value))
+
+    def filter_legal_article(self, queryset, name, value):
+        return queryset.filter(pk__in=self._defendants(charges__article_id=value))
+
+    def filter_status(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=self._defendants(status__in=value))
+
+
+class DefendantFilterSet(VisibilityFilterSet):
+    """Defendants by case, person, status, event, legal article and dates."""
+
+    q = SearchFilter(
+        field_name="person__search_text",
+        help_text="Search the defendant's name and every recorded variant (any script, case-insensitive).",
+    )
+    case = IdFilter(field_name="case_id", help_text="Defendants in this case (case id).")
+    person = IdFilter(field_name="person_id", help_text="This person's cases (person id).")
+    event = IdFilter(method="filter_event", help_text="Defendants in cases arising from this event (event id).")
+    legal_article = IdFilter(method="filter_legal_article", help_text="Defendants charged under this article.")
+    status = django_filters.MultipleChoiceFilter(
+        choices=DefendantStatus.choices, help_text="Current status; repeatable."
+    )
+    arrested_after = ApproximateDateFromFilter(field_name="arrested", help_text="Arrested on or after this date.")
+    arrested_before = ApproximateDateToFilter(field_name="arrested", help_text="Arrested on or before this date.")
+    status_after = ApproximateDateFromFilter(
+        field_name="status_date", help_text="Current status dated on or after this date."
+    )
+    status_before = ApproximateDateToFilter(
+        field_name="status_date", help_text="Current status dated on or before this date."
+    )
+    confidentiality = ConfidentialityFilter(paths=["person__confidentiality", "case__confidentiality"])
+    ordering = ordering_by(
+        ("person__name", "person"),
+        ("case__title", "case"),
+        ("arrested", "arrested"),
+        ("status", "status"),
+        ("status_date", "status_date"),
+        ("id", "id"),
+    )
+
+    class Meta:
+        model = Defendant
+        fields = []
+
+    def filter_event(self, queryset, name, value):
+        return queryset.filter(case__in=Case.events.through.objects.filter(event_id=value).values("case_id"))
+
+    def filter_legal_article(self, queryset, name, value):
+        return queryset.filter(pk__in=Charge.objects.filter(article_id=value).values("defendant_id"))
+
+
+class StatusChangeFilterSet(VisibilityFilterSet):
+    """Status changes by defendant, case, person, status, date and source."""
+
+    defendant = IdFilter(field_name="defendant_id", help_text="Changes of this defendant (defendant id).")
+    case = IdFilter(field_name="defendant__case_id", help_text="Changes of defendants in this case (case id).")
+    person = IdFilter(field_name="defendant__person_id", help_text="Changes of this person (person id).")
+    status = django_filters.MultipleChoiceFilter(choices=DefendantStatus.choices, help_text="New status; repeatable.")
+    source = IdFilter(field_name="source_id", help_text="Changes reported by this source (source id).")
+    date_after = ApproximateDateFromFilter(field_name="date", help_text="Dated on or after this date (any precision).")
+    date_before = ApproximateDateToFilter(field_name="date", help_text="Dated on or before this date (any precision).")
+    confidentiality = ConfidentialityFilter(paths=PERSON_AND_CASE)
+    ordering = ordering_by(
+        ("date", "date"), ("defendant__person__name", "person"), ("created", "created"), ("id", "id")
+    )
+
+    class Meta:
+        model = StatusChange
+        fields = []
+
+
+class LegalArticleFilterSet(VisibilityFilterSet):
+    """Legal articles by country, code and text."""
+
+    q = text_filter("Code, article or title contains this text.", method="filter_q")
+    country = text_filter("ISO 3166-1 alpha-2 code, e.g. KZ.", field_name="country")
+    code = text_filter("Code name contains, e.g. 'Criminal'.", field_name="code", lookup_expr="icontains")
+    ordering = ordering_by(("country", "country"), ("code", "code"), ("article", "article"), ("id", "id"))
+
+    class Meta:
+        model = LegalArticle
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(code__icontains=value) | Q(article__icontains=value) | Q(title__icontains=value))
+
+
+class ChargeFilterSet(VisibilityFilterSet):
+    """Charges by defendant, case, person, legal article and outcome."""
+
+    q = SearchFilter(
+        field_name="defendant__person__search_text",
+        help_text="Search the charged person's name and every recorded variant.",
+    )
+    defendant = IdFilter(field_name="defendant_id", help_text="Charges against this defendant (defendant id).")
+    case = IdFilter(field_name="defendant__case_id", help_text="Charges in this case (case id).")
+    person = IdFilter(field_name="defendant__person_id", help_text="Charges against this person (person id).")
+    legal_article = IdFilter(field_name="article_id", help_text="Charges under this legal article.")
+    outcome = django_filters.MultipleChoiceFilter(choices=ChargeOutcome.choices, help_text="Outcome; repeatable.")
+    confidentiality = ConfidentialityFilter(paths=PERSON_AND_CASE)
+    ordering = ordering_by(("defendant__person__name", "person"), ("outcome", "outcome"), ("id", "id"))
+
+    class Meta:
+        model = Charge
+        fields = []
+
+
+class TrialFilterSet(VisibilityFilterSet):
+    """Trials by case, court, place, defendant and dates."""
+
+    case = IdFilter(field_name="case_id", help_text="Trials in this case (case id).")
+    court = IdFilter(field_name="court_id", help_text="Trials before this court (organization id).")
+    place = IdFilter(field_name="place_id", help_text="Trials held at this place (place id).")
+    person = IdFilter(method="filter_person", help_text="Trials in cases where this person is a defendant.")
+    start_after = ApproximateDateFromFilter(field_name="start", help_text="Began on or after this date.")
+    start_before = ApproximateDateToFilter(field_name="start", help_text="Began on or before this date.")
+    verdict_after = ApproximateDateFromFilter(field_name="verdict_date", help_text="Verdict on or after this date.")
+    verdict_before = ApproximateDateToFilter(field_name="verdict_date", help_text="Verdict on or before this date.")
+    confidentiality = ConfidentialityFilter(paths=["case__confidentiality"])
+    ordering = ordering_by(("start", "start"), ("verdict_date", "verdict_date"), ("case__title", "case"), ("id", "id"))
+
+    class Meta:
+        model = Trial
+        fields = []
+
+    def filter_person(self, queryset, name, value):
+        defendants = self.visible(Defendant.objects.filter(person_id=value))
+        return queryset.filter(case__in=defendants.values("case_id"))

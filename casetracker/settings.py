@@ -142,6 +142,70 @@ LOGIN_URL = "admin:login"
 # History: record who made each change, from the request (session or token).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# JSON API (/api/v1/) ---------------------------------------------------------
+# Anyone reads public records; staff write with a token (POST /api/v1/auth/token/) or a
+# session and Django model permissions. API_ANON_THROTTLE_RATE limits anonymous clients
+# per IP address ("120/minute"; "" turns the limit off).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: a request without credentials that needs them gets 401 with
+        # "WWW-Authenticate: Token", not 403.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["casetracker.api.permissions.ReadAnyoneWriteWithModelPermissions"],
+    "DEFAULT_THROTTLE_CLASSES": ["casetracker.api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_THROTTLE_RATE", "120/minute") or None},
+    "DEFAULT_RENDERER_CLASSES": ["casetracker.api.renderers.ORJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "casetracker.api.pagination.RecordPagination",
+    "DEFAULT_SCHEMA_CLASS": "casetracker.api.schema.RecordAutoSchema",
+    "EXCEPTION_HANDLER": "casetracker.api.exceptions.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNICODE_JSON": True,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "casetracker API",
+    "DESCRIPTION": (
+        "Political and human-rights prosecutions: people, organizations, sources and citations, events, "
+        "cases, defendants and their status history, charges, trials and sentences.\n\n"
+        "**Reading** needs no account; anonymous clients see public records only (restricted and "
+        "confidential people and cases answer 404) and are rate-limited. **Writing** needs a token from "
+        "`POST /api/v1/auth/token/` (send `Authorization: Token <token>`) and the Django model permission "
+        "for the change.\n\n"
+        "**Conventions.** Related records are written as ids and read as `{id, label, url}`. Dates are "
+        "ISO 8601 at the precision known: `2012`, `2012-02` or `2012-02-14`; date filters match any "
+        "date that may fall in the range. Figures are `{value, qualifier, display}` (\"at least 16\"). "
+        "Lists take `page` and `page_size` (up to 500), or `cursor=` for crawling; an unknown query "
+        "parameter is a 400 listing the allowed ones. A bad field is a 400 naming it. Detail responses "
+        "carry an `ETag`; send it back in `If-Match` on PUT, PATCH and DELETE to be told (412) if "
+        "someone changed the record since. Deleting a record others depend on is a 409 naming them."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ConfidentialityEnum": "casetracker.choices.Confidentiality",
+        "QualifierEnum": "casetracker.choices.Qualifier",
+        "DefendantStatusEnum": "cases.choices.DefendantStatus",
+        "SentenceStatusEnum": "cases.choices.SentenceStatus",
+        "SentenceKindEnum": "cases.choices.SentenceKind",
+        "ChargeOutcomeEnum": "cases.choices.ChargeOutcome",
+        "CaseKindEnum": "cases.choices.CaseKind",
+        "EventKindEnum": "cases.choices.EventKind",
+        "SourceKindEnum": "cases.choices.SourceKind",
+        "FigureMeasureEnum": "cases.choices.FigureMeasure",
+        "PersonKindEnum": "people.choices.PersonKind",
+        "OrganizationKindEnum": "people.choices.OrganizationKind",
+        "CitationTargetTypeEnum": "cases.filtersets.CITATION_TARGET_TYPES",
+    },
+}
+
 # Production and security ---------------------------------------------------
 # With DJANGO_DEBUG=0 everything below is on by default, and
 # `manage.py check --deploy --fail-level WARNING` passes; each knob can be turned from

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q
 from drf_spectacular.utils import extend_schema_field
 
 from casetracker.approximate_dates import ApproximateDateFormField, prefixes
 from casetracker.choices import Confidentiality
-from people.models import search_key, visible_levels
+from people.models import search_key
+
+from .fields import ISO_DATE, ISO_DATE_MESSAGE
+from .visibility import visible_queryset
 
 # The largest id a 64-bit primary key can hold; larger numbers are a 400, not a database error.
 MAX_ID = 2**63 - 1
@@ -23,7 +26,7 @@ MAX_COUNT = 2**31 - 1
 
 DATE_SCHEMA = {
     "type": "string",
-    "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+    "pattern": ISO_DATE.pattern,
     "example": "2012-02",
 }
 
@@ -56,10 +59,19 @@ class CountFilter(django_filters.Filter):
     field_class = CountField
 
 
-class ApproximateDateFilterBase(django_filters.Filter):
-    """Accepts ``2012``, ``2012-02`` or ``2012-02-14`` (or a date in English words)."""
+class IsoApproximateDateFormField(ApproximateDateFormField):
+    """``2012``, ``2012-02`` or ``2012-02-14`` only: query parameters are ISO 8601."""
 
-    field_class = ApproximateDateFormField
+    def to_python(self, value):
+        if value not in (None, "") and not ISO_DATE.match(str(value)):
+            raise ValidationError(ISO_DATE_MESSAGE, code="invalid")
+        return super().to_python(value)
+
+
+class ApproximateDateFilterBase(django_filters.Filter):
+    """Accepts ``2012``, ``2012-02`` or ``2012-02-14``."""
+
+    field_class = IsoApproximateDateFormField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,20 +202,18 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 class VisibilityFilterSet(django_filters.FilterSet):
     """A filterset that never returns records the requesting user may not see.
 
-    Subclasses list in ``visibility_paths`` the confidentiality columns
-    (e.g. ``defendant__person__confidentiality``) that must all be visible.
-    Without a request the filterset behaves as for an anonymous client:
-    public records only.
+    Which records those are is decided per model by
+    :mod:`casetracker.api.visibility`. Without a request the filterset behaves
+    as for an anonymous client: public records only.
     """
-
-    visibility_paths: tuple[str, ...] = ()
 
     @property
     def user(self):
         return getattr(self.request, "user", None)
 
+    def visible(self, queryset):
+        """``queryset`` narrowed to what the user may see: for subqueries on related records."""
+        return visible_queryset(queryset, self.user)
+
     def filter_queryset(self, queryset):
-        levels = visible_levels(self.user)
-        if len(levels) < len(Confidentiality.values):
-            queryset = queryset.filter(**{f"{path}__in": levels for path in self.visibility_paths})
-        return super().filter_queryset(queryset)
+        return super().filter_queryset(self.visible(queryset))

@@ -1,0 +1,670 @@
+"""Serializers for sources, citations, places, events, cases, defendants, charges, trials and sentences.
+
+Related records are written as ids and read as briefs (``{"id", "label",
+"url"}``); the labels below read only columns the viewsets join, so
+rendering a page never queries per row.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from casetracker.api.fields import (
+    ApproximateDateField,
+    BriefRelatedField,
+    QualifiedFigureField,
+    absolute_url,
+    detail_path,
+)
+from casetracker.api.filters import MAX_ID
+from casetracker.api.serializers import (
+    BriefSerializer,
+    CitationsField,
+    NameVariantSerializer,
+    RecordSerializer,
+    SelfUrlField,
+)
+from casetracker.api.visibility import visible_queryset
+from casetracker.choices import Qualifier
+from people.api.serializers import (
+    COUNTRY_CODE,
+    ConfidentialityWriteMixin,
+    case_label,
+    event_label,
+    organization_label,
+    person_label,
+)
+from people.models import Membership, Organization, Person
+
+from ..choices import DefendantStatus
+from ..models import (
+    Case,
+    Charge,
+    Citation,
+    Defendant,
+    Event,
+    EventFigure,
+    LegalArticle,
+    Place,
+    Sentence,
+    Source,
+    StatusChange,
+    Trial,
+    term_in_words,
+)
+
+# -- labels (each reads only what the viewsets select_related) ---------------
+
+
+def source_label(source: Source) -> str:
+    return source.title
+
+
+def place_label(place: Place) -> str:
+    return place.name
+
+
+def defendant_label(defendant: Defendant) -> str:
+    return f"{defendant.person.name} ({defendant.case.title})"
+
+
+def legal_article_label(article: LegalArticle) -> str:
+    return f"{article.code}, art. {article.article}"
+
+
+def trial_label(trial: Trial) -> str:
+    when = f" ({trial.start})" if trial.start else ""
+    return f"Trial in {trial.case.title}{when}"
+
+
+def charge_label(charge: Charge) -> str:
+    if charge.article_id:
+        return legal_article_label(charge.article)
+    return charge.offence_description
+
+
+def sentence_label(sentence: Sentence) -> str:
+    term = sentence.term_display
+    return f"{sentence.get_kind_display()}, {term}" if term else sentence.get_kind_display()
+
+
+def status_change_label(change: StatusChange) -> str:
+    return f"{change.get_status_display()} ({change.date})"
+
+
+def membership_label(membership: Membership) -> str:
+    return f"{membership.person.name} – {membership.role or 'member'} – {membership.organization.name}"
+
+
+def event_figure_label(figure: EventFigure) -> str:
+    return f"{figure.get_measure_display()}: {figure.display}"
+
+
+def _brief(view_name, label_of, **kwargs):
+    return BriefRelatedField(view_name=view_name, label_of=label_of, **kwargs)
+
+
+# -- sources and citations -----------------------------------------------------
+
+
+class SourceSerializer(RecordSerializer):
+    """A document that supports facts in the tracker."""
+
+    url = SelfUrlField("api:source-detail")
+    document_url = serializers.URLField(
+        source="url",
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text="Where the document can be read online, if anywhere.",
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "url",
+            "title",
+            "kind",
+            "publisher",
+            "author",
+            "document_url",
+            "reference",
+            "published",
+            "language",
+            "notes",
+            "created",
+            "updated",
+        ]
+
+
+# The kinds of record a citation may support: API name -> (model, detail route, label, joins for the label).
+CITATION_TARGETS = {
+    "person": (Person, "api:person-detail", person_label, ()),
+    "organization": (Organization, "api:organization-detail", organization_label, ()),
+    "membership": (Membership, "api:membership-detail", membership_label, ("person", "organization")),
+    "place": (Place, "api:place-detail", place_label, ()),
+    "event": (Event, "api:event-detail", event_label, ()),
+    "event-figure": (EventFigure, "api:eventfigure-detail", event_figure_label, ()),
+    "case": (Case, "api:case-detail", case_label, ()),
+    "defendant": (Defendant, "api:defendant-detail", defendant_label, ("person", "case")),
+    "status-change": (StatusChange, "api:statuschange-detail", status_change_label, ()),
+    "legal-article": (LegalArticle, "api:legalarticle-detail", legal_article_label, ()),
+    "charge": (Charge, "api:charge-detail", charge_label, ("article",)),
+    "trial": (Trial, "api:trial-detail", trial_label, ("case",)),
+    "sentence": (Sentence, "api:sentence-detail", sentence_label, ()),
+}
+TARGET_BY_MODEL = {model: name for name, (model, *_rest) in CITATION_TARGETS.items()}
+
+
+class CitationTargetSerializer(BriefSerializer):
+    """The record a citation supports."""
+
+    type = serializers.ChoiceField(choices=list(CITATION_TARGETS), help_text="The kind of record.")
+
+
+@extend_schema_field(CitationTargetSerializer)
+class CitationTargetField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, citation):
+        target = citation.content_object
+        if target is None:
+            return None
+        name = TARGET_BY_MODEL[type(target)]
+        _model, view_name, label_of, _joins = CITATION_TARGETS[name]
+        return {
+            "type": name,
+            "id": target.pk,
+            "label": label_of(target),
+            "url": absolute_url(self.context.get("request"), detail_path(view_name, target.pk)),
+        }
+
+
+class CitationSerializer(RecordSerializer):
+    """A record ↔ source link, with the passage of the source that supports the record."""
+
+    url = SelfUrlField("api:citation-detail")
+    source = _brief("api:source-detail", source_label, queryset=Source.objects.all())
+    target = CitationTargetField(help_text="The record the citation supports.")
+    target_type = serializers.ChoiceField(
+        choices=list(CITATION_TARGETS), write_only=True, help_text="The kind of record the citation supports."
+    )
+    target_id = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, write_only=True, help_text="The id of the record the citation supports."
+    )
+
+    class Meta:
+        model = Citation
+        fields = [
+            "id",
+            "url",
+            "source",
+            "target",
+            "target_type",
+            "target_id",
+            "excerpt",
+            "locator",
+            "note",
+            "created",
+            "updated",
+        ]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["target_type"].model_fields = ("content_type",)
+        fields["target_id"].model_fields = ("object_id",)
+        return fields
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        target_type = values.pop("target_type", None)
+        target_id = values.pop("target_id", None)
+        if self.instance is not None:
+            target_type = target_type or TARGET_BY_MODEL.get(self.instance.content_type.model_class())
+            target_id = target_id or self.instance.object_id
+        if target_type is not None and target_id is not None:
+            model = CITATION_TARGETS[target_type][0]
+            request = self.context.get("request")
+            visible = visible_queryset(model.objects.all(), getattr(request, "user", None))
+            if not visible.filter(pk=target_id).exists():
+                raise serializers.ValidationError({"target_id": [f"No {target_type} with id {target_id}."]})
+            values["content_type"] = ContentType.objects.get_for_model(model)
+            values["object_id"] = target_id
+        return values
+
+
+# -- places and events -----------------------------------------------------------
+
+
+class PlaceSerializer(RecordSerializer):
+    """A city, village, region or country, with every spelling sources use."""
+
+    names_relation = "names"
+
+    url = SelfUrlField("api:place-detail")
+    region = _brief("api:place-detail", place_label, queryset=Place.objects.all(), required=False, allow_null=True)
+    names = NameVariantSerializer(
+        many=True,
+        required=False,
+        help_text="Other spellings (Aqtau / Aktau / Актау). Sending a list replaces the old one.",
+    )
+    citations = CitationsField()
+
+    class Meta:
+        model = Place
+        fields = ["id", "url", "name", "kind", "country", "region", "names", "citations"]
+        extra_kwargs = {"country": {"validators": [COUNTRY_CODE]}}
+
+    def validate_region(self, region):
+        if region is not None and self.instance is not None and region.pk == self.instance.pk:
+            raise serializers.ValidationError("A place cannot lie within itself.")
+        return region
+
+
+class FigureSerializer(serializers.Serializer):
+    """One sourced claim about a number for an event."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = SelfUrlField("api:eventfigure-detail")
+    measure = serializers.CharField(read_only=True, help_text="What is counted.")
+    figure = QualifiedFigureField(value_field="value", qualifier_field="qualifier", read_only=True)
+    source = _brief("api:source-detail", source_label, read_only=True)
+    excerpt = serializers.CharField(read_only=True)
+
+
+class EventSerializer(RecordSerializer):
+    """Something that happened, where and when, with its contested figures."""
+
+    url = SelfUrlField("api:event-detail")
+    place = _brief("api:place-detail", place_label, queryset=Place.objects.all(), required=False, allow_null=True)
+    persons = _brief(
+        "api:person-detail",
+        person_label,
+        queryset=Person.objects.all(),
+        many=True,
+        required=False,
+        help_text="People (or groups) who took part or were affected.",
+    )
+    organizations = _brief(
+        "api:organization-detail",
+        organization_label,
+        queryset=Organization.objects.all(),
+        many=True,
+        required=False,
+        help_text="Organizations that took part or were affected.",
+    )
+    figures = FigureSerializer(
+        many=True, read_only=True, help_text="Numbers claimed by sources (deaths, arrests), one entry per claim."
+    )
+    citations = CitationsField()
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "url",
+            "title",
+            "kind",
+            "description",
+            "place",
+            "start",
+            "end",
+            "persons",
+            "organizations",
+            "figures",
+            "citations",
+            "created",
+            "updated",
+        ]
+
+
+class EventFigureSerializer(RecordSerializer):
+    """One claim about a number for an event, with its own source."""
+
+    url = SelfUrlField("api:eventfigure-detail")
+    event = _brief("api:event-detail", event_label, queryset=Event.objects.all())
+    figure = QualifiedFigureField(
+        value_field="value",
+        qualifier_field="qualifier",
+        help_text="The number as the source states it, e.g. at least 16.",
+    )
+    source = _brief("api:source-detail", source_label, queryset=Source.objects.all())
+
+    class Meta:
+        model = EventFigure
+        fields = ["id", "url", "event", "measure", "figure", "source", "excerpt", "note"]
+
+
+# -- cases and defendants ----------------------------------------------------------
+
+
+class CaseSerializer(ConfidentialityWriteMixin, RecordSerializer):
+    """A prosecution or a related matter."""
+
+    url = SelfUrlField("api:case-detail")
+    events = _brief(
+        "api:event-detail",
+        event_label,
+        queryset=Event.objects.all(),
+        many=True,
+        required=False,
+        help_text="The events the case arises from.",
+    )
+    organizations = _brief(
+        "api:organization-detail",
+        organization_label,
+        queryset=Organization.objects.all(),
+        many=True,
+        required=False,
+        help_text="Organizations targeted by the matter, e.g. media outlets closed.",
+    )
+    defendant_count = serializers.IntegerField(
+        read_only=True, help_text="How many defendants (that you may see) the case has."
+    )
+    citations = CitationsField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "url",
+            "title",
+            "kind",
+            "description",
+            "country",
+            "opened",
+            "events",
+            "organizations",
+            "confidentiality",
+            "defendant_count",
+            "citations",
+            "created",
+            "updated",
+        ]
+        extra_kwargs = {"country": {"validators": [COUNTRY_CODE]}}
+
+
+class CaseDefendantSerializer(serializers.Serializer):
+    """A defendant in the case, with their current status."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = SelfUrlField("api:defendant-detail")
+    person = _brief("api:person-detail", person_label, read_only=True)
+    arrested = ApproximateDateField(read_only=True, allow_null=True)
+    status = serializers.ChoiceField(choices=DefendantStatus.choices, read_only=True, help_text="Current status.")
+    status_date = ApproximateDateField(read_only=True, allow_null=True, help_text="Date of the current status.")
+
+
+class CaseTrialSerializer(serializers.Serializer):
+    """A trial in the case."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = SelfUrlField("api:trial-detail")
+    court = _brief("api:organization-detail", organization_label, read_only=True, allow_null=True)
+    place = _brief("api:place-detail", place_label, read_only=True, allow_null=True)
+    start = ApproximateDateField(read_only=True, allow_null=True)
+    end = ApproximateDateField(read_only=True, allow_null=True)
+    verdict_date = ApproximateDateField(read_only=True, allow_null=True)
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """A case with its defendants (and their current status) and its trials."""
+
+    defendants = CaseDefendantSerializer(many=True, read_only=True, source="visible_defendants")
+    trials = CaseTrialSerializer(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "defendants", "trials"]
+
+
+class DefendantSerializer(RecordSerializer):
+    """A person (or group) prosecuted in a case. The status changes only through status changes."""
+
+    url = SelfUrlField("api:defendant-detail")
+    case = _brief("api:case-detail", case_label, queryset=Case.objects.all())
+    person = _brief("api:person-detail", person_label, queryset=Person.objects.all())
+    status = serializers.ChoiceField(
+        choices=DefendantStatus.choices,
+        read_only=True,
+        help_text="Where the defendant stands now. Change it with POST /api/v1/defendants/{id}/status-changes/.",
+    )
+    status_date = ApproximateDateField(read_only=True, allow_null=True, help_text="Date of the current status.")
+    citations = CitationsField()
+
+    class Meta:
+        model = Defendant
+        fields = [
+            "id",
+            "url",
+            "case",
+            "person",
+            "arrested",
+            "status",
+            "status_date",
+            "description",
+            "citations",
+            "created",
+            "updated",
+        ]
+
+
+class DefendantChargeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    url = SelfUrlField("api:charge-detail")
+    article = _brief("api:legalarticle-detail", legal_article_label, read_only=True, allow_null=True)
+    offence_description = serializers.CharField(read_only=True)
+    outcome = serializers.CharField(read_only=True)
+
+
+class DefendantSentenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    url = SelfUrlField("api:sentence-detail")
+    trial = _brief("api:trial-detail", trial_label, read_only=True, allow_null=True)
+    kind = serializers.CharField(read_only=True)
+    term = QualifiedFigureField(
+        value_field="term_months", qualifier_field="term_qualifier", display=term_in_words, read_only=True
+    )
+    start = ApproximateDateField(read_only=True, allow_null=True)
+    expected_end = ApproximateDateField(read_only=True, allow_null=True)
+    actual_release = ApproximateDateField(read_only=True, allow_null=True)
+    status = serializers.CharField(read_only=True)
+
+
+class DefendantStatusChangeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    url = SelfUrlField("api:statuschange-detail")
+    status = serializers.CharField(read_only=True)
+    date = ApproximateDateField(read_only=True)
+    note = serializers.CharField(read_only=True)
+    source = _brief("api:source-detail", source_label, read_only=True, allow_null=True)
+    excerpt = serializers.CharField(read_only=True)
+
+
+class DefendantDetailSerializer(DefendantSerializer):
+    """A defendant with charges, trials, sentences and the dated history of their status."""
+
+    charges = DefendantChargeSerializer(many=True, read_only=True)
+    trials = CaseTrialSerializer(many=True, read_only=True, source="case.trials", help_text="The case's trials.")
+    sentences = DefendantSentenceSerializer(many=True, read_only=True)
+    status_changes = DefendantStatusChangeSerializer(
+        many=True, read_only=True, help_text="The status history, oldest first."
+    )
+
+    class Meta(DefendantSerializer.Meta):
+        fields = [*DefendantSerializer.Meta.fields, "charges", "trials", "sentences", "status_changes"]
+
+
+class StatusChangeSerializer(RecordSerializer):
+    """A dated, sourced change of a defendant's status. Recording one updates the defendant's status."""
+
+    url = SelfUrlField("api:statuschange-detail")
+    defendant = _brief("api:defendant-detail", defendant_label, queryset=Defendant.objects.all())
+    source = _brief("api:source-detail", source_label, queryset=Source.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = StatusChange
+        fields = ["id", "url", "defendant", "status", "date", "note", "source", "excerpt", "created"]
+
+
+class NewStatusChangeSerializer(serializers.Serializer):
+    """A status change for the defendant in the URL."""
+
+    status = serializers.ChoiceField(choices=DefendantStatus.choices, help_text="The new status.")
+    date = ApproximateDateField(help_text="When the status took effect: YYYY, YYYY-MM or YYYY-MM-DD.")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="What happened. Required when no source is given."
+    )
+    source = _brief(
+        "api:source-detail",
+        source_label,
+        queryset=Source.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The document that reports the change. Required when no note is given.",
+    )
+    excerpt = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="The source's exact words (at most 30 words)."
+    )
+
+
+# -- law, charges, trials, sentences ----------------------------------------------
+
+
+class LegalArticleSerializer(RecordSerializer):
+    """A provision of a legal code."""
+
+    url = SelfUrlField("api:legalarticle-detail")
+    citations = CitationsField()
+
+    class Meta:
+        model = LegalArticle
+        fields = ["id", "url", "country", "code", "article", "title", "citations"]
+        extra_kwargs = {"country": {"validators": [COUNTRY_CODE]}}
+
+
+class ChargeSerializer(RecordSerializer):
+    """A defendant charged under an article, or with a described offence."""
+
+    url = SelfUrlField("api:charge-detail")
+    defendant = _brief("api:defendant-detail", defendant_label, queryset=Defendant.objects.all())
+    article = _brief(
+        "api:legalarticle-detail",
+        legal_article_label,
+        queryset=LegalArticle.objects.all(),
+        required=False,
+        allow_null=True,
+    )
+    label = serializers.SerializerMethodField(help_text="The article, or the described offence.")
+    citations = CitationsField()
+
+    class Meta:
+        model = Charge
+        fields = [
+            "id",
+            "url",
+            "defendant",
+            "article",
+            "offence_description",
+            "label",
+            "outcome",
+            "citations",
+            "created",
+            "updated",
+        ]
+
+    def get_label(self, charge) -> str:
+        return charge_label(charge)
+
+
+class TrialSerializer(RecordSerializer):
+    """A trial in a case."""
+
+    url = SelfUrlField("api:trial-detail")
+    case = _brief("api:case-detail", case_label, queryset=Case.objects.all())
+    court = _brief(
+        "api:organization-detail",
+        organization_label,
+        queryset=Organization.objects.filter(kind="court"),
+        required=False,
+        allow_null=True,
+        help_text="The court (an organization of kind 'court'), if the sources name it.",
+    )
+    place = _brief("api:place-detail", place_label, queryset=Place.objects.all(), required=False, allow_null=True)
+    citations = CitationsField()
+
+    class Meta:
+        model = Trial
+        fields = [
+            "id",
+            "url",
+            "case",
+            "court",
+            "place",
+            "start",
+            "end",
+            "verdict_date",
+            "observer_findings",
+            "citations",
+            "created",
+            "updated",
+        ]
+
+
+class SentenceSerializer(RecordSerializer):
+    """A sentence: kind, term, dates and where it stands."""
+
+    url = SelfUrlField("api:sentence-detail")
+    defendant = _brief("api:defendant-detail", defendant_label, queryset=Defendant.objects.all())
+    person = _brief("api:person-detail", person_label, read_only=True, source="defendant.person")
+    case = _brief("api:case-detail", case_label, read_only=True, source="defendant.case")
+    trial = _brief("api:trial-detail", trial_label, queryset=Trial.objects.all(), required=False, allow_null=True)
+    term = QualifiedFigureField(
+        value_field="term_months",
+        qualifier_field="term_qualifier",
+        display=term_in_words,
+        default_qualifier=Qualifier.EXACT,
+        required=False,
+        allow_null=True,
+        help_text="Length in months as the court or source states it (7½ years = 90); null when unknown.",
+    )
+    expected_end = ApproximateDateField(
+        read_only=True, allow_null=True, help_text="Start plus term, at the start's precision (derived)."
+    )
+    citations = CitationsField()
+
+    class Meta:
+        model = Sentence
+        fields = [
+            "id",
+            "url",
+            "defendant",
+            "person",
+            "case",
+            "trial",
+            "kind",
+            "term",
+            "fine_amount",
+            "fine_currency",
+            "start",
+            "expected_end",
+            "actual_release",
+            "status",
+            "note",
+            "citations",
+            "created",
+            "updated",
+        ]
+        extra_kwargs = {"fine_amount": {"min_value": 0}}
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        defendant = attrs.get("defendant", getattr(self.instance, "defendant", None))
+        trial = attrs.get("trial", getattr(self.instance, "trial", None))
+        if defendant is not None and trial is not None and trial.case_id != defendant.case_id:
+            raise serializers.ValidationError({"trial": ["The trial must belong to the defendant's case."]})
+        return attrs

@@ -1,0 +1,34 @@
+from rest_framework.routers import SimpleRouter
+
+from .views import (
+    CaseViewSet,
+    ChargeViewSet,
+    CitationViewSet,
+    DefendantViewSet,
+    EventFigureViewSet,
+    EventViewSet,
+    LegalArticleViewSet,
+    PlaceViewSet,
+    SentenceViewSet,
+    SourceViewSet,
+    StatusChangeViewSet,
+    TrialViewSet,
+)
+
+router = SimpleRouter()
+router.register("sources", SourceViewSet, basename="source")
+router.register("citations", CitationViewSet, basename="citation")
+router.register("places", PlaceViewSet, basename="place")
+router.register("events", EventViewSet, basename="event")
+router.register("event-figures", EventFigureViewSet, basename="eventfigure")
+router.register("cases", CaseViewSet, basename="case")
+router.register("defendants", DefendantViewSet, basename="defendant")
+router.register("status-changes", StatusChangeViewSet, basename="statuschange")
+router.register("legal-articles", LegalArticleViewSet, basename="legalarticle")
+router.register("charges", ChargeViewSet, basename="charge")
+router.register("trials", TrialViewSet, basename="trial")
+router.register("sentences", SentenceViewSet, basename="sentence")
+
+urlpatterns = [
+    *router.urls,
+]

@@ -1,0 +1,255 @@
+"""Sources, citations, places, events, cases, defendants, status changes, legal articles, charges, trials, sentences.
+
+Each viewset states its query shape: what it joins for the briefs and labels
+its serializer shows, and what it prefetches for nested lists. Prefetches of
+persons, defendants and cases go through ``visible_prefetch`` so nested lists
+never show a record the user may not see.
+"""
+
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from casetracker.api.schema import ERROR_DESCRIPTIONS
+from casetracker.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from casetracker.api.views import RecordViewSet
+from casetracker.deletion import record_delete
+from people.models import Person, visible_levels
+
+from ..filtersets import (
+    CaseFilterSet,
+    ChargeFilterSet,
+    CitationFilterSet,
+    DefendantFilterSet,
+    EventFigureFilterSet,
+    EventFilterSet,
+    LegalArticleFilterSet,
+    PlaceFilterSet,
+    SentenceFilterSet,
+    SourceFilterSet,
+    StatusChangeFilterSet,
+    TrialFilterSet,
+)
+from ..models import (
+    Case,
+    Charge,
+    Citation,
+    Defendant,
+    Event,
+    EventFigure,
+    LegalArticle,
+    Place,
+    Sentence,
+    Source,
+    StatusChange,
+    Trial,
+)
+from ..services import defendant_change_status, defendant_refresh_status
+from .serializers import (
+    CITATION_TARGETS,
+    CaseDetailSerializer,
+    CaseSerializer,
+    ChargeSerializer,
+    CitationSerializer,
+    DefendantDetailSerializer,
+    DefendantSerializer,
+    EventFigureSerializer,
+    EventSerializer,
+    LegalArticleSerializer,
+    NewStatusChangeSerializer,
+    PlaceSerializer,
+    SentenceSerializer,
+    SourceSerializer,
+    StatusChangeSerializer,
+    TrialSerializer,
+)
+
+
+class SourceViewSet(RecordViewSet):
+    queryset = Source.objects.all()
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilterSet
+
+
+class CitationViewSet(RecordViewSet):
+    queryset = Citation.objects.select_related("source", "content_type")
+    serializer_class = CitationSerializer
+    filterset_class = CitationFilterSet
+
+    def shape_queryset(self, queryset):
+        # One query per kind of cited record on the page, each joining what its label reads.
+        targets = [model.objects.select_related(*joins) for model, _view, _label, joins in CITATION_TARGETS.values()]
+        return queryset.prefetch_related(GenericPrefetch("content_object", targets))
+
+    def prepare(self, objects):
+        """Citations have no citations of their own."""
+
+
+class PlaceViewSet(RecordViewSet):
+    queryset = Place.objects.select_related("region").prefetch_related("names")
+    serializer_class = PlaceSerializer
+    filterset_class = PlaceFilterSet
+
+
+class EventViewSet(RecordViewSet):
+    queryset = Event.objects.select_related("place").prefetch_related(
+        "organizations", "figures__source"
+    )
+    serializer_class = EventSerializer
+    filterset_class = EventFilterSet
+
+    def shape_queryset(self, queryset):
+        return queryset.prefetch_related(self.visible_prefetch("persons", Person.objects.all()))
+
+
+class EventFigureViewSet(RecordViewSet):
+    queryset = EventFigure.objects.select_related("event", "source")
+    serializer_class = EventFigureSerializer
+    filterset_class = EventFigureFilterSet
+
+
+class CaseViewSet(RecordViewSet):
+    queryset = Case.objects.prefetch_related("events", "organizations")
+    serializer_class = CaseSerializer
+    detail_serializer_class = CaseDetailSerializer
+    filterset_class = CaseFilterSet
+
+    def shape_queryset(self, queryset):
+        # A correlated subquery, not a join with GROUP BY: the page query stays a plain scan.
+        visible = Defendant.objects.filter(
+            case=OuterRef("pk"), person__confidentiality__in=visible_levels(self.request.user)
+        )
+        count = visible.order_by().values("case").annotate(n=Count("*")).values("n")
+        return queryset.annotate(defendant_count=Coalesce(Subquery(count), 0))
+
+    def shape_detail_queryset(self, queryset):
+        return queryset.prefetch_related(
+            self.visible_prefetch(
+                "defendants",
+                Defendant.objects.select_related("person").order_by("person__name", "id"),
+                to_attr="visible_defendants",
+            ),
+            "trials__court",
+            "trials__place",
+        )
+
+
+class DefendantViewSet(RecordViewSet):
+    queryset = Defendant.objects.select_related("person", "case")
+    serializer_class = DefendantSerializer
+    detail_serializer_class = DefendantDetailSerializer
+    filterset_class = DefendantFilterSet
+
+    def shape_detail_queryset(self, queryset):
+        return queryset.prefetch_related(
+            "charges__article",
+            "case__trials__court",
+            "case__trials__place",
+            "sentences__trial__case",
+            "status_changes__source",
+        )
+
+    @extend_schema(
+        methods=["GET"],
+        summary="A defendant's status history",
+        responses={200: StatusChangeSerializer(many=True)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Record a status change",
+        description=(
+            "Records a dated, sourced status change and makes it the defendant's current status if it is the "
+            "latest by date (a back-filled older change does not overwrite a newer status). Needs the "
+            "cases.add_statuschange permission. This is the only way to change a defendant's status."
+        ),
+        request=NewStatusChangeSerializer,
+        responses={
+            201: StatusChangeSerializer,
+            400: OpenApiResponse(ValidationErrorSerializer, description=ERROR_DESCRIPTIONS["400"]),
+            401: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS["401"]),
+            403: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS["403"]),
+            404: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS["404"]),
+            429: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS["429"]),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="status-changes",
+        permission_model=StatusChange,
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def status_changes(self, request, pk=None):
+        defendant = self.get_object()
+        if request.method == "GET":
+            changes = (
+                StatusChange.objects.filter(defendant=defendant)
+                .select_related("defendant__person", "defendant__case", "source")
+                .order_by("date", "created", "id")
+            )
+            serializer = StatusChangeSerializer(changes, many=True, context=self.get_serializer_context())
+            return Response(serializer.data)
+        serializer = NewStatusChangeSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        change = defendant_change_status(defendant=defendant, user=request.user, **serializer.validated_data)
+        change = StatusChange.objects.select_related("defendant__person", "defendant__case", "source").get(
+            pk=change.pk
+        )
+        data = StatusChangeSerializer(change, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
+
+    def get_serializer_class(self):
+        if self.action == "status_changes":
+            return NewStatusChangeSerializer if self.request.method == "POST" else StatusChangeSerializer
+        return super().get_serializer_class()
+
+
+class StatusChangeViewSet(RecordViewSet):
+    queryset = StatusChange.objects.select_related("defendant__person", "defendant__case", "source")
+    serializer_class = StatusChangeSerializer
+    filterset_class = StatusChangeFilterSet
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = defendant_change_status(user=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        previous_defendant = serializer.instance.defendant
+        change = serializer.save()
+        defendant_refresh_status(defendant=change.defendant, user=self.request.user)
+        if previous_defendant.pk != change.defendant_id:
+            defendant_refresh_status(defendant=previous_defendant, user=self.request.user)
+
+    def perform_destroy(self, instance):
+        defendant = instance.defendant
+        record_delete(instance=instance)
+        defendant_refresh_status(defendant=defendant, user=self.request.user)
+
+
+class LegalArticleViewSet(RecordViewSet):
+    queryset = LegalArticle.objects.all()
+    serializer_class = LegalArticleSerializer
+    filterset_class = LegalArticleFilterSet
+
+
+class ChargeViewSet(RecordViewSet):
+    queryset = Charge.objects.select_related("defendant__person", "defendant__case", "article")
+    serializer_class = ChargeSerializer
+    filterset_class = ChargeFilterSet
+
+
+class TrialViewSet(RecordViewSet):
+    queryset = Trial.objects.select_related("case", "court", "place")
+    serializer_class = TrialSerializer
+    filterset_class = TrialFilterSet
+
+
+class SentenceViewSet(RecordViewSet):
+    queryset = Sentence.objects.select_related("defendant__person", "defendant__case", "trial__case")
+    serializer_class = SentenceSerializer
+    filterset_class = SentenceFilterSet

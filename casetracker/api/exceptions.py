@@ -1,0 +1,56 @@
+"""Errors as JSON that say what went wrong and what to do.
+
+- a record others depend on → 409 with the dependants named (``casetracker.deletion``);
+- a model ``ValidationError`` that escaped a serializer → 400 keyed by field;
+- a database integrity error → 400, never a 500;
+- a stale ``If-Match`` → 412.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from casetracker.deletion import DeletionRefused, describe_dependents
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The record changed since you read it. GET it again, re-apply your change and send its ETag."
+    default_code = "precondition_failed"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the record."
+    default_code = "conflict"
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus the project's own errors."""
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        instance = getattr(context.get("view"), "_deleting", None)
+        exc = describe_dependents(instance, exc) if instance is not None else DeletionRefused(str(exc.args[0]), {})
+    if isinstance(exc, DeletionRefused):
+        set_rollback()
+        return Response({"detail": exc.message, "dependents": exc.dependents}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            detail = {
+                (api_settings.NON_FIELD_ERRORS_KEY if key == "__all__" else key): messages
+                for key, messages in exc.message_dict.items()
+            }
+        else:
+            detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+        exc = exceptions.ValidationError(detail)
+    if isinstance(exc, IntegrityError):
+        exc = exceptions.ValidationError(
+            {api_settings.NON_FIELD_ERRORS_KEY: [f"The change conflicts with existing records: {exc}"]}
+        )
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,207 @@
+"""Serializer fields for the project's own value types and for related records.
+
+- :class:`ApproximateDateField`: ``"2012"``, ``"2012-02"``, ``"2012-02-14"`` in and out.
+- :class:`QualifiedFigureField`: ``{"value": 90, "qualifier": "exact", "display": "7 years 6 months"}``,
+  stored in two model columns.
+- :class:`BriefRelatedField`: writes take an id; reads give ``{"id", "label", "url"}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.urls import NoReverseMatch, reverse
+from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
+
+from casetracker.approximate_dates import ApproximateDate
+from casetracker.choices import Qualifier, qualified
+
+from .visibility import is_visible, visible_queryset
+
+# The API speaks ISO 8601 only (ASCII digits); the admin also accepts dates in words.
+ISO_DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
+ISO_DATE_MESSAGE = "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD, for example 2012, 2012-02 or 2012-02-14."
+
+# A placeholder id used once per view name to build detail URLs by string substitution
+# (reverse() per row is the slowest part of rendering a large page).
+_PLACEHOLDER = 987654321987
+_URL_TEMPLATES: dict[str, tuple[str, str]] = {}
+
+
+def detail_path(view_name: str, pk) -> str:
+    """The path of a detail endpoint, without calling ``reverse()`` for every row."""
+    template = _URL_TEMPLATES.get(view_name)
+    if template is None:
+        try:
+            path = reverse(view_name, kwargs={"pk": _PLACEHOLDER})
+        except NoReverseMatch as error:  # a programming error: say which route is missing
+            raise NoReverseMatch(f"No API route named {view_name!r}; register its viewset in api/urls.py.") from error
+        head, _, tail = path.partition(str(_PLACEHOLDER))
+        template = _URL_TEMPLATES[view_name] = (head, tail)
+    head, tail = template
+    return f"{head}{pk}{tail}"
+
+
+def absolute_url(request, path: str) -> str:
+    """``path`` as an absolute URL for ``request``, or the bare path without a request."""
+    if request is None:
+        return path
+    base = getattr(request, "_api_base_url", None)
+    if base is None:
+        base = request.build_absolute_uri("/").rstrip("/")
+        request._api_base_url = base
+    return f"{base}{path}"
+
+
+class ApproximateDateField(serializers.Field):
+    """A date known to the year, month or day, as ISO 8601 reduced precision text."""
+
+    default_error_messages = {"invalid": ISO_DATE_MESSAGE}
+
+    def __init__(self, **kwargs):
+        # Passed by ModelSerializer for the underlying text column; the value is checked by parsing.
+        for key in ("max_length", "min_length", "allow_blank"):
+            kwargs.pop(key, None)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value.isoformat() if value is not None else None
+
+    def to_internal_value(self, data):
+        if data == "":
+            data = None
+        if data is not None and (not isinstance(data, str) or not ISO_DATE.match(data)):
+            self.fail("invalid")
+        try:
+            value = ApproximateDate.parse(data)
+        except ValueError as error:
+            raise serializers.ValidationError(str(error), code="invalid") from error
+        if value is None:
+            if not self.allow_null:
+                self.fail("null")
+            return None
+        return value
+
+
+class QualifiedFigureField(serializers.Field):
+    """A number with how its source states it, kept in two model columns.
+
+    Reads ``{"value": 90, "qualifier": "exact", "display": "…"}`` (``null``
+    when unknown); writes ``{"value": 90, "qualifier": "up_to"}`` (``display``
+    is ignored) or ``null`` to clear both columns.
+    """
+
+    default_error_messages = {
+        "not_an_object": 'Send an object such as {"value": 16, "qualifier": "at_least"}, or null.',
+    }
+
+    def __init__(
+        self,
+        *,
+        value_field: str,
+        qualifier_field: str,
+        display: Callable[[int | None, str], str] = qualified,
+        default_qualifier: str = Qualifier.EXACT,
+        **kwargs,
+    ):
+        kwargs["source"] = "*"
+        super().__init__(**kwargs)
+        self.value_field = value_field
+        self.qualifier_field = qualifier_field
+        self.display = display
+        self.default_qualifier = default_qualifier
+        # Which model fields this one field stands for (to name it in model validation errors).
+        self.model_fields = (value_field, qualifier_field)
+
+    def to_representation(self, instance):
+        value = getattr(instance, self.value_field)
+        if value is None:
+            return None
+        qualifier = getattr(instance, self.qualifier_field)
+        return {"value": value, "qualifier": qualifier or None, "display": self.display(value, qualifier)}
+
+    def validate_empty_values(self, data):
+        # null means "unknown": clear both columns (source="*" would otherwise skip the field).
+        if data is None and self.allow_null:
+            return True, {self.value_field: None, self.qualifier_field: ""}
+        return super().validate_empty_values(data)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            self.fail("not_an_object")
+        errors = {}
+        value = data.get("value")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            errors["value"] = "A whole number (or null when unknown)."
+        elif value is not None and not 0 <= value <= 2**31 - 1:
+            errors["value"] = f"A whole number from 0 to {2**31 - 1}."
+        qualifier = data.get("qualifier") or ""
+        if qualifier and qualifier not in Qualifier.values:
+            errors["qualifier"] = f"One of: {', '.join(Qualifier.values)}."
+        unknown = set(data) - {"value", "qualifier", "display"}
+        if unknown:
+            errors.update(dict.fromkeys(sorted(unknown), "Unknown key; send only value and qualifier."))
+        if errors:
+            raise serializers.ValidationError(errors)
+        if value is not None and not qualifier:
+            qualifier = self.default_qualifier
+        return {self.value_field: value, self.qualifier_field: qualifier if value is not None else ""}
+
+
+class VisibleManyRelatedField(serializers.ManyRelatedField):
+    """A to-many relation that drops, in Python, any record the user may not see.
+
+    Viewsets prefetch these relations with visible querysets already; this is
+    the second lock on the door, so a forgotten ``Prefetch`` cannot leak a
+    protected person.
+    """
+
+    def to_representation(self, iterable):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return [
+            self.child_relation.to_representation(value) for value in iterable if is_visible(value, user)
+        ]
+
+
+class BriefRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related record: written as its id, read as ``{"id", "label", "url"}``.
+
+    Only records the requesting user may see can be chosen, so a write never
+    reveals (or attaches to) a protected person or case.
+    """
+
+    def __init__(self, *, view_name: str, label_of: Callable[[object], str] = str, **kwargs):
+        self.view_name = view_name
+        self.label_of = label_of
+        super().__init__(**kwargs)
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        for key in kwargs:
+            if key in MANY_RELATION_KWARGS:
+                list_kwargs[key] = kwargs[key]
+        return VisibleManyRelatedField(**list_kwargs)
+
+    def use_pk_only_optimization(self):
+        return False
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        return visible_queryset(queryset, getattr(request, "user", None))
+
+    def to_representation(self, value):
+        return brief(value, self.view_name, self.label_of, self.context.get("request"))
+
+
+def brief(obj, view_name: str, label_of: Callable[[object], str], request) -> dict:
+    """``{"id", "label", "url"}`` for ``obj``."""
+    return {
+        "id": obj.pk,
+        "label": label_of(obj),
+        "url": absolute_url(request, detail_path(view_name, obj.pk)),
+    }

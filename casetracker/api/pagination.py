@@ -1,0 +1,126 @@
+"""Page numbers by default; cursors for crawling a large table without ``COUNT(*)``.
+
+- ``?page=2&page_size=100``: numbered pages (``page_size`` up to 500), with a ``count``.
+- ``?cursor=`` (empty to start): cursor mode. Records come in id order and the
+  response has no ``count``; follow ``next`` until it is ``null``. The cost of a
+  page does not grow with how deep into the table it is.
+"""
+
+from __future__ import annotations
+
+from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+def _positive_int(request, name: str, *, maximum: int | None = None) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    top = f" and at most {maximum}" if maximum else ""
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
+        raise ValidationError({name: [f"Must be a whole number of at least 1{top}; got {raw!r}."]})
+    return int(raw)
+
+
+class _PageNumbers(pagination.PageNumberPagination):
+    page_size = DEFAULT_PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+    last_page_strings = ()
+
+    def get_page_size(self, request):
+        return _positive_int(request, self.page_size_query_param, maximum=self.max_page_size) or self.page_size
+
+    def get_page_number(self, request, paginator):
+        return _positive_int(request, self.page_query_param) or 1
+
+
+class _IdCursor(pagination.CursorPagination):
+    page_size = DEFAULT_PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+    ordering = ("id",)
+
+    def get_page_size(self, request):
+        return _positive_int(request, self.page_size_query_param, maximum=self.max_page_size) or self.page_size
+
+    def get_ordering(self, request, queryset, view):
+        return self.ordering
+
+
+class RecordPagination(pagination.BasePagination):
+    """Page-number pagination, or cursor pagination when the request carries ``cursor``."""
+
+    cursor_query_param = "cursor"
+
+    def __init__(self):
+        self.paginator = None
+
+    def uses_cursor(self, request) -> bool:
+        return self.cursor_query_param in request.query_params
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.paginator = _IdCursor() if self.uses_cursor(request) else _PageNumbers()
+        return self.paginator.paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        return self.paginator.get_paginated_response(data)
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "example": 123,
+                    "description": "How many records match, over all pages (page-number mode only).",
+                },
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "The next page, or null on the last page.",
+                },
+                "previous": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "The previous page, or null on the first page.",
+                },
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": "page",
+                "required": False,
+                "in": "query",
+                "description": "Page number (page-number mode), from 1.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+            },
+            {
+                "name": "page_size",
+                "required": False,
+                "in": "query",
+                "description": f"Records per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            },
+            {
+                "name": "cursor",
+                "required": False,
+                "in": "query",
+                "description": (
+                    "Cursor mode, for crawling a large table: send an empty `cursor=` to start, then follow "
+                    "`next` until it is null. Records come in id order (`ordering` is ignored) and there is "
+                    "no `count`, so every page costs the same however deep it is. An unknown cursor is a 404."
+                ),
+                "schema": {"type": "string"},
+                "allowEmptyValue": True,
+            },
+        ]

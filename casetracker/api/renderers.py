@@ -1,0 +1,31 @@
+"""JSON rendering with orjson: the same output as DRF's renderer, several times faster on large pages."""
+
+from __future__ import annotations
+
+import orjson
+from rest_framework.utils.encoders import JSONEncoder
+from rest_framework.renderers import JSONRenderer
+
+_FALLBACK = JSONEncoder()
+
+
+def _default(value):
+    # Decimals, lazy translation strings, approximate dates …: what DRF's encoder knows.
+    return _FALLBACK.default(value)
+
+
+class ORJSONRenderer(JSONRenderer):
+    """``application/json`` via orjson; ``Accept: application/json; indent=2`` pretty-prints."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        option = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+        if self.get_indent(accepted_media_type, renderer_context or {}):
+            option |= orjson.OPT_INDENT_2
+        # orjson escapes nothing beyond what JSON requires; keep the output a strict JavaScript subset.
+        return (
+            orjson.dumps(data, default=_default, option=option)
+            .replace("\u2028".encode(), b"\\u2028")
+            .replace("\u2029".encode(), b"\\u2029")
+        )

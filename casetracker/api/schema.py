@@ -1,0 +1,150 @@
+"""OpenAPI: the project's fields, error responses, ETag headers and examples for drf-spectacular."""
+
+from __future__ import annotations
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+from .fields import ISO_DATE
+from .filters import MAX_ID
+from .serializers import (
+    BriefSerializer,
+    ConflictSerializer,
+    ErrorSerializer,
+    QualifiedFigureSerializer,
+    ValidationErrorSerializer,
+)
+
+ETAG_SCHEMA = {"type": "string", "example": '"3f7a9c0e5b1d2a4c6e8f0a1b2c3d4e5f"'}
+
+ERROR_DESCRIPTIONS = {
+    "304": "Not modified: the record still has the ETag given in If-None-Match.",
+    "400": "Bad request: a field, filter or query parameter is invalid. The body names each one.",
+    "401": "The token or session sent is not valid (or a write was attempted without signing in).",
+    "403": "Signed in, but without the permission this needs.",
+    "404": "No such record, or not one you may see (hidden records answer 404, never 403).",
+    "409": "Refused: other records depend on this one. The body names them.",
+    "412": "The record changed since you read it: GET it again and send its new ETag in If-Match.",
+    "429": "Too many requests from an anonymous client; wait (see Retry-After) or sign in.",
+}
+
+DETAIL_ACTIONS = {"retrieve", "update", "partial_update", "destroy"}
+WRITE_ACTIONS = {"create", "update", "partial_update", "destroy"}
+
+
+class RecordAutoSchema(AutoSchema):
+    """Adds what every resource has: error responses, ETag/If-Match, detail bodies for writes."""
+
+    def _action(self) -> str | None:
+        return getattr(self.view, "action", None)
+
+    def _is_record_view(self) -> bool:
+        return hasattr(self.view, "detail_serializer_class")
+
+    def get_response_serializers(self):
+        action = self._action()
+        if self._is_record_view() and action in {"retrieve", "create", "update", "partial_update"}:
+            return self.view.detail_serializer_class or self.view.serializer_class
+        return super().get_response_serializers()
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if not self._is_record_view():
+            return parameters
+        action = self._action()
+        if action in {"update", "partial_update", "destroy"}:
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    description=(
+                        "The ETag from your last GET of this record. If the record changed since, the request is "
+                        "refused with 412 instead of overwriting someone else's change."
+                    ),
+                )
+            )
+        if action == "retrieve":
+            parameters.append(
+                OpenApiParameter(
+                    "If-None-Match",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    description="An ETag you hold: if the record still has it, the answer is 304 with no body.",
+                )
+            )
+        if action in {"retrieve", "create", "update", "partial_update"}:
+            parameters.append(
+                OpenApiParameter(
+                    "ETag",
+                    ETAG_SCHEMA,
+                    OpenApiParameter.HEADER,
+                    description="The version of the record returned; send it back in If-Match when changing it.",
+                    response=["200", "201", "304"],
+                    required=True,
+                )
+            )
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = ["400", "401", "404", "429"]
+        action = self._action()
+        if self.method != "GET" or action == "list":
+            codes.append("403")
+        if action in {"update", "partial_update", "destroy"}:
+            codes.append("412")
+        if action == "destroy":
+            codes.append("409")
+        if action == "retrieve" and self._is_record_view():
+            codes.append("304")
+        for code in codes:
+            if code in responses:
+                continue
+            if code == "304":
+                responses[code] = {
+                    "description": ERROR_DESCRIPTIONS[code],
+                    "headers": self._get_response_headers_for_code(code, direction),
+                }
+                continue
+            serializer = {"400": ValidationErrorSerializer, "409": ConflictSerializer}.get(code, ErrorSerializer)
+            response = self._get_response_for_code(serializer, code, direction=direction)
+            response["description"] = ERROR_DESCRIPTIONS[code]
+            responses[code] = response
+        return dict(sorted(responses.items()))
+
+
+class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
+    """Writes take an id; reads give ``{"id", "label", "url"}``."""
+
+    target_class = "casetracker.api.fields.BriefRelatedField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+        return auto_schema.resolve_serializer(BriefSerializer, direction).ref
+
+
+class ApproximateDateFieldExtension(OpenApiSerializerFieldExtension):
+    """ISO 8601 reduced precision: ``2012``, ``2012-02`` or ``2012-02-14``."""
+
+    target_class = "casetracker.api.fields.ApproximateDateField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = build_basic_type(OpenApiTypes.STR)
+        schema["pattern"] = ISO_DATE.pattern
+        schema["example"] = "2012-02"
+        return schema
+
+
+class QualifiedFigureFieldExtension(OpenApiSerializerFieldExtension):
+    """``{"value", "qualifier", "display"}``, or null when the number is unknown."""
+
+    target_class = "casetracker.api.fields.QualifiedFigureField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        return auto_schema.resolve_serializer(QualifiedFigureSerializer, direction).ref

@@ -1,0 +1,272 @@
+"""The base serializer every resource uses, and the shapes shared by all of them.
+
+:class:`RecordSerializer` runs the model's own validation (``full_clean()``:
+field checks, ``clean()``, unique constraints) before anything is written, so
+a rule broken through the API comes back as a 400 naming the field, exactly as
+it would in the admin, never as a 500.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from casetracker.approximate_dates import ApproximateDateField as ApproximateDateModelField
+
+from .citations import citations_of
+from .fields import ApproximateDateField, BriefRelatedField, absolute_url, brief, detail_path
+from .visibility import is_visible
+
+
+class BriefSerializer(serializers.Serializer):
+    """A related record: enough to show it and to follow it."""
+
+    id = serializers.IntegerField(help_text="The record's id.")
+    label = serializers.CharField(help_text="A human-readable name for the record.")
+    url = serializers.URLField(help_text="The record's API address.")
+
+
+class QualifiedFigureSerializer(serializers.Serializer):
+    """A number as its source states it: "at least 16", "up to 12 years"."""
+
+    value = serializers.IntegerField(
+        allow_null=True, min_value=0, max_value=2**31 - 1, help_text="The number, or null when unknown."
+    )
+    qualifier = serializers.ChoiceField(
+        choices=["exact", "at_least", "more_than", "up_to", "fewer_than", "about"],
+        allow_null=True,
+        required=False,
+        help_text="How the source states the number. Defaults to 'exact' when a value is given.",
+    )
+    display = serializers.CharField(read_only=True, help_text="The figure in words, e.g. 'at least 16'.")
+
+
+class CitationBriefSerializer(serializers.Serializer):
+    """A source supporting the record, with the passage quoted from it."""
+
+    id = serializers.IntegerField(help_text="The citation's id (see /api/v1/citations/).")
+    source = BriefSerializer(help_text="The document cited.")
+    excerpt = serializers.CharField(help_text="The exact words of the source that support the record.")
+    locator = serializers.CharField(help_text="Where in the document: page, paragraph or timestamp.")
+
+
+@extend_schema_field(CitationBriefSerializer(many=True))
+class CitationsField(serializers.Field):
+    """The record's citations; viewsets attach them for a whole page in one query."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("help_text", "The sources that support this record, with the passage quoted from each.")
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        request = self.context.get("request")
+        return [
+            {
+                "id": citation.id,
+                "source": brief(citation.source, "api:source-detail", source_label, request),
+                "excerpt": citation.excerpt,
+                "locator": citation.locator,
+            }
+            for citation in citations_of(instance)
+        ]
+
+
+def source_label(source) -> str:
+    return source.title
+
+
+class SelfUrlField(serializers.Field):
+    """The record's own API address."""
+
+    def __init__(self, view_name: str, **kwargs):
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        kwargs.setdefault("help_text", "This record's API address.")
+        self.view_name = view_name
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        return absolute_url(self.context.get("request"), detail_path(self.view_name, instance.pk))
+
+
+extend_schema_field({"type": "string", "format": "uri", "readOnly": True})(SelfUrlField)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """What went wrong, in a sentence that says what to do."""
+
+    detail = serializers.CharField(help_text="What went wrong and what to do about it.")
+
+
+class ConflictSerializer(ErrorSerializer):
+    """The record is needed by others and was not deleted."""
+
+    dependents = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="The records that depend on this one, grouped by kind.",
+    )
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    """Each bad field's name with what is wrong with it; ``non_field_errors`` for rules spanning fields."""
+
+    non_field_errors = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Problems that concern several fields together."
+    )
+    detail = serializers.CharField(required=False, help_text="A problem with the request as a whole.")
+
+
+class NameVariantSerializer(serializers.Serializer):
+    """Another way a name is written (transliteration, translation, script)."""
+
+    name = serializers.CharField(max_length=300, help_text="The name exactly as a source writes it.")
+    language = serializers.CharField(
+        max_length=35, required=False, allow_blank=True, default="", help_text="BCP 47 tag, e.g. 'ru', 'kk-Cyrl'."
+    )
+    note = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="", help_text="Where this spelling is used."
+    )
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    """Base for every resource serializer.
+
+    - model validation (``full_clean``) on every write, errors named after the API fields;
+    - to-many relations written as lists of ids, keeping links the writer cannot see;
+    - name variants (``names``) written as a whole list that replaces the old one;
+    - a database integrity error becomes a 400, never a 500.
+    """
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        ApproximateDateModelField: ApproximateDateField,
+    }
+    serializer_related_field = BriefRelatedField
+
+    #: the related name of the model's name variants, when it has a writable ``names`` list
+    names_relation: str | None = None
+
+    def build_relational_field(self, field_name, relation_info):
+        field_class, field_kwargs = super().build_relational_field(field_name, relation_info)
+        if issubclass(field_class, BriefRelatedField):
+            model = relation_info.related_model
+            field_kwargs["view_name"] = f"api:{model._meta.model_name}-detail"
+        return field_class, field_kwargs
+
+    def get_validators(self):
+        # Uniqueness is checked by the model's full_clean(), with the model's own messages.
+        return []
+
+    # -- validation ---------------------------------------------------------
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        m2m = {field.name for field in model._meta.many_to_many}
+        instance = self._working_copy()
+        for name, value in attrs.items():
+            if name not in m2m and name != "names":
+                setattr(instance, name, value)
+        exclude = [name for name in self._fields_set_by_server() if name not in attrs]
+        try:
+            instance.full_clean(exclude=exclude)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(self.errors_for_fields(error)) from error
+        if "names" in attrs:
+            self._check_unique_names(attrs["names"])
+        return attrs
+
+    def _fields_set_by_server(self) -> list[str]:
+        """Model fields the client cannot write (their values come from the server)."""
+        writable = set()
+        for field in self.fields.values():
+            if field.read_only:
+                continue
+            writable.update(getattr(field, "model_fields", ()) or [field.source])
+        return [f.name for f in self.Meta.model._meta.concrete_fields if f.name not in writable and f.editable]
+
+    def _working_copy(self):
+        """A fresh instance to validate on, so a rejected write leaves ``self.instance`` untouched."""
+        model = self.Meta.model
+        if self.instance is None:
+            return model()
+        copy = model(**{field.attname: getattr(self.instance, field.attname) for field in model._meta.concrete_fields})
+        copy._state.adding = False
+        copy._state.db = self.instance._state.db
+        return copy
+
+    def _check_unique_names(self, names):
+        seen = set()
+        for entry in names:
+            key = entry["name"].strip().casefold()
+            if key in seen:
+                raise serializers.ValidationError({"names": f"The name {entry['name']!r} is listed twice."})
+            seen.add(key)
+
+    def errors_for_fields(self, error: DjangoValidationError) -> dict:
+        """A Django ``ValidationError`` keyed by the API's field names."""
+        by_model_field = {}
+        for name, field in self.fields.items():
+            for model_field in getattr(field, "model_fields", None) or [field.source]:
+                by_model_field.setdefault(model_field, name)
+        if not hasattr(error, "error_dict"):
+            return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+        detail: dict[str, list[str]] = {}
+        for key, messages in error.message_dict.items():
+            target = api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else by_model_field.get(key, key)
+            detail.setdefault(target, []).extend(messages)
+        return detail
+
+    # -- writing ------------------------------------------------------------
+
+    def create(self, validated_data):
+        return self._save(self.Meta.model(), validated_data)
+
+    def update(self, instance, validated_data):
+        return self._save(instance, validated_data)
+
+    def _save(self, instance, validated_data):
+        model = self.Meta.model
+        m2m_names = {field.name for field in model._meta.many_to_many}
+        many = {name: validated_data.pop(name) for name in list(validated_data) if name in m2m_names}
+        names = validated_data.pop("names", None)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        try:
+            with transaction.atomic():
+                self.save_instance(instance)
+                for name, values in many.items():
+                    self._set_visible_part(instance, name, values)
+                if names is not None:
+                    self._replace_names(instance, names)
+        except IntegrityError as error:
+            raise serializers.ValidationError(
+                {api_settings.NON_FIELD_ERRORS_KEY: [f"The record conflicts with existing data: {error}"]}
+            ) from error
+        return instance
+
+    def save_instance(self, instance):
+        """Hook: how the instance is written (services override it)."""
+        instance.save()
+
+    def _set_visible_part(self, instance, name, values):
+        """Set a to-many relation, keeping the links the writer may not see (and did not send)."""
+        manager = getattr(instance, name)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        hidden = [obj for obj in manager.all() if not is_visible(obj, user)] if instance.pk else []
+        manager.set([*values, *hidden])
+
+    def _replace_names(self, instance, names):
+        relation = getattr(instance, self.names_relation)
+        relation.all().delete()
+        for entry in names:
+            relation.create(**entry)
+        instance.refresh_from_db(fields=["search_text"])
+

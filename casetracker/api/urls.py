@@ -1,0 +1,53 @@
+"""``/api/v1/``: every resource of both apps, the API root, the token endpoint, and JSON 404s."""
+
+from django.urls import path, re_path
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import api_view, permission_classes, renderer_classes
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from cases.api.urls import router as cases_router
+from cases.api.urls import urlpatterns as cases_urlpatterns
+from people.api.urls import router as people_router
+from people.api.urls import urlpatterns as people_urlpatterns
+
+from .auth import ObtainTokenView
+from .fields import absolute_url
+from .renderers import ORJSONRenderer
+
+app_name = "api"
+
+
+@extend_schema(
+    summary="The API's resources",
+    responses={200: {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}}},
+    tags=["api"],
+)
+@api_view(["GET"])
+@permission_classes([AllowAny])
+@renderer_classes([ORJSONRenderer])
+def api_root(request):
+    """Each resource's list address. The OpenAPI schema is at /api/schema/."""
+    entries = {}
+    for router in (people_router, cases_router):
+        for prefix, _viewset, _basename in router.registry:
+            entries[prefix] = absolute_url(request, f"{request.path}{prefix}/")
+    return Response(entries)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([AllowAny])
+@renderer_classes([ORJSONRenderer])
+def not_found(request, *args, **kwargs):
+    raise NotFound(f"No API endpoint at {request.path}. See /api/v1/ for the resources and /api/schema/.")
+
+
+urlpatterns = [
+    path("", api_root, name="api-root"),
+    path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    *people_urlpatterns,
+    *cases_urlpatterns,
+    re_path(r"^.*$", not_found),
+]

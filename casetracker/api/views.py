@@ -1,0 +1,214 @@
+"""The base viewset every resource uses.
+
+A resource's viewset states its model query (``queryset`` with
+``select_related``/``prefetch_related``), its serializers and its filterset;
+this base class adds what every resource must do the same way:
+
+- only records the user may see (``casetracker.api.visibility``); hidden ones are 404;
+- an unknown query parameter is a 400 listing the allowed ones;
+- citations attached to a whole page in one query;
+- ``ETag`` on detail responses, ``If-None-Match`` → 304, stale ``If-Match`` → 412;
+- writes answer with the detail representation (the body a GET would give);
+- deletion through ``casetracker.deletion.record_delete`` (409 naming dependants).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db.models import Prefetch, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions, status, viewsets
+from rest_framework.response import Response
+
+from casetracker.deletion import record_delete
+
+from .citations import attach_citations
+from .exceptions import PreconditionFailed
+from .filters import MAX_ID
+from .renderers import ORJSONRenderer
+from .visibility import visible_queryset
+
+ALWAYS_ALLOWED = frozenset({"format"})
+PAGINATION_PARAMETERS = frozenset({"page", "page_size", "cursor"})
+
+
+class UnknownQueryParameter(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "unknown_query_parameter"
+
+
+class RecordFilterBackend(DjangoFilterBackend):
+    """django-filter, with the request passed to the filterset (for visibility and staff-only filters)."""
+
+
+def etag_for(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+
+
+def _etags(header: str) -> list[str]:
+    return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
+
+
+class RecordViewSet(viewsets.ModelViewSet):
+    """Base for every ``/api/v1/`` resource."""
+
+    filter_backends = [RecordFilterBackend]
+    #: the serializer for one record (retrieve, and the answer to writes); defaults to ``serializer_class``
+    detail_serializer_class = None
+    #: the model whose add/change/delete permission a write needs, when not the queryset's
+    permission_model = None
+
+    # -- queries --------------------------------------------------------------
+
+    def get_queryset(self) -> QuerySet:
+        queryset = self.base_queryset()
+        if self.action in {"retrieve", "update", "partial_update", "destroy"} or self.detail:
+            queryset = self.shape_detail_queryset(queryset)
+        queryset = self.shape_queryset(queryset)
+        return visible_queryset(queryset, self.request.user)
+
+    def base_queryset(self) -> QuerySet:
+        """Hook: the resource's query (a selector, or the ``queryset`` attribute)."""
+        return super().get_queryset()
+
+    def shape_queryset(self, queryset: QuerySet) -> QuerySet:
+        """Hook: prefetches that depend on the user (e.g. only the persons they may see)."""
+        return queryset
+
+    def shape_detail_queryset(self, queryset: QuerySet) -> QuerySet:
+        """Hook: the extra prefetches a detail representation needs."""
+        return queryset
+
+    def visible_prefetch(self, lookup: str, queryset: QuerySet, to_attr: str | None = None) -> Prefetch:
+        """A ``Prefetch`` of only the related records the user may see."""
+        return Prefetch(lookup, queryset=visible_queryset(queryset, self.request.user), to_attr=to_attr)
+
+    def get_object(self):
+        pk = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
+        if not (pk.isascii() and pk.isdigit()) or int(pk) > MAX_ID or int(pk) < 1:
+            raise exceptions.NotFound(f"No record with id {pk!r}: ids are whole numbers from 1.")
+        try:
+            obj = self.get_queryset().get(pk=int(pk))
+        except self.get_queryset().model.DoesNotExist as error:
+            raise exceptions.NotFound(f"No record with id {pk} (or not one you may see).") from error
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    # -- request checks -------------------------------------------------------
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.check_query_parameters(request)
+
+    def allowed_query_parameters(self) -> set[str]:
+        allowed = set(ALWAYS_ALLOWED)
+        if self.action == "list":
+            allowed |= PAGINATION_PARAMETERS
+            filterset_class = getattr(self, "filterset_class", None)
+            if filterset_class is not None:
+                allowed |= set(filterset_class.base_filters)
+        return allowed
+
+    def check_query_parameters(self, request):
+        allowed = self.allowed_query_parameters()
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise UnknownQueryParameter(
+                {
+                    "detail": (
+                        f"Unknown query parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
+                        f"Allowed here: {', '.join(sorted(allowed))}."
+                    ),
+                    "unknown": unknown,
+                    "allowed": sorted(allowed),
+                }
+            )
+
+    # -- representations ------------------------------------------------------
+
+    def get_serializer_class(self):
+        if self.action == "retrieve" and self.detail_serializer_class is not None:
+            return self.detail_serializer_class
+        return super().get_serializer_class()
+
+    def prepare(self, objects: list) -> None:
+        """Attach what the serializers read but must not query per row (citations)."""
+        attach_citations(objects)
+
+    def detail_data(self, instance) -> dict:
+        self.prepare([instance])
+        serializer_class = self.detail_serializer_class or self.serializer_class
+        return serializer_class(instance, context=self.get_serializer_context()).data
+
+    def etag_of(self, data) -> str:
+        return etag_for(ORJSONRenderer().render(data))
+
+    def detail_response(self, instance, *, status_code=status.HTTP_200_OK) -> Response:
+        """The record as a GET would show it, with its ETag."""
+        data = self.detail_data(instance)
+        return Response(data, status=status_code, headers={"ETag": self.etag_of(data)})
+
+    def refetch(self, instance):
+        """The instance again through the detail queryset, so nested lists are fresh."""
+        return self.get_queryset().get(pk=instance.pk)
+
+    def check_if_match(self, instance) -> None:
+        header = self.request.headers.get("If-Match")
+        if header is None:
+            return
+        wanted = _etags(header)
+        if "*" in wanted:
+            return
+        current = self.etag_of(self.detail_data(instance))
+        if current not in wanted:
+            raise PreconditionFailed(
+                f"The record changed since you read it (its ETag is now {current}). "
+                "GET it again, re-apply your change and send the new ETag in If-Match."
+            )
+
+    # -- actions --------------------------------------------------------------
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        objects = list(page) if page is not None else list(queryset)
+        self.prepare(objects)
+        data = self.get_serializer(objects, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        data = self.detail_data(instance)
+        etag = self.etag_of(data)
+        if etag in _etags(request.headers.get("If-None-Match", "")):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return Response(data, headers={"ETag": etag})
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        instance = self.refetch(serializer.instance)
+        response = self.detail_response(instance, status_code=status.HTTP_201_CREATED)
+        response["Location"] = response.data["url"]
+        return response
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        self.check_if_match(instance)
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        return self.detail_response(self.refetch(serializer.instance))
+
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        self.check_if_match(instance)
+        self._deleting = instance
+        self.perform_destroy(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def perform_destroy(self, instance):
+        record_delete(instance=instance)

@@ -1,0 +1,175 @@
+"""Serializers for persons, organizations and memberships."""
+
+from django.core.validators import RegexValidator
+from rest_framework import serializers
+
+from casetracker.api.fields import ApproximateDateField, BriefRelatedField, QualifiedFigureField
+from casetracker.api.serializers import CitationsField, NameVariantSerializer, RecordSerializer, SelfUrlField
+from people.models import Membership, Organization, Person, visible_levels
+
+COUNTRY_CODE = RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 alpha-2 code in capitals, e.g. 'KZ'.")
+
+
+def person_label(person: Person) -> str:
+    return person.name
+
+
+def organization_label(organization: Organization) -> str:
+    return organization.name
+
+
+def case_label(case) -> str:
+    return case.title
+
+
+def event_label(event) -> str:
+    return event.title
+
+
+class ConfidentialityWriteMixin:
+    """A writer may only give a record a confidentiality level they can see themselves."""
+
+    def validate_confidentiality(self, value):
+        request = self.context.get("request")
+        allowed = visible_levels(getattr(request, "user", None))
+        if value not in allowed:
+            labels = ", ".join(allowed)
+            raise serializers.ValidationError(
+                f"You may only set a level you can see yourself ({labels}); ask a colleague with the "
+                f"'view confidential' permission to mark this record {value}."
+            )
+        return value
+
+
+class PersonSerializer(ConfidentialityWriteMixin, RecordSerializer):
+    """A person, or a group of persons not identified by name."""
+
+    names_relation = "names"
+
+    url = SelfUrlField("api:person-detail")
+    group_size = QualifiedFigureField(
+        value_field="group_size",
+        qualifier_field="group_size_qualifier",
+        required=False,
+        allow_null=True,
+        help_text="For a group: how many people, as the source states it (null when unknown or an individual).",
+    )
+    names = NameVariantSerializer(
+        many=True,
+        required=False,
+        help_text="Other ways the name is written (transliterations, scripts). Sending a list replaces the old one.",
+    )
+    citations = CitationsField()
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "url",
+            "name",
+            "kind",
+            "group_size",
+            "description",
+            "confidentiality",
+            "names",
+            "citations",
+            "created",
+            "updated",
+        ]
+
+
+class PersonMembershipSerializer(serializers.Serializer):
+    """A person's role in an organization, seen from the person."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = SelfUrlField("api:membership-detail")
+    organization = BriefRelatedField(read_only=True, view_name="api:organization-detail", label_of=organization_label)
+    role = serializers.CharField(read_only=True)
+    start = ApproximateDateField(read_only=True, allow_null=True)
+    end = ApproximateDateField(read_only=True, allow_null=True)
+
+
+class PersonDefendantSerializer(serializers.Serializer):
+    """A case the person is prosecuted in, with where they stand in it."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = SelfUrlField("api:defendant-detail")
+    case = BriefRelatedField(read_only=True, view_name="api:case-detail", label_of=case_label)
+    status = serializers.CharField(read_only=True, help_text="Current status in this case.")
+    status_date = ApproximateDateField(read_only=True, allow_null=True)
+
+
+class PersonDetailSerializer(PersonSerializer):
+    """A person with their memberships, the cases they are prosecuted in, and events they took part in."""
+
+    memberships = PersonMembershipSerializer(many=True, read_only=True)
+    defendants = PersonDefendantSerializer(
+        many=True, read_only=True, source="visible_defendants", help_text="Cases the person is prosecuted in."
+    )
+    events = BriefRelatedField(many=True, read_only=True, view_name="api:event-detail", label_of=event_label)
+
+    class Meta(PersonSerializer.Meta):
+        fields = [*PersonSerializer.Meta.fields, "memberships", "defendants", "events"]
+
+
+class OrganizationSerializer(RecordSerializer):
+    """A party, NGO, media outlet, company, court or state body."""
+
+    names_relation = "names"
+
+    url = SelfUrlField("api:organization-detail")
+    names = NameVariantSerializer(
+        many=True,
+        required=False,
+        help_text="Other ways the name is written (translations, abbreviations). Sending a list replaces the old one.",
+    )
+    citations = CitationsField()
+
+    class Meta:
+        model = Organization
+        fields = ["id", "url", "name", "kind", "description", "country", "names", "citations", "created", "updated"]
+        extra_kwargs = {"country": {"validators": [COUNTRY_CODE]}}
+
+
+class OrganizationMemberSerializer(serializers.Serializer):
+    """A member of an organization, seen from the organization."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = SelfUrlField("api:membership-detail")
+    person = BriefRelatedField(read_only=True, view_name="api:person-detail", label_of=person_label)
+    role = serializers.CharField(read_only=True)
+    start = ApproximateDateField(read_only=True, allow_null=True)
+    end = ApproximateDateField(read_only=True, allow_null=True)
+
+
+class OrganizationDetailSerializer(OrganizationSerializer):
+    """An organization with its (visible) members, the cases targeting it and its events."""
+
+    memberships = OrganizationMemberSerializer(many=True, read_only=True, source="visible_memberships")
+    cases = BriefRelatedField(
+        many=True,
+        read_only=True,
+        source="visible_cases",
+        view_name="api:case-detail",
+        label_of=case_label,
+        help_text="Cases targeting the organization (e.g. media outlets closed).",
+    )
+    events = BriefRelatedField(many=True, read_only=True, view_name="api:event-detail", label_of=event_label)
+
+    class Meta(OrganizationSerializer.Meta):
+        fields = [*OrganizationSerializer.Meta.fields, "memberships", "cases", "events"]
+
+
+class MembershipSerializer(RecordSerializer):
+    """A person's role in an organization."""
+
+    url = SelfUrlField("api:membership-detail")
+    person = BriefRelatedField(queryset=Person.objects.all(), view_name="api:person-detail", label_of=person_label)
+    organization = BriefRelatedField(
+        queryset=Organization.objects.all(), view_name="api:organization-detail", label_of=organization_label
+    )
+    citations = CitationsField()
+
+    class Meta:
+        model = Membership
+        fields = ["id", "url", "person", "organization", "role", "start", "end", "citations", "created", "updated"]

@@ -1,0 +1,10 @@
+from rest_framework.routers import SimpleRouter
+
+from .views import MembershipViewSet, OrganizationViewSet, PersonViewSet
+
+router = SimpleRouter()
+router.register("persons", PersonViewSet, basename="person")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("memberships", MembershipViewSet, basename="membership")
+
+urlpatterns = router.urls

@@ -1,0 +1,105 @@
+"""Filters for the ``people`` API lists."""
+
+import django_filters
+from django.apps import apps
+
+from casetracker.api.filters import (
+    ConfidentialityFilter,
+    IdFilter,
+    SearchFilter,
+    StableOrderingFilter,
+    VisibilityFilterSet,
+)
+from casetracker.api.visibility import visible_queryset
+
+from .choices import OrganizationKind, PersonKind
+from .models import Membership, Organization, Person
+
+
+class PersonFilterSet(VisibilityFilterSet):
+    """Persons by name (any variant), kind, organization, case and event."""
+
+    q = SearchFilter(
+        field_name="search_text",
+        help_text="Search the name and every recorded variant (any script, case-insensitive): 'kozlov', 'Козлов'.",
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        choices=PersonKind.choices, help_text="Individuals or groups; repeat the parameter for both."
+    )
+    organization = IdFilter(method="filter_organization", help_text="Members of this organization (organization id).")
+    case = IdFilter(method="filter_case", help_text="Persons prosecuted in this case (case id).")
+    event = IdFilter(method="filter_event", help_text="Persons involved in this event (event id).")
+    confidentiality = ConfidentialityFilter(paths=["confidentiality"])
+    ordering = StableOrderingFilter(
+        fields=(("name", "name"), ("created", "created"), ("updated", "updated"), ("id", "id")),
+        help_text="Sort by these fields, comma-separated; prefix '-' for descending.",
+    )
+
+    class Meta:
+        model = Person
+        fields = []
+
+    # Subqueries rather than joins on to-many relations: no duplicate rows, no DISTINCT.
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(pk__in=Membership.objects.filter(organization_id=value).values("person_id"))
+
+    def filter_case(self, queryset, name, value):
+        defendants = apps.get_model("cases", "Defendant").objects.filter(case_id=value)
+        return queryset.filter(pk__in=defendants.values("person_id"))
+
+    def filter_event(self, queryset, name, value):
+        return queryset.filter(pk__in=Person.events.through.objects.filter(event_id=value).values("person_id"))
+
+
+class OrganizationFilterSet(VisibilityFilterSet):
+    """Organizations by name (any variant), kind, country and member."""
+
+    q = SearchFilter(
+        field_name="search_text",
+        help_text="Search the name and every recorded variant (any script, case-insensitive).",
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        choices=OrganizationKind.choices, help_text="Organization kind; repeat the parameter for several."
+    )
+    country = django_filters.CharFilter(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. KZ.")
+    person = IdFilter(method="filter_person", help_text="Organizations this person belongs to (person id).")
+    ordering = StableOrderingFilter(
+        fields=(("name", "name"), ("kind", "kind"), ("country", "country"), ("created", "created"), ("id", "id")),
+        help_text="Sort by these fields, comma-separated; prefix '-' for descending.",
+    )
+
+    class Meta:
+        model = Organization
+        fields = []
+
+    def filter_person(self, queryset, name, value):
+        # Only through members the user may see: a hidden person's organizations stay hidden.
+        members = visible_queryset(Membership.objects.filter(person_id=value), self.user)
+        return queryset.filter(pk__in=members.values("organization_id"))
+
+
+class MembershipFilterSet(VisibilityFilterSet):
+    """Memberships by person, organization and role."""
+
+    person = IdFilter(field_name="person_id", help_text="Memberships of this person (person id).")
+    organization = IdFilter(field_name="organization_id", help_text="Members of this organization (organization id).")
+    role = django_filters.CharFilter(
+        lookup_expr="icontains", max_length=200, help_text="Role contains this text (case-insensitive for ASCII)."
+    )
+    q = SearchFilter(
+        field_name="person__search_text",
+        help_text="Search the member's name and every recorded variant (any script, case-insensitive).",
+    )
+    ordering = StableOrderingFilter(
+        fields=(
+            ("person__name", "person"),
+            ("organization__name", "organization"),
+            ("start", "start"),
+            ("id", "id"),
+        ),
+        help_text="Sort by these fields, comma-separated; prefix '-' for descending.",
+    )
+
+    class Meta:
+        model = Membership
+        fields = []
