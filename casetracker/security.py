@@ -6,6 +6,7 @@ takes. A DRF token-login view needs two more things, provided by
 :class:`AxesTokenLoginMixin`.
 """
 
+from django.contrib.auth.signals import user_logged_in
 from django.db import connections
 from rest_framework import status
 from rest_framework.response import Response
@@ -29,11 +30,24 @@ class AxesTokenLoginMixin:
     Put it first among the bases of the view (``class TokenLoginView(AxesTokenLoginMixin,
     ObtainAuthToken)``). After ``AXES_FAILURE_LIMIT`` failures for one user name from one
     address the view answers 429 with a JSON ``detail`` and a ``Retry-After`` header, also
-    when the password is then right, until the cool-off ends.
+    when the password is then right, until the cool-off ends. A successful token login
+    sends ``user_logged_in`` like any login, which resets the count.
 
     Keeping the request's transaction after a failed login is safe because a token login
     writes nothing until the credentials check out.
     """
+
+    def get_serializer(self, *args, **kwargs):
+        self._login_serializer = super().get_serializer(*args, **kwargs)
+        return self._login_serializer
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # A token login is a login: tell axes (a success resets the failure count, with
+        # AXES_RESET_ON_SUCCESS) and Django (last_login is updated).
+        user = self._login_serializer.validated_data["user"]
+        user_logged_in.send(sender=type(user), request=request, user=user)
+        return response
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)

@@ -5,11 +5,13 @@ from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import JSONParser
 
+from casetracker.security import AxesTokenLoginMixin
+
 from .schema import ERROR_DESCRIPTIONS
 from .serializers import ErrorSerializer, ValidationErrorSerializer
 
 
-class ObtainTokenView(ObtainAuthToken):
+class ObtainTokenView(AxesTokenLoginMixin, ObtainAuthToken):
     """Give a staff member their API token (the same token on every call until an admin revokes it).
 
     Send it on later requests as ``Authorization: Token <token>``.
@@ -35,8 +37,13 @@ class ObtainTokenView(ObtainAuthToken):
             400: OpenApiResponse(
                 ValidationErrorSerializer, description="Missing fields, or a username and password that do not match."
             ),
-            403: OpenApiResponse(ErrorSerializer, description="Locked out after repeated failures; try again later."),
-            429: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS["429"]),
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "Locked out after repeated failed logins for this username from this address (the admin "
+                    "login counts too); try again after Retry-After seconds. " + ERROR_DESCRIPTIONS["429"]
+                ),
+            ),
         },
         auth=[],
     )
