@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/casetracker
 
-.PHONY: run setup install seed test test-postgres lint check ci clean
+.PHONY: run setup install seed test test-postgres lint check ci clean browser smoke
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,12 +27,23 @@ run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: set everything up and run the whole test suite (SQLite unless DATABASE_URL is set)
-test: install
+test: install browser
 	$(PY) -m pytest
 
 ## test-postgres: the same suite against PostgreSQL
-test-postgres: install
+test-postgres: install browser
 	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest
+
+## browser: Debian's chromium for the real-browser tests (apt-get; Playwright downloads no browser)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing chromium with apt-get for the browser tests ..."; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+
+## smoke: the production stack without Docker (entrypoint + gunicorn + PostgreSQL), then a clean stop
+smoke: install
+	bash docker/smoke.sh
 
 lint: install
 	$(VENV)/bin/ruff check .
