@@ -1,0 +1,36 @@
+"""Name search is served by trigram indexes on PostgreSQL (migrations people 0002, cases 0002)."""
+
+import pytest
+from django.db import connection
+
+from cases.models import Place
+from people.models import Organization, Person
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes exist on PostgreSQL only"),
+]
+
+INDEXES = {"person_search_trgm", "organization_search_trgm", "place_search_trgm"}
+
+
+def test_the_trigram_indexes_exist():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [list(INDEXES)])
+        assert {row[0] for row in cursor.fetchall()} == INDEXES
+
+
+@pytest.mark.parametrize(
+    ("queryset", "index"),
+    [
+        (lambda: Person.objects.search("Сапарг"), "person_search_trgm"),
+        (lambda: Organization.objects.search("court"), "organization_search_trgm"),
+        (lambda: Place.objects.filter(search_text__contains="aktau"), "place_search_trgm"),
+    ],
+)
+def test_substring_search_can_use_the_trigram_index(queryset, index):
+    with connection.cursor() as cursor:
+        # An empty test table is cheaper to scan; forbid that, to see whether the index can serve the filter.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset().explain()
+    assert index in plan
