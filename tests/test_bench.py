@@ -113,7 +113,8 @@ def _call(app, path):
 def test_the_baseline_replays_captured_sql_and_streams_copy(tmp_path, monkeypatch):
     settings = connection.settings_dict
     host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
-    url = f"postgres://{settings['USER']}@{host}:{port}/{settings['NAME']}"
+    user = f"{settings['USER']}:{settings['PASSWORD']}" if settings.get("PASSWORD") else settings["USER"]
+    url = f"postgres://{user}@{host}:{port}/{settings['NAME']}"
     queries = tmp_path / "queries.json"
     queries.write_text(json.dumps({
         "one": ["SELECT 1 AS one, 'Сапаргалиев' AS name", "SELECT 2.50::numeric AS amount"],
