@@ -95,6 +95,8 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        # The default order of person lists and search results, read from the index.
+        indexes = [models.Index(fields=["name", "id"], name="person_name_id_idx")]
         permissions = [
             ("view_confidential", "Can see restricted and confidential people and cases"),
         ]
