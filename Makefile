@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/casetracker
 
-.PHONY: run setup install seed test test-postgres lint check ci clean browser smoke
+.PHONY: run setup install seed test test-postgres lint check ci clean browser smoke bench
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+## bench: the performance benchmark on PostgreSQL (database ct_bench, seeded once; a few minutes; not part of CI)
+bench: install
+	$(PY) bench/run.py
 
 ci:
 	bash .ci/run

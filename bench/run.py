@@ -610,9 +610,11 @@ def summary_copy_sql() -> str:
 
 # The summary columns (cases/summaries.py COLUMNS) computed in SQL: the baseline for the CSV export.
 SUMMARY_COPY_SQL = """
-SELECT p.name AS defendant,
+SELECT CASE WHEN p.kind = 'group' AND p.group_size IS NOT NULL
+            THEN p.name || ' (group of ' || replace(p.group_size_qualifier, '_', ' ') || ' ' || p.group_size || ')'
+            ELSE p.name END AS defendant,
        c.title AS "case",
-       (SELECT string_agg(COALESCE(a.code || ' art. ' || a.article || COALESCE(' (' || NULLIF(a.title, '') || ')', ''),
+       (SELECT string_agg(COALESCE(a.code || ' art. ' || a.article || COALESCE(' – ' || NULLIF(a.title, ''), ''),
                                    ch.offence_description), '; ' ORDER BY ch.id)
           FROM cases_charge ch LEFT JOIN cases_legalarticle a ON a.id = ch.article_id
          WHERE ch.defendant_id = d.id) AS charges,
@@ -644,7 +646,7 @@ SELECT p.name AS defendant,
   JOIN cases_case c ON c.id = d.case_id
   LEFT JOIN cases_trial t ON t.id = s.trial_id
   LEFT JOIN people_organization o ON o.id = t.court_id
- ORDER BY c.title, p.name, s.id
+ ORDER BY c.title, c.id, p.name, s.id
 """
 
 
