@@ -41,13 +41,14 @@ class AxesTokenLoginMixin:
         self._login_serializer = super().get_serializer(*args, **kwargs)
         return self._login_serializer
 
-    def post(self, request, *args, **kwargs):
-        response = super().post(request, *args, **kwargs)
-        # A token login is a login: tell axes (a success resets the failure count, with
-        # AXES_RESET_ON_SUCCESS) and Django (last_login is updated).
-        user = self._login_serializer.validated_data["user"]
-        user_logged_in.send(sender=type(user), request=request, user=user)
-        return response
+    def finalize_response(self, request, response, *args, **kwargs):
+        serializer = getattr(self, "_login_serializer", None)
+        if serializer is not None and response.status_code == 200:
+            # A token login is a login: tell axes (a success resets the failure count, with
+            # AXES_RESET_ON_SUCCESS) and Django (last_login is updated).
+            user = serializer.validated_data["user"]
+            user_logged_in.send(sender=type(user), request=request, user=user)
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)
