@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from itertools import islice
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Max, Prefetch, QuerySet, Sum, Window
+from django.db.models import Count, F, Max, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django_filters import FilterSet
@@ -32,8 +32,8 @@ from people.models import visible_levels
 
 from .choices import SentenceKind, SentenceStatus
 from .filtersets import SentenceFilterSet
-from .models import Charge, Citation, Sentence, term_in_words
-from .summaries import PROTECTED_CASE, sentence_summary_row
+from .models import Sentence, term_in_words
+from .summaries import PROTECTED_CASE, attach_summary_extras, sentence_summary_row
 
 # Rows fetched per database round trip: enough to amortise the per-chunk
 # prefetch queries, small enough to keep memory flat on a 100,000-row export.
@@ -83,36 +83,6 @@ def is_masking_reader(user) -> bool:
     return user is not None and user.is_authenticated and user.is_staff
 
 
-def _citations():
-    # Only what a row shows: the source's title. Generic prefetching needs the target columns.
-    return Citation.objects.select_related("source").only("id", "content_type_id", "object_id", "source__title")
-
-
-def summary_prefetches() -> list[Prefetch]:
-    """Charges, articles and cited sources: one query each per chunk of sentences, never per row."""
-    return [
-        Prefetch(
-            "defendant__charges",
-            queryset=Charge.objects.select_related("article")
-            .only(
-                "id",
-                "defendant_id",
-                "article_id",
-                "offence_description",
-                "article__id",
-                "article__code",
-                "article__article",
-                "article__title",
-            )
-            .order_by("id"),
-        ),
-        Prefetch("defendant__charges__citations", queryset=_citations()),
-        Prefetch("citations", queryset=_citations()),
-        Prefetch("defendant__citations", queryset=_citations()),
-        Prefetch("trial__citations", queryset=_citations()),
-    ]
-
-
 class SentenceSummaryFilterSet(SentenceFilterSet):
     """The sentence list's filters, with the summaries' visibility rule (see module docstring).
 
@@ -160,18 +130,16 @@ def sentence_summary_queryset(
 ) -> QuerySet:
     """:func:`filtered_sentences`, shaped for :func:`cases.summaries.sentence_summary_row`.
 
-    Person, case, trial, court and place come in the same query; charges and
-    cited sources are prefetched (per chunk when iterated with
-    ``iterator(chunk_size=…)``). The order is the filter's ``ordering`` or
-    else case, person, then id.
+    Person, case, trial, court and place come in the same query (only the
+    columns a row shows); charges and cited sources are loaded per batch by
+    :func:`cases.summaries.attach_summary_extras`. The order is the filter's
+    ``ordering`` or else case, person, then id.
     """
     queryset = filtered_sentences(filters=filters, user=user, sentences=sentences)
     if not (filters and filters.get("ordering")):
         queryset = queryset.order_by("defendant__case__title", "defendant__case_id", "defendant__person__name", "id")
-    return (
-        queryset.select_related("defendant__person", "defendant__case", "trial__court", "trial__place")
-        .only(*SENTENCE_FIELDS)
-        .prefetch_related(*summary_prefetches())
+    return queryset.select_related("defendant__person", "defendant__case", "trial__court", "trial__place").only(
+        *SENTENCE_FIELDS
     )
 
 
@@ -198,30 +166,31 @@ def sentence_summary_rows(
 def summary_rows_from(
     queryset: QuerySet, *, user=None, as_of: datetime.date | None = None, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[dict]:
-    """Rows from a queryset built by :func:`sentence_summary_queryset`, streamed chunk by chunk."""
+    """Rows from a queryset built by :func:`sentence_summary_queryset`, streamed chunk by chunk.
+
+    Per chunk of ``chunk_size`` sentences: one fetch from the database
+    cursor, then two queries for their charges and sources. Only one chunk
+    is ever held in memory.
+    """
     as_of = as_of or timezone.localdate()
     levels = visible_levels(user)
-    for sentence in queryset.iterator(chunk_size=chunk_size):
-        yield sentence_summary_row(sentence, as_of=as_of, levels=levels)
+    sentences = queryset.iterator(chunk_size=chunk_size)
+    while chunk := list(islice(sentences, chunk_size)):
+        attach_summary_extras(chunk)
+        for sentence in chunk:
+            yield sentence_summary_row(sentence, as_of=as_of, levels=levels)
 
 
 def sentence_summary_page(*, sentences, user=None, as_of: datetime.date | None = None) -> list[dict]:
-    """Rows for one page of sentences already loaded (e.g. by an API paginator)."""
+    """Rows for one page of sentences from :func:`sentence_summary_queryset` (e.g. an API page)."""
     as_of = as_of or timezone.localdate()
     levels = visible_levels(user)
+    sentences = list(sentences)
+    attach_summary_extras(sentences)
     return [sentence_summary_row(sentence, as_of=as_of, levels=levels) for sentence in sentences]
 
 
 # -- statistics ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TermStats:
-    count: int
-    total_months: int | None
-    median_months: float | None
-    longest_months: int | None
-    longest_qualifier: str
 
 
 def _median(values: list[int]) -> float | int | None:

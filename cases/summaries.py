@@ -11,8 +11,10 @@ Each writer decides how to show them (ISO text in CSV and JSON; a real date
 in XLSX when the date is known to the day).
 
 The row function expects a sentence loaded by
-``cases.selectors.sentence_summary_queryset`` (related rows selected and
-prefetched per chunk); on any other sentence it still works, one query at a time.
+``cases.selectors.sentence_summary_queryset`` (person, case, trial, court and
+place selected in the same query) whose charges and sources were loaded for
+its whole batch by :func:`attach_summary_extras`; given any other sentence it
+loads what it lacks itself, a few queries at a time.
 """
 
 from __future__ import annotations
@@ -22,15 +24,25 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
 from casetracker.approximate_dates import ApproximateDate, months_between
 from casetracker.choices import Qualifier
 from people.choices import PersonKind
 
 from .choices import TERM_KINDS, SentenceKind, SentenceStatus
-from .models import Sentence, term_in_words
+from .models import Charge, Citation, Defendant, Sentence, Trial, term_in_words
 
 PROTECTED_PERSON = "Protected person"
 PROTECTED_CASE = "Protected case"
+
+# Where attach_summary_extras puts a sentence's charge labels and source titles.
+EXTRAS_ATTR = "_summary_extras"
+
+KIND_LABELS = dict(SentenceKind.choices)
+STATUS_LABELS = dict(SentenceStatus.choices)
+QUALIFIER_LABELS = dict(Qualifier.choices)
 
 # A sentence in one of these states no longer runs, whatever its expected end says.
 ENDED_STATUSES = {
@@ -145,23 +157,26 @@ def sentence_summary_row(sentence: Sentence, *, as_of: datetime.date, levels: Co
     case_hidden = case.confidentiality not in levels
     mask = case_hidden or person.confidentiality not in levels
     served, remaining = time_served_and_remaining(sentence, as_of=as_of)
+    extras = getattr(sentence, EXTRAS_ATTR, None)
+    if extras is None:
+        extras = attach_summary_extras([sentence])[sentence.pk]
     return {
         "defendant": PROTECTED_PERSON if mask else person_label(person),
         "case": PROTECTED_CASE if case_hidden else case.title,
-        "charges": _joined(charge_label(charge) for charge in defendant.charges.all()),
+        "charges": _joined(extras.charges),
         "court": court_label(trial),
         "verdict_date": trial.verdict_date if trial is not None else None,
-        "sentence_kind": sentence.get_kind_display(),
+        "sentence_kind": KIND_LABELS.get(sentence.kind, sentence.kind),
         "term": term_label(sentence),
         "term_months": sentence.term_months,
-        "term_qualifier": Qualifier(sentence.term_qualifier).label if sentence.term_qualifier else None,
+        "term_qualifier": QUALIFIER_LABELS.get(sentence.term_qualifier) if sentence.term_qualifier else None,
         "start": sentence.start,
         "expected_end": sentence.expected_end,
         "actual_release": sentence.actual_release,
-        "status": sentence.get_status_display(),
+        "status": STATUS_LABELS.get(sentence.status, sentence.status),
         "time_served": served,
         "time_remaining": remaining,
-        "sources": None if mask else _joined(source_titles(sentence)),
+        "sources": None if mask else _joined(extras.sources),
     }
 
 
@@ -172,13 +187,12 @@ def person_label(person) -> str:
     return person.name
 
 
-def charge_label(charge) -> str:
+def charge_label(*, code: str | None, article: str | None, title: str | None, offence_description: str) -> str:
     """``Criminal Code art. 164(3) – Inciting social hatred``, or the described offence."""
-    article = charge.article
     if article is None:
-        return charge.offence_description
-    text = f"{article.code} art. {article.article}"
-    return f"{text} – {article.title}" if article.title else text
+        return offence_description
+    text = f"{code} art. {article}"
+    return f"{text} – {title}" if title else text
 
 
 def court_label(trial) -> str | None:
@@ -199,16 +213,68 @@ def term_label(sentence: Sentence) -> str | None:
     return term_in_words(sentence.term_months, sentence.term_qualifier) or None
 
 
-def source_titles(sentence: Sentence) -> list[str]:
-    """Titles of the sources cited for the sentence, its defendant, trial and charges, each once."""
-    citing = [sentence, sentence.defendant]
-    if sentence.trial is not None:
-        citing.append(sentence.trial)
-    citing.extend(sentence.defendant.charges.all())
-    titles = []
-    for record in citing:
-        titles.extend(citation.source.title for citation in record.citations.all())
-    return list(dict.fromkeys(titles))
+@dataclass(frozen=True, slots=True)
+class SummaryExtras:
+    """What a row needs from the sentence's to-many relations: charge labels and cited source titles."""
+
+    charges: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+def attach_summary_extras(sentences: list[Sentence]) -> dict[int, SummaryExtras]:
+    """Load the charges and cited sources of a batch of sentences in TWO queries, whatever its size.
+
+    Each sentence gets its :class:`SummaryExtras` (also returned by id). The
+    sources are those cited for the sentence, its defendant, its trial and
+    the defendant's charges, in that order, each title once. Plain tuples
+    rather than prefetched model instances: on a 100,000-row export, building
+    a model (and a related manager) per charge and per citation would cost
+    more than the row itself.
+    """
+    if not sentences:
+        return {}
+    defendant_ids = {sentence.defendant_id for sentence in sentences}
+    charges: dict[int, list[tuple[int, str]]] = {}
+    for charge_id, defendant_id, description, code, article, title in (
+        Charge.objects.filter(defendant_id__in=defendant_ids)
+        .order_by("id")
+        .values_list("id", "defendant_id", "offence_description", "article__code", "article__article", "article__title")
+    ):
+        label = charge_label(code=code, article=article, title=title, offence_description=description)
+        charges.setdefault(defendant_id, []).append((charge_id, label))
+
+    types = ContentType.objects.get_for_models(Sentence, Defendant, Trial, Charge)
+    sentence_type, defendant_type, trial_type, charge_type = (
+        types[model].pk for model in (Sentence, Defendant, Trial, Charge)
+    )
+    targets = {
+        sentence_type: {sentence.pk for sentence in sentences},
+        defendant_type: defendant_ids,
+        trial_type: {sentence.trial_id for sentence in sentences if sentence.trial_id is not None},
+        charge_type: {charge_id for labels in charges.values() for charge_id, _label in labels},
+    }
+    condition = Q()
+    for content_type_id, object_ids in targets.items():
+        if object_ids:
+            condition |= Q(content_type_id=content_type_id, object_id__in=object_ids)
+    titles: dict[tuple[int, int], list[str]] = {}
+    for content_type_id, object_id, title in (
+        Citation.objects.filter(condition).order_by("id").values_list("content_type_id", "object_id", "source__title")
+    ):
+        titles.setdefault((content_type_id, object_id), []).append(title)
+
+    extras = {}
+    for sentence in sentences:
+        own_charges = charges.get(sentence.defendant_id, [])
+        keys = [(sentence_type, sentence.pk), (defendant_type, sentence.defendant_id)]
+        if sentence.trial_id is not None:
+            keys.append((trial_type, sentence.trial_id))
+        keys.extend((charge_type, charge_id) for charge_id, _label in own_charges)
+        sources = dict.fromkeys(title for key in keys for title in titles.get(key, ()))
+        extra = SummaryExtras(charges=tuple(label for _id, label in own_charges), sources=tuple(sources))
+        setattr(sentence, EXTRAS_ATTR, extra)
+        extras[sentence.pk] = extra
+    return extras
 
 
 def time_served_and_remaining(sentence: Sentence, *, as_of: datetime.date) -> tuple[str | None, str | None]:

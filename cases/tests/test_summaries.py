@@ -260,9 +260,9 @@ def make_cited_sentences(count):
 
 
 # 1 query for the sentences with their person, case, trial, court and place; then per chunk
-# 5 prefetches: charges with articles, their citations, and the citations of sentences,
-# defendants and trials (each with its source).
-QUERIES_PER_CHUNK = 5
+# 2: the charges with their articles, and the citations (with source titles) of the
+# sentences, defendants, trials and charges.
+QUERIES_PER_CHUNK = 2
 
 
 def test_query_count_does_not_grow_with_rows(django_assert_num_queries):
