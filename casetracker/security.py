@@ -43,7 +43,8 @@ class AxesTokenLoginMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         serializer = getattr(self, "_login_serializer", None)
-        if serializer is not None and response.status_code == 200:
+        # POST only: OPTIONS also builds the serializer (to describe it) but logs nobody in.
+        if serializer is not None and response.status_code == 200 and request.method == "POST":
             # A token login is a login: tell axes (a success resets the failure count, with
             # AXES_RESET_ON_SUCCESS) and Django (last_login is updated).
             user = serializer.validated_data["user"]
