@@ -6,6 +6,7 @@ rendering a page never queries per row.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -13,6 +14,8 @@ from casetracker.api.fields import (
     ApproximateDateField,
     BriefRelatedField,
     QualifiedFigureField,
+    StrictCharField,
+    StrictIntegerField,
     absolute_url,
     detail_path,
 )
@@ -106,17 +109,32 @@ def _brief(view_name, label_of, **kwargs):
 
 # -- sources and citations -----------------------------------------------------
 
+# A link, or an empty string when the document is not online.
+# (Not "format: uri" with a blank alternative: fuzzers then call the blank string a bad URI.)
+DOCUMENT_URL_SCHEMA = {"type": "string", "maxLength": 1000}
+
+
+def validate_document_url(value: str) -> None:
+    if value:
+        URLValidator()(value)
+
+
+@extend_schema_field(DOCUMENT_URL_SCHEMA)
+class DocumentUrlField(StrictCharField):
+    """An http(s) address, or an empty string when the document is not online."""
+
 
 class SourceSerializer(RecordSerializer):
     """A document that supports facts in the tracker."""
 
     url = SelfUrlField("api:source-detail")
-    document_url = serializers.URLField(
+    document_url = DocumentUrlField(
         source="url",
         max_length=1000,
         required=False,
         allow_blank=True,
-        help_text="Where the document can be read online, if anywhere.",
+        validators=[validate_document_url],
+        help_text="Where the document can be read online (an http or https address), or an empty string.",
     )
 
     class Meta:
@@ -189,11 +207,13 @@ class CitationSerializer(RecordSerializer):
 
     url = SelfUrlField("api:citation-detail")
     source = _brief("api:source-detail", source_label, queryset=Source.objects.all())
-    target = CitationTargetField(help_text="The record the citation supports.")
+    target = CitationTargetField(
+        allow_null=True, help_text="The record the citation supports (null if that record has been deleted)."
+    )
     target_type = serializers.ChoiceField(
         choices=list(CITATION_TARGETS), write_only=True, help_text="The kind of record the citation supports."
     )
-    target_id = serializers.IntegerField(
+    target_id = StrictIntegerField(
         min_value=1, max_value=MAX_ID, write_only=True, help_text="The id of the record the citation supports."
     )
 
@@ -466,7 +486,11 @@ class DefendantSentenceSerializer(serializers.Serializer):
     trial = _brief("api:trial-detail", trial_label, read_only=True, allow_null=True)
     kind = serializers.CharField(read_only=True)
     term = QualifiedFigureField(
-        value_field="term_months", qualifier_field="term_qualifier", display=term_in_words, read_only=True
+        value_field="term_months",
+        qualifier_field="term_qualifier",
+        display=term_in_words,
+        read_only=True,
+        allow_null=True,
     )
     start = ApproximateDateField(read_only=True, allow_null=True)
     expected_end = ApproximateDateField(read_only=True, allow_null=True)
@@ -515,7 +539,7 @@ class NewStatusChangeSerializer(serializers.Serializer):
 
     status = serializers.ChoiceField(choices=DefendantStatus.choices, help_text="The new status.")
     date = ApproximateDateField(help_text="When the status took effect: YYYY, YYYY-MM or YYYY-MM-DD.")
-    note = serializers.CharField(
+    note = StrictCharField(
         required=False, allow_blank=True, default="", help_text="What happened. Required when no source is given."
     )
     source = _brief(
@@ -527,8 +551,12 @@ class NewStatusChangeSerializer(serializers.Serializer):
         default=None,
         help_text="The document that reports the change. Required when no note is given.",
     )
-    excerpt = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="The source's exact words (at most 30 words)."
+    excerpt = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=300,
+        help_text="The source's exact words (at most 30 words).",
     )
 
 

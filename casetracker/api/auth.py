@@ -2,8 +2,12 @@
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from casetracker.security import AxesTokenLoginMixin
 
@@ -34,9 +38,8 @@ class ObtainTokenView(AxesTokenLoginMixin, ObtainAuthToken):
                 "TokenResponse",
                 {"token": serializers.CharField(help_text="Send as 'Authorization: Token <token>'.")},
             ),
-            400: OpenApiResponse(
-                ValidationErrorSerializer, description="Missing fields, or a username and password that do not match."
-            ),
+            400: OpenApiResponse(ValidationErrorSerializer, description="A field is missing or empty."),
+            401: OpenApiResponse(ErrorSerializer, description="The username and password do not match."),
             429: OpenApiResponse(
                 ErrorSerializer,
                 description=(
@@ -48,4 +51,12 @@ class ObtainTokenView(AxesTokenLoginMixin, ObtainAuthToken):
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            codes = serializer.errors.get(api_settings.NON_FIELD_ERRORS_KEY, [])
+            if any(getattr(error, "code", None) == "authorization" for error in codes):
+                # Wrong username or password: the credentials were refused, the request was well formed.
+                raise AuthenticationFailed("Unable to log in with that username and password.")
+            raise ValidationError(serializer.errors)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})

@@ -21,7 +21,9 @@ from casetracker.choices import Qualifier, qualified
 from .visibility import is_visible, visible_queryset
 
 # The API speaks ISO 8601 only (ASCII digits); the admin also accepts dates in words.
-ISO_DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
+ISO_DATE = re.compile(
+    r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+)
 ISO_DATE_MESSAGE = "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD, for example 2012, 2012-02 or 2012-02-14."
 
 # A placeholder id used once per view name to build detail URLs by string substitution
@@ -55,6 +57,39 @@ def absolute_url(request, path: str) -> str:
     return f"{base}{path}"
 
 
+class StrictCharField(serializers.CharField):
+    """Text only: a number or a boolean where text is expected is a 400, not silently turned into text."""
+
+    default_error_messages = {"not_text": "Send text (a JSON string), not {kind}."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text", kind=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class StrictURLField(StrictCharField, serializers.URLField):
+    pass
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON number without a fraction: ``"5"``, ``5.5`` and ``true`` are 400s."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictDecimalField(serializers.DecimalField):
+    """A decimal written as a JSON string, as the schema says (``"150000.00"``)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ApproximateDateField(serializers.Field):
     """A date known to the year, month or day, as ISO 8601 reduced precision text."""
 
@@ -70,9 +105,7 @@ class ApproximateDateField(serializers.Field):
         return value.isoformat() if value is not None else None
 
     def to_internal_value(self, data):
-        if data == "":
-            data = None
-        if data is not None and (not isinstance(data, str) or not ISO_DATE.match(data)):
+        if not isinstance(data, str) or not ISO_DATE.match(data):
             self.fail("invalid")
         try:
             value = ApproximateDate.parse(data)
@@ -94,7 +127,8 @@ class QualifiedFigureField(serializers.Field):
     """
 
     default_error_messages = {
-        "not_an_object": 'Send an object such as {"value": 16, "qualifier": "at_least"}, or null.',
+        # Braces doubled: DRF formats error messages with str.format().
+        "not_an_object": 'Send an object such as {{"value": 16, "qualifier": "at_least"}}, or null.',
     }
 
     def __init__(
@@ -132,13 +166,17 @@ class QualifiedFigureField(serializers.Field):
         if not isinstance(data, dict):
             self.fail("not_an_object")
         errors = {}
+        if "value" not in data:
+            errors["value"] = "This field is required (null when the number is unknown)."
         value = data.get("value")
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             errors["value"] = "A whole number (or null when unknown)."
         elif value is not None and not 0 <= value <= 2**31 - 1:
             errors["value"] = f"A whole number from 0 to {2**31 - 1}."
-        qualifier = data.get("qualifier") or ""
-        if qualifier and qualifier not in Qualifier.values:
+        qualifier = data.get("qualifier")
+        if qualifier is None:
+            qualifier = ""
+        if not isinstance(qualifier, str) or (qualifier and qualifier not in Qualifier.values):
             errors["qualifier"] = f"One of: {', '.join(Qualifier.values)}."
         unknown = set(data) - {"value", "qualifier", "display"}
         if unknown:
@@ -157,6 +195,11 @@ class VisibleManyRelatedField(serializers.ManyRelatedField):
     the second lock on the door, so a forgotten ``Prefetch`` cannot leak a
     protected person.
     """
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
 
     def to_representation(self, iterable):
         request = self.context.get("request")
@@ -188,6 +231,13 @@ class BriefRelatedField(serializers.PrimaryKeyRelatedField):
 
     def use_pk_only_optimization(self):
         return False
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 1 <= data <= 2**63 - 1:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -6,6 +6,8 @@ description) so a client that only knows ``/api/schema/`` can use it.
 
 from __future__ import annotations
 
+import calendar
+
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -60,12 +62,23 @@ class CountFilter(django_filters.Filter):
 
 
 class IsoApproximateDateFormField(ApproximateDateFormField):
-    """``2012``, ``2012-02`` or ``2012-02-14`` only: query parameters are ISO 8601."""
+    """``2012``, ``2012-02`` or ``2012-02-14`` only: query parameters are ISO 8601.
+
+    A day past the end of its month (``2012-02-30``) means the month's last day:
+    a bound "up to the 30th of February" is a bound at the end of February.
+    """
 
     def to_python(self, value):
-        if value not in (None, "") and not ISO_DATE.match(str(value)):
+        if value in (None, ""):
+            return None
+        text = str(value).strip()
+        if not ISO_DATE.match(text):
             raise ValidationError(ISO_DATE_MESSAGE, code="invalid")
-        return super().to_python(value)
+        if len(text) == 10:
+            year, month, day = (int(part) for part in text.split("-"))
+            day = min(day, calendar.monthrange(year, month)[1])
+            text = f"{year:04d}-{month:02d}-{day:02d}"
+        return super().to_python(text)
 
 
 class ApproximateDateFilterBase(django_filters.Filter):
@@ -199,6 +212,13 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*expressions, "pk")
 
 
+def _values(data, name) -> list:
+    if hasattr(data, "getlist"):
+        return data.getlist(name)
+    value = data[name]
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
 class VisibilityFilterSet(django_filters.FilterSet):
     """A filterset that never returns records the requesting user may not see.
 
@@ -210,6 +230,15 @@ class VisibilityFilterSet(django_filters.FilterSet):
     @property
     def user(self):
         return getattr(self.request, "user", None)
+
+    def is_valid(self):
+        valid = super().is_valid()
+        # "?q=" is a mistake more often than a wish for everything: say so rather than ignore it.
+        for name in self.filters:
+            if name in self.data and "" in _values(self.data, name) and name in self.form.fields:
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+        return valid
 
     def visible(self, queryset):
         """``queryset`` narrowed to what the user may see: for subqueries on related records."""

@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+MAX_PAGE = 2**31 - 1
 
 
 def _positive_int(request, name: str, *, maximum: int | None = None) -> int | None:
@@ -35,7 +36,7 @@ class _PageNumbers(pagination.PageNumberPagination):
         return _positive_int(request, self.page_size_query_param, maximum=self.max_page_size) or self.page_size
 
     def get_page_number(self, request, paginator):
-        return _positive_int(request, self.page_query_param) or 1
+        return _positive_int(request, self.page_query_param, maximum=MAX_PAGE) or 1
 
 
 class _IdCursor(pagination.CursorPagination):
@@ -63,6 +64,9 @@ class RecordPagination(pagination.BasePagination):
         return self.cursor_query_param in request.query_params
 
     def paginate_queryset(self, queryset, request, view=None):
+        # Checked in both modes, so a malformed value is a 400 even where it is not used.
+        _positive_int(request, "page", maximum=MAX_PAGE)
+        _positive_int(request, "page_size", maximum=MAX_PAGE_SIZE)
         self.paginator = _IdCursor() if self.uses_cursor(request) else _PageNumbers()
         return self.paginator.paginate_queryset(queryset, request, view)
 
@@ -83,12 +87,14 @@ class RecordPagination(pagination.BasePagination):
                     "type": "string",
                     "nullable": True,
                     "format": "uri",
+                    "example": "http://localhost:8000/api/v1/sentences/?page=3",
                     "description": "The next page, or null on the last page.",
                 },
                 "previous": {
                     "type": "string",
                     "nullable": True,
                     "format": "uri",
+                    "example": "http://localhost:8000/api/v1/sentences/?page=1",
                     "description": "The previous page, or null on the first page.",
                 },
                 "results": schema,
@@ -101,8 +107,8 @@ class RecordPagination(pagination.BasePagination):
                 "name": "page",
                 "required": False,
                 "in": "query",
-                "description": "Page number (page-number mode), from 1.",
-                "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                "description": "Page number (page-number mode), from 1. Ignored in cursor mode.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
             },
             {
                 "name": "page_size",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import orjson
-from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.renderers import JSONRenderer
+from rest_framework.utils.encoders import JSONEncoder
 
 _FALLBACK = JSONEncoder()
 

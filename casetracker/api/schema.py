@@ -7,9 +7,11 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.permissions import SAFE_METHODS
 
 from .fields import ISO_DATE
 from .filters import MAX_ID
+from .permissions import ReadAnyoneWriteWithModelPermissions
 from .serializers import (
     BriefSerializer,
     ConflictSerializer,
@@ -31,6 +33,8 @@ ERROR_DESCRIPTIONS = {
     "429": "Too many requests from an anonymous client; wait (see Retry-After) or sign in.",
 }
 
+NO_NUL = "^[^\\u0000]*$"
+
 DETAIL_ACTIONS = {"retrieve", "update", "partial_update", "destroy"}
 WRITE_ACTIONS = {"create", "update", "partial_update", "destroy"}
 
@@ -43,6 +47,27 @@ class RecordAutoSchema(AutoSchema):
 
     def _is_record_view(self) -> bool:
         return hasattr(self.view, "detail_serializer_class")
+
+    def get_auth(self):
+        auths = super().get_auth()
+        read_open = any(isinstance(p, ReadAnyoneWriteWithModelPermissions) for p in self.view.get_permissions())
+        if read_open and self.method in SAFE_METHODS and {} not in auths:
+            auths.append({})
+        return auths
+
+    def _get_filter_parameters(self):
+        parameters = super()._get_filter_parameters()
+        for parameter in parameters:
+            # Empty values are refused (400), so the schema does not offer them.
+            schema = parameter.get("schema", {})
+            if schema.get("type") == "array":
+                schema["minItems"] = 1
+                schema = schema.get("items", {})
+            if schema.get("type") == "string" and "pattern" not in schema and "enum" not in schema:
+                schema.setdefault("minLength", 1)
+                # Text cannot hold NUL characters (PostgreSQL refuses them): they are a 400.
+                schema["pattern"] = NO_NUL
+        return parameters
 
     def get_response_serializers(self):
         action = self._action()

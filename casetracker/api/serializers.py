@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
@@ -18,7 +18,17 @@ from rest_framework.settings import api_settings
 from casetracker.approximate_dates import ApproximateDateField as ApproximateDateModelField
 
 from .citations import citations_of
-from .fields import ApproximateDateField, BriefRelatedField, absolute_url, brief, detail_path
+from .fields import (
+    ApproximateDateField,
+    BriefRelatedField,
+    StrictCharField,
+    StrictDecimalField,
+    StrictIntegerField,
+    StrictURLField,
+    absolute_url,
+    brief,
+    detail_path,
+)
 from .visibility import is_visible
 
 
@@ -125,13 +135,21 @@ class ValidationErrorSerializer(serializers.Serializer):
 class NameVariantSerializer(serializers.Serializer):
     """Another way a name is written (transliteration, translation, script)."""
 
-    name = serializers.CharField(max_length=300, help_text="The name exactly as a source writes it.")
-    language = serializers.CharField(
+    name = StrictCharField(max_length=300, help_text="The name exactly as a source writes it.")
+    language = StrictCharField(
         max_length=35, required=False, allow_blank=True, default="", help_text="BCP 47 tag, e.g. 'ru', 'kk-Cyrl'."
     )
-    note = serializers.CharField(
+    note = StrictCharField(
         max_length=300, required=False, allow_blank=True, default="", help_text="Where this spelling is used."
     )
+
+    def validate(self, attrs):
+        # A PATCH of the record is partial, but each name in the list it sends is whole.
+        if "name" not in attrs:
+            raise serializers.ValidationError({"name": ["This field is required."]})
+        attrs.setdefault("language", "")
+        attrs.setdefault("note", "")
+        return attrs
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -145,6 +163,12 @@ class RecordSerializer(serializers.ModelSerializer):
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.URLField: StrictURLField,
+        models.IntegerField: StrictIntegerField,
+        models.PositiveIntegerField: StrictIntegerField,
+        models.DecimalField: StrictDecimalField,
         ApproximateDateModelField: ApproximateDateField,
     }
     serializer_related_field = BriefRelatedField

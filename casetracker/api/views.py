@@ -62,8 +62,12 @@ class RecordViewSet(viewsets.ModelViewSet):
     # -- queries --------------------------------------------------------------
 
     def get_queryset(self) -> QuerySet:
+        return self.build_queryset(detail=bool(self.detail))
+
+    def build_queryset(self, *, detail: bool) -> QuerySet:
+        """The resource's records the user may see, shaped for a list or for one record's detail."""
         queryset = self.base_queryset()
-        if self.action in {"retrieve", "update", "partial_update", "destroy"} or self.detail:
+        if detail:
             queryset = self.shape_detail_queryset(queryset)
         queryset = self.shape_queryset(queryset)
         return visible_queryset(queryset, self.request.user)
@@ -151,14 +155,11 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     def refetch(self, instance):
         """The instance again through the detail queryset, so nested lists are fresh."""
-        return self.get_queryset().get(pk=instance.pk)
+        return self.build_queryset(detail=True).get(pk=instance.pk)
 
     def check_if_match(self, instance) -> None:
-        header = self.request.headers.get("If-Match")
-        if header is None:
-            return
-        wanted = _etags(header)
-        if "*" in wanted:
+        wanted = _etags(self.request.headers.get("If-Match", ""))
+        if not wanted or "*" in wanted:
             return
         current = self.etag_of(self.detail_data(instance))
         if current not in wanted:
@@ -197,9 +198,10 @@ class RecordViewSet(viewsets.ModelViewSet):
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         instance = self.get_object()
-        self.check_if_match(instance)
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        # A malformed body is a 400 whatever the ETag; a well-formed one must still be fresh.
         serializer.is_valid(raise_exception=True)
+        self.check_if_match(instance)
         self.perform_update(serializer)
         return self.detail_response(self.refetch(serializer.instance))
 
