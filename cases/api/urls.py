@@ -1,5 +1,12 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .summaries import (
+    SentenceSummaryCSVView,
+    SentenceSummaryListView,
+    SentenceSummaryStatsView,
+    SentenceSummaryXLSXView,
+)
 from .views import (
     CaseViewSet,
     ChargeViewSet,
@@ -31,4 +38,8 @@ router.register("sentences", SentenceViewSet, basename="sentence")
 
 urlpatterns = [
     *router.urls,
+    path("sentence-summaries/", SentenceSummaryListView.as_view(), name="sentence-summary-list"),
+    path("sentence-summaries/stats/", SentenceSummaryStatsView.as_view(), name="sentence-summary-stats"),
+    path("sentence-summaries.csv", SentenceSummaryCSVView.as_view(), name="sentence-summary-csv"),
+    path("sentence-summaries.xlsx", SentenceSummaryXLSXView.as_view(), name="sentence-summary-xlsx"),
 ]

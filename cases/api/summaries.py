@@ -1,0 +1,346 @@
+"""Sentence summaries over the API: JSON rows, CSV and XLSX files, and statistics.
+
+- ``GET /api/v1/sentence-summaries/``: the rows as JSON, paginated like every list;
+- ``GET /api/v1/sentence-summaries.csv`` and ``.xlsx``: the whole filtered set as a
+  streamed, dated download (``?bom=1`` puts a byte-order mark in the CSV for Excel);
+- ``GET /api/v1/sentence-summaries/stats/``: counts and terms, from aggregate queries.
+
+All four take the sentence list's filters and follow the summaries' rule for
+protected people (``cases.selectors``). Rows come from the one row function,
+``cases.summaries.sentence_summary_row``; the views only parse and answer.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView, ListAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from casetracker.api.fields import ApproximateDateField
+from casetracker.api.pagination import RecordPagination
+from casetracker.api.schema import RecordAutoSchema
+from casetracker.api.serializers import ErrorSerializer
+from casetracker.api.views import ALWAYS_ALLOWED, PAGINATION_PARAMETERS, UnknownQueryParameter
+
+from ..exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, json_row, streaming_export_response
+from ..models import Sentence
+from ..selectors import (
+    SentenceSummaryFilterSet,
+    sentence_summary_page,
+    sentence_summary_queryset,
+    sentence_summary_rows,
+    sentence_summary_stats,
+)
+from ..summaries import COLUMNS, DATE, NUMBER
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+AS_OF_PARAMETER = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATE,
+    description="The day time served and remaining are counted to (YYYY-MM-DD). Default: today.",
+)
+BOM_PARAMETER = OpenApiParameter(
+    "bom",
+    OpenApiTypes.BOOL,
+    description="Start the CSV with a UTF-8 byte-order mark, so that Excel shows Cyrillic names correctly.",
+)
+
+PROTECTION_NOTE = (
+    "Anonymous clients get only sentences whose person and case are public. Staff get every sentence; "
+    "people they may not see (confidential, without the permission to see confidential people) appear as "
+    "'Protected person', so counts stay true."
+)
+
+
+# -- schema-only serializers (the views answer with the rows themselves) -------------------------
+
+
+def _row_field(column):
+    options = {"allow_null": True, "read_only": True, "help_text": column.description}
+    if column.kind == DATE:
+        return ApproximateDateField(**options)
+    if column.kind == NUMBER:
+        return serializers.IntegerField(**options)
+    return serializers.CharField(**options)
+
+
+SentenceSummaryRowSerializer = type(
+    "SentenceSummaryRowSerializer",
+    (serializers.Serializer,),
+    {
+        "__doc__": "One sentence, as advocates read it: every column of the CSV/XLSX export, keyed in order.",
+        "__module__": __name__,
+        **{column.key: _row_field(column) for column in COLUMNS},
+    },
+)
+
+
+class KindCountSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="The sentence kind's code, as in the `kind` filter.")
+    label = serializers.CharField(help_text="The kind in words.")
+    count = serializers.IntegerField(help_text="How many sentences of this kind.")
+
+
+class StatusCountSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="The sentence status's code, as in the `status` filter.")
+    label = serializers.CharField(help_text="The status in words.")
+    count = serializers.IntegerField(help_text="How many sentences in this status.")
+
+
+class TermStatsSerializer(serializers.Serializer):
+    """Terms are counted as stated, whatever their qualifier; sentences without a term (fines) are left out."""
+
+    sentences_with_term = serializers.IntegerField(help_text="How many sentences have a known term.")
+    total_months = serializers.IntegerField(allow_null=True, help_text="All terms added up, in months.")
+    total = serializers.CharField(allow_null=True, help_text="The same in words, e.g. '19 years 6 months'.")
+    median_months = serializers.FloatField(allow_null=True, help_text="The median term in months.")
+    median = serializers.CharField(allow_null=True, help_text="The median term in words (rounded to a month).")
+    longest_months = serializers.IntegerField(allow_null=True, help_text="The longest term in months.")
+    longest = serializers.CharField(
+        allow_null=True, help_text="The longest term in words, with its qualifier, e.g. 'up to 12 years'."
+    )
+
+
+class CaseRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The case's id (see /api/v1/cases/).")
+    title = serializers.CharField(help_text="The case's title, or 'Protected case' when it is hidden from you.")
+
+
+class CaseStatsSerializer(TermStatsSerializer):
+    case = CaseRefSerializer(help_text="The case.")
+    count = serializers.IntegerField(help_text="How many sentences in this case.")
+
+
+class SentenceSummaryStatsSerializer(serializers.Serializer):
+    """Counts and terms over the filtered sentences."""
+
+    count = serializers.IntegerField(help_text="How many sentences match.")
+    by_kind = KindCountSerializer(many=True, help_text="Counts by sentence kind (kinds with none left out).")
+    by_status = StatusCountSerializer(many=True, help_text="Counts by sentence status (statuses with none left out).")
+    term = TermStatsSerializer(help_text="Total, median and longest term.")
+    cases = CaseStatsSerializer(many=True, help_text="The same figures per case, by case title.")
+
+
+# -- helpers -----------------------------------------------------------------------------------------
+
+
+class SummarySchema(RecordAutoSchema):
+    """Documents the sentence filters on the file and statistics views too (drf-spectacular only does lists),
+    and the 403 of the staff-only ``confidentiality`` filter."""
+
+    def get_filter_backends(self):
+        return getattr(self.view, "filter_backends", [])
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if "403" not in responses:
+            response = self._get_response_for_code(ErrorSerializer, "403", direction=direction)
+            response["description"] = "The `confidentiality` filter is for signed-in staff only."
+            responses["403"] = response
+        return dict(sorted(responses.items()))
+
+
+def check_parameters(request, extra: set[str]) -> None:
+    """An unknown query parameter is a 400 listing the allowed ones, as on every list of the API."""
+    allowed = set(ALWAYS_ALLOWED) | set(SentenceSummaryFilterSet.base_filters) | extra
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise UnknownQueryParameter(
+            {
+                "detail": (
+                    f"Unknown query parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
+                    f"Allowed here: {', '.join(sorted(allowed))}."
+                ),
+                "unknown": unknown,
+                "allowed": sorted(allowed),
+            }
+        )
+
+
+def parse_as_of(request) -> datetime.date:
+    if "as_of" not in request.query_params:
+        return timezone.localdate()
+    raw = request.query_params["as_of"]
+    try:
+        if len(raw) != 10:
+            raise ValueError(raw)
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(
+            {"as_of": [f"Enter a full date as YYYY-MM-DD, e.g. 2026-11-22, or leave the parameter out; got {raw!r}."]}
+        ) from None
+
+
+def parse_bool(request, name: str) -> bool:
+    if name not in request.query_params:
+        return False
+    raw = request.query_params[name].strip().lower()
+    if raw in TRUE_WORDS:
+        return True
+    if raw in FALSE_WORDS:
+        return False
+    raise ValidationError({name: [f"Must be 1 or 0 (true or false); got {raw!r}."]})
+
+
+def _validated(call):
+    try:
+        return call()
+    except DjangoValidationError as error:
+        raise ValidationError(error.message_dict) from None
+
+
+class SentenceSummaryBase(GenericAPIView):
+    queryset = Sentence.objects.none()  # the selector builds the real one; this names the model for the schema
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = SentenceSummaryFilterSet
+    permission_classes = [AllowAny]
+    schema = SummarySchema()
+
+    def filter_queryset(self, queryset):
+        # The selector applies the filters (with the summaries' visibility rule); the backend only documents them.
+        return queryset
+
+
+# -- views -------------------------------------------------------------------------------------------
+
+
+@extend_schema(
+    tags=["sentence summaries"],
+    summary="Sentence summaries as JSON rows",
+    description=(
+        "One row per sentence, the same columns as the CSV and XLSX files: defendant, case, charges, court, "
+        "verdict date, kind, term (in words and months, with its qualifier), start, expected end, actual "
+        "release, status, time served and remaining as of `as_of`, and sources. Dates keep their precision "
+        "('2012-10'). Filters are those of /api/v1/sentences/. " + PROTECTION_NOTE
+    ),
+    parameters=[AS_OF_PARAMETER],
+    examples=[
+        OpenApiExample(
+            "Kozlov (seed data)",
+            value={
+                "defendant": "Vladimir Kozlov",
+                "case": "Trial of Kozlov, Sapargali and Aminov",
+                "charges": "Inciting social hatred",
+                "court": None,
+                "verdict_date": "2012-10",
+                "sentence_kind": "Imprisonment",
+                "term": "7 years 6 months",
+                "term_months": 90,
+                "term_qualifier": "exactly",
+                "start": None,
+                "expected_end": None,
+                "actual_release": None,
+                "status": "Serving",
+                "time_served": None,
+                "time_remaining": None,
+                "sources": "News article on Zhanaozen one year after the shooting of 16 December 2011",
+            },
+            response_only=True,
+        )
+    ],
+)
+class SentenceSummaryListView(SentenceSummaryBase, ListAPIView):
+    serializer_class = SentenceSummaryRowSerializer
+    pagination_class = RecordPagination
+
+    def list(self, request, *args, **kwargs):
+        check_parameters(request, PAGINATION_PARAMETERS | {"as_of"})
+        as_of = parse_as_of(request)
+        queryset = _validated(lambda: sentence_summary_queryset(filters=request.query_params, user=request.user))
+        page = self.paginate_queryset(queryset)
+        rows = sentence_summary_page(sentences=page, user=request.user, as_of=as_of)
+        return self.get_paginated_response([json_row(row) for row in rows])
+
+
+class SentenceSummaryFileView(SentenceSummaryBase):
+    """The whole filtered set as a file, streamed as it is built."""
+
+    serializer_class = None
+    fmt = "csv"
+
+    def perform_content_negotiation(self, request, force=False):
+        # The body is a file whatever the Accept header says; errors are JSON.
+        return super().perform_content_negotiation(request, force=True)
+
+    def get(self, request, *args, **kwargs):
+        extra = {"as_of", "bom"} if self.fmt == "csv" else {"as_of"}
+        check_parameters(request, extra)
+        as_of = parse_as_of(request)
+        bom = parse_bool(request, "bom") if self.fmt == "csv" else False
+        rows = _validated(lambda: sentence_summary_rows(filters=request.query_params, user=request.user, as_of=as_of))
+        return streaming_export_response(self.fmt, rows, as_of=as_of, bom=bom)
+
+
+FILE_DESCRIPTION = (
+    "Every sentence matching the filters (no pagination), streamed as it is built, with a dated file name "
+    "(`sentence-summaries-YYYY-MM-DD.{fmt}`, the `as_of` date). Columns, in order: Defendant, Case, Charges, "
+    "Court, Verdict date, Sentence, Term, Term (months), Term stated as, Start, Expected end, Actual release, "
+    "Status, Time served, Time remaining, Sources. "
+)
+
+
+@extend_schema(
+    tags=["sentence summaries"],
+    summary="Sentence summaries as a CSV file",
+    description=FILE_DESCRIPTION.format(fmt="csv")
+    + "UTF-8; add `bom=1` for a byte-order mark so that Excel reads it as UTF-8. Dates at their precision "
+    "('2012-10'). " + PROTECTION_NOTE,
+    parameters=[AS_OF_PARAMETER, BOM_PARAMETER],
+    responses={
+        (200, CSV_CONTENT_TYPE): OpenApiResponse(
+            response={"type": "string"},
+            description="The CSV file (Content-Disposition: attachment, with a dated file name).",
+        ),
+    },
+)
+class SentenceSummaryCSVView(SentenceSummaryFileView):
+    fmt = "csv"
+
+
+@extend_schema(
+    tags=["sentence summaries"],
+    summary="Sentence summaries as an XLSX workbook",
+    description=FILE_DESCRIPTION.format(fmt="xlsx")
+    + "A bold, frozen header row with a filter; dates known to the day are real dates, dates known only to "
+    "the month or year stay text at that precision ('2012-10'); an 'About' sheet says what date the figures "
+    "are counted to. " + PROTECTION_NOTE,
+    parameters=[AS_OF_PARAMETER],
+    responses={
+        (200, XLSX_CONTENT_TYPE): OpenApiResponse(
+            response={"type": "string", "format": "binary"},
+            description="The workbook (Content-Disposition: attachment, with a dated file name).",
+        ),
+    },
+)
+class SentenceSummaryXLSXView(SentenceSummaryFileView):
+    fmt = "xlsx"
+
+
+@extend_schema(
+    tags=["sentence summaries"],
+    summary="Statistics of the sentences",
+    description=(
+        "Counts by kind and status, total, median and longest term, and the same per case, over the sentences "
+        "matching the filters (computed by the database, whatever their number). Terms count as stated, "
+        "whatever their qualifier ('up to 12 years' counts 144 months); fines have no term. " + PROTECTION_NOTE
+    ),
+    responses={200: SentenceSummaryStatsSerializer},
+)
+class SentenceSummaryStatsView(SentenceSummaryBase):
+    serializer_class = SentenceSummaryStatsSerializer
+
+    def get(self, request, *args, **kwargs):
+        check_parameters(request, set())
+        stats = _validated(lambda: sentence_summary_stats(filters=request.query_params, user=request.user))
+        return Response(stats)
