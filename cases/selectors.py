@@ -22,18 +22,20 @@ from itertools import islice
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Max, QuerySet, Sum, Window
+from django.db.models import Case as DbCase
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django_filters import FilterSet
 
+from casetracker.api.filters import StableOrderingFilter
 from casetracker.choices import Confidentiality, Qualifier
 from people.models import visible_levels
 
 from .choices import SentenceKind, SentenceStatus
 from .filtersets import SentenceFilterSet
 from .models import Sentence, term_in_words
-from .summaries import PROTECTED_CASE, attach_summary_extras, sentence_summary_row
+from .summaries import PROTECTED_CASE, PROTECTED_PERSON, attach_summary_extras, sentence_summary_row
 
 # Rows fetched per database round trip: enough to amortise the per-chunk
 # prefetch queries, small enough to keep memory flat on a 100,000-row export.
@@ -83,12 +85,27 @@ def is_masking_reader(user) -> bool:
     return user is not None and user.is_authenticated and user.is_staff
 
 
+# Sort keys that put a masked row where its mask would sort, so that its place in the
+# list cannot hint at the hidden name ("between Kozlov and Sapargali").
+SORT_KEYS = {"person": "summary_person_key", "case": "summary_case_key"}
+
+
+def _ordering_fields() -> list[tuple[str, str]]:
+    inherited = SentenceFilterSet.base_filters["ordering"]
+    return [(SORT_KEYS.get(param, field), param) for param, field in inherited.param_map.items()]
+
+
 class SentenceSummaryFilterSet(SentenceFilterSet):
     """The sentence list's filters, with the summaries' visibility rule (see module docstring).
 
     Staff keep the rows above their level (masked later) instead of losing
-    them; identifying filters still match only what the user may see.
+    them; identifying filters still match only what the user may see, and
+    ordering by person or case sorts a masked row by its mask.
     """
+
+    ordering = StableOrderingFilter(
+        fields=_ordering_fields(), help_text=SentenceFilterSet.base_filters["ordering"].extra.get("help_text")
+    )
 
     def filter_queryset(self, queryset):
         user = self.user
@@ -101,8 +118,25 @@ class SentenceSummaryFilterSet(SentenceFilterSet):
         sees_everything = len(levels) == len(Confidentiality.values)
         if not is_masking_reader(user) or (picks_by_identity and not sees_everything):
             queryset = queryset.filter(**visible)
+        queryset = with_sort_keys(queryset, levels=levels)
         # Skip VisibilityFilterSet's rule (it drops rows); apply every declared filter.
         return FilterSet.filter_queryset(self, queryset)
+
+
+def with_sort_keys(queryset: QuerySet, *, levels: list[str]) -> QuerySet:
+    """Alias the person and case names as a reader at ``levels`` sees them (masks included)."""
+    case_hidden = ~Q(defendant__case__confidentiality__in=levels)
+    person_hidden = case_hidden | ~Q(defendant__person__confidentiality__in=levels)
+    return queryset.alias(
+        **{
+            SORT_KEYS["case"]: DbCase(
+                When(case_hidden, then=Value(PROTECTED_CASE)), default=F("defendant__case__title")
+            ),
+            SORT_KEYS["person"]: DbCase(
+                When(person_hidden, then=Value(PROTECTED_PERSON)), default=F("defendant__person__name")
+            ),
+        }
+    )
 
 
 def _filterset(*, filters: Mapping | None, user, sentences: QuerySet | None) -> SentenceSummaryFilterSet:
@@ -137,7 +171,7 @@ def sentence_summary_queryset(
     """
     queryset = filtered_sentences(filters=filters, user=user, sentences=sentences)
     if not (filters and filters.get("ordering")):
-        queryset = queryset.order_by("defendant__case__title", "defendant__case_id", "defendant__person__name", "id")
+        queryset = queryset.order_by(SORT_KEYS["case"], "defendant__case_id", SORT_KEYS["person"], "id")
     return queryset.select_related("defendant__person", "defendant__case", "trial__court", "trial__place").only(
         *SENTENCE_FIELDS
     )
@@ -263,7 +297,7 @@ def sentence_summary_stats(*, filters: Mapping | None = None, user=None) -> dict
             total_months=Sum("term_months"),
             longest_months=Max("term_months"),
         )
-        .order_by("defendant__case__title", "defendant__case_id")
+        .order_by()
     )
     case_medians = _middle_terms(queryset, per_case=True)
 
@@ -301,22 +335,26 @@ def sentence_summary_stats(*, filters: Mapping | None = None, user=None) -> dict
             longest_months=overall["longest_months"],
             longest_qualifier=longest_qualifier,
         ),
-        "cases": [
-            {
-                "case": {
-                    "id": row["defendant__case_id"],
-                    "title": row["defendant__case__title"]
-                    if row["defendant__case__confidentiality"] in levels
-                    else PROTECTED_CASE,
-                },
-                "count": row["count"],
-                **term_block(
-                    with_term=row["with_term"],
-                    total_months=row["total_months"],
-                    median_months=case_medians.get(row["defendant__case_id"]),
-                    longest_months=row["longest_months"],
-                ),
-            }
-            for row in per_case
-        ],
+        "cases": sorted(
+            (
+                {
+                    "case": {
+                        "id": row["defendant__case_id"],
+                        "title": row["defendant__case__title"]
+                        if row["defendant__case__confidentiality"] in levels
+                        else PROTECTED_CASE,
+                    },
+                    "count": row["count"],
+                    **term_block(
+                        with_term=row["with_term"],
+                        total_months=row["total_months"],
+                        median_months=case_medians.get(row["defendant__case_id"]),
+                        longest_months=row["longest_months"],
+                    ),
+                }
+                for row in per_case
+            ),
+            # By the title shown: a hidden case's real title must not show through its place in the list.
+            key=lambda item: (item["case"]["title"], item["case"]["id"]),
+        ),
     }

@@ -20,7 +20,7 @@ from cases.tests.factories import (
 from cases.tests.summary_data import build_seed_like
 from casetracker.approximate_dates import ApproximateDate
 from casetracker.choices import Confidentiality, Qualifier
-from people.tests.factories import PersonNameFactory
+from people.tests.factories import PersonFactory, PersonNameFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +288,15 @@ def test_queryset_selects_only_what_rows_need():
     sql = str(queryset.query)
     assert "search_text" not in sql
     assert "description" not in sql
+
+
+def test_a_masked_row_sorts_by_its_mask_not_by_the_hidden_name(staff_user):
+    case = CaseFactory(title="One case")
+    for name, level in (("Bob", "public"), ("Quinn", "public"), ("Aaron", "confidential")):
+        SentenceFactory(defendant=DefendantFactory(case=case, person=PersonFactory(name=name, confidentiality=level)))
+    expected = ["Bob", "Protected person", "Quinn"]
+    assert [row["defendant"] for row in sentence_summary_rows(user=staff_user)] == expected
+    by_person = sentence_summary_rows(filters={"ordering": "person"}, user=staff_user)
+    assert [row["defendant"] for row in by_person] == expected
+    backwards = sentence_summary_rows(filters={"ordering": "-person"}, user=staff_user)
+    assert [row["defendant"] for row in backwards] == expected[::-1]
