@@ -12,6 +12,14 @@ def _axes_off_unless_asked(settings):
     settings.AXES_ENABLED = False
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    """Anonymous API requests are throttled per address, counted in the cache: every test starts at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def staff_user(django_user_model):
     """A staff member with every model permission but not the confidential one."""
