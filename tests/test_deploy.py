@@ -110,3 +110,18 @@ def test_production_settings_harden_cookies_hsts_and_static_files():
         "whitenoise.storage.CompressedManifestStaticFilesStorage axes.backends.AxesStandaloneBackend "
         "['https://ui.example.org', 'https://b.example.org']"
     )
+
+
+def test_wait_for_db_gives_up_with_a_message_saying_what_to_check():
+    env = {"DATABASE_URL": "postgres://nobody@127.0.0.1:1/casetracker"}
+    result = _manage("wait_for_db", "--timeout", "1", "--interval", "0.2", env=env)
+    assert result.returncode != 0
+    assert "did not answer within 1s" in result.stderr
+    assert "Check DATABASE_URL" in result.stderr
+    assert "Waiting for the database at 127.0.0.1" in result.stdout
+
+
+def test_wait_for_db_returns_at_once_when_the_database_answers(tmp_path):
+    result = _manage("wait_for_db", "--timeout", "5", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    assert result.returncode == 0, result.stderr
+    assert "is ready" in result.stdout
