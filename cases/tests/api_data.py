@@ -1,0 +1,136 @@
+"""Linked records for the API tests: one "prosecution graph" touches every resource."""
+
+from dataclasses import dataclass
+
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from cases.models import (
+    Case,
+    Charge,
+    Citation,
+    Defendant,
+    Event,
+    EventFigure,
+    LegalArticle,
+    Place,
+    Sentence,
+    Source,
+    StatusChange,
+    Trial,
+)
+from cases.tests.factories import (
+    CaseFactory,
+    ChargeFactory,
+    CitationFactory,
+    DefendantFactory,
+    EventFactory,
+    EventFigureFactory,
+    LegalArticleFactory,
+    PlaceFactory,
+    PlaceNameFactory,
+    SentenceFactory,
+    SourceFactory,
+    StatusChangeFactory,
+    TrialFactory,
+)
+from casetracker.choices import Confidentiality
+from people.models import Membership, Organization, Person
+from people.tests.factories import MembershipFactory, OrganizationFactory, PersonFactory, PersonNameFactory
+
+# Every list endpoint of /api/v1/ and the model it lists.
+LIST_ENDPOINTS = {
+    "persons": Person,
+    "organizations": Organization,
+    "memberships": Membership,
+    "sources": Source,
+    "citations": Citation,
+    "places": Place,
+    "events": Event,
+    "event-figures": EventFigure,
+    "cases": Case,
+    "defendants": Defendant,
+    "status-changes": StatusChange,
+    "legal-articles": LegalArticle,
+    "charges": Charge,
+    "trials": Trial,
+    "sentences": Sentence,
+}
+
+
+@dataclass
+class Graph:
+    person: Person
+    organization: Organization
+    membership: Membership
+    source: Source
+    place: Place
+    event: Event
+    figure: EventFigure
+    case: Case
+    defendant: Defendant
+    status_change: StatusChange
+    article: LegalArticle
+    charge: Charge
+    trial: Trial
+    sentence: Sentence
+
+
+def make_graph(
+    *,
+    person_confidentiality: str = Confidentiality.PUBLIC,
+    case_confidentiality: str = Confidentiality.PUBLIC,
+    name: str | None = None,
+) -> Graph:
+    """A person prosecuted in a case, with every kind of related record, each one cited."""
+    person = PersonFactory(confidentiality=person_confidentiality, **({"name": name} if name else {}))
+    PersonNameFactory(person=person)
+    organization = OrganizationFactory()
+    membership = MembershipFactory(person=person, organization=organization)
+    source = SourceFactory()
+    place = PlaceFactory()
+    PlaceNameFactory(place=place)
+    event = EventFactory(place=place)
+    event.persons.add(person)
+    event.organizations.add(organization)
+    figure = EventFigureFactory(event=event, source=source)
+    case = CaseFactory(confidentiality=case_confidentiality)
+    case.events.add(event)
+    case.organizations.add(organization)
+    defendant = DefendantFactory(case=case, person=person)
+    status_change = StatusChangeFactory(defendant=defendant, source=source)
+    article = LegalArticleFactory()
+    charge = ChargeFactory(defendant=defendant, article=article)
+    trial = TrialFactory(case=case, place=place, court=OrganizationFactory(kind="court"))
+    sentence = SentenceFactory(defendant=defendant, trial=trial)
+    for record in (person, organization, membership, place, event, figure, case, defendant, status_change,
+                   article, charge, trial, sentence):
+        CitationFactory(content_object=record, source=source)
+    return Graph(
+        person=person,
+        organization=organization,
+        membership=membership,
+        source=source,
+        place=place,
+        event=event,
+        figure=figure,
+        case=case,
+        defendant=defendant,
+        status_change=status_change,
+        article=article,
+        charge=charge,
+        trial=trial,
+        sentence=sentence,
+    )
+
+
+def client_for(user=None, *, token: bool = True) -> APIClient:
+    """An API client signed in as ``user`` with a token (or anonymous)."""
+    client = APIClient()
+    if user is not None:
+        if token:
+            key, _created = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key.key}")
+        else:
+            client.force_login(user)
+    return client
