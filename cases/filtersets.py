@@ -12,6 +12,7 @@ from django.db.models import Q
 from casetracker.api.filters import (
     ApproximateDateFromFilter,
     ApproximateDateToFilter,
+    ChoicesFilter,
     ConfidentialityFilter,
     CountFilter,
     IdFilter,
@@ -74,10 +75,10 @@ class SentenceFilterSet(VisibilityFilterSet):
         help_text="Sentences of defendants charged under this legal article (legal article id).",
     )
     court = IdFilter(field_name="trial__court_id", help_text="Sentences imposed by this court (organization id).")
-    kind = django_filters.MultipleChoiceFilter(
+    kind = ChoicesFilter(
         choices=SentenceKind.choices, help_text="Sentence kind; repeat the parameter for several kinds."
     )
-    status = django_filters.MultipleChoiceFilter(
+    status = ChoicesFilter(
         choices=SentenceStatus.choices, help_text="Sentence status; repeat the parameter for several statuses."
     )
     term_min = CountFilter(
@@ -162,7 +163,7 @@ class SourceFilterSet(VisibilityFilterSet):
     """Sources by kind, language, publication date and text."""
 
     q = text_filter("Title, publisher or author contains this text.", method="filter_q")
-    kind = django_filters.MultipleChoiceFilter(choices=SourceKind.choices, help_text="Document kind; repeatable.")
+    kind = ChoicesFilter(choices=SourceKind.choices, help_text="Document kind; repeatable.")
     language = text_filter("Language of the document, e.g. en, ru.", field_name="language")
     published_after = ApproximateDateFromFilter(
         field_name="published", help_text="Published on or after this date (any precision)."
@@ -225,7 +226,7 @@ class EventFilterSet(VisibilityFilterSet):
     """Events by kind, place, date, participant and case."""
 
     q = text_filter("Title contains this text, or the place's name or spelling matches it.", method="filter_q")
-    kind = django_filters.MultipleChoiceFilter(choices=EventKind.choices, help_text="Event kind; repeatable.")
+    kind = ChoicesFilter(choices=EventKind.choices, help_text="Event kind; repeatable.")
     place = IdFilter(field_name="place_id", help_text="Events at this place (place id).")
     person = IdFilter(method="filter_person", help_text="Events this person took part in (person id).")
     organization = IdFilter(method="filter_organization", help_text="Events involving this organization.")
@@ -258,7 +259,7 @@ class EventFigureFilterSet(VisibilityFilterSet):
     """Figures by event, measure and source."""
 
     event = IdFilter(field_name="event_id", help_text="Figures for this event (event id).")
-    measure = django_filters.MultipleChoiceFilter(choices=FigureMeasure.choices, help_text="What is counted.")
+    measure = ChoicesFilter(choices=FigureMeasure.choices, help_text="What is counted.")
     source = IdFilter(field_name="source_id", help_text="Figures claimed by this source (source id).")
     ordering = ordering_by(("event", "event"), ("value", "value"), ("id", "id"))
 
@@ -271,7 +272,7 @@ class CaseFilterSet(VisibilityFilterSet):
     """Cases by kind, event, organization, defendant, legal article, date and confidentiality."""
 
     q = text_filter("Title contains this text, or a defendant's name or variant matches it.", method="filter_q")
-    kind = django_filters.MultipleChoiceFilter(choices=CaseKind.choices, help_text="Case kind; repeatable.")
+    kind = ChoicesFilter(choices=CaseKind.choices, help_text="Case kind; repeatable.")
     event = IdFilter(method="filter_event", help_text="Cases arising from this event (event id).")
     organization = IdFilter(method="filter_organization", help_text="Cases targeting this organization.")
     person = IdFilter(method="filter_person", help_text="Cases in which this person is a defendant (person id).")
@@ -330,7 +331,7 @@ class DefendantFilterSet(VisibilityFilterSet):
     person = IdFilter(field_name="person_id", help_text="This person's cases (person id).")
     event = IdFilter(method="filter_event", help_text="Defendants in cases arising from this event (event id).")
     legal_article = IdFilter(method="filter_legal_article", help_text="Defendants charged under this article.")
-    status = django_filters.MultipleChoiceFilter(
+    status = ChoicesFilter(
         choices=DefendantStatus.choices, help_text="Current status; repeatable."
     )
     arrested_after = ApproximateDateFromFilter(field_name="arrested", help_text="Arrested on or after this date.")
@@ -368,7 +369,7 @@ class StatusChangeFilterSet(VisibilityFilterSet):
     defendant = IdFilter(field_name="defendant_id", help_text="Changes of this defendant (defendant id).")
     case = IdFilter(field_name="defendant__case_id", help_text="Changes of defendants in this case (case id).")
     person = IdFilter(field_name="defendant__person_id", help_text="Changes of this person (person id).")
-    status = django_filters.MultipleChoiceFilter(choices=DefendantStatus.choices, help_text="New status; repeatable.")
+    status = ChoicesFilter(choices=DefendantStatus.choices, help_text="New status; repeatable.")
     source = IdFilter(field_name="source_id", help_text="Changes reported by this source (source id).")
     date_after = ApproximateDateFromFilter(field_name="date", help_text="Dated on or after this date (any precision).")
     date_before = ApproximateDateToFilter(field_name="date", help_text="Dated on or before this date (any precision).")
@@ -409,7 +410,7 @@ class ChargeFilterSet(VisibilityFilterSet):
     case = IdFilter(field_name="defendant__case_id", help_text="Charges in this case (case id).")
     person = IdFilter(field_name="defendant__person_id", help_text="Charges against this person (person id).")
     legal_article = IdFilter(field_name="article_id", help_text="Charges under this legal article.")
-    outcome = django_filters.MultipleChoiceFilter(choices=ChargeOutcome.choices, help_text="Outcome; repeatable.")
+    outcome = ChoicesFilter(choices=ChargeOutcome.choices, help_text="Outcome; repeatable.")
     confidentiality = ConfidentialityFilter(paths=PERSON_AND_CASE)
     ordering = ordering_by(("defendant__person__name", "person"), ("outcome", "outcome"), ("id", "id"))
 

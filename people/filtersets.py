@@ -4,6 +4,7 @@ import django_filters
 from django.apps import apps
 
 from casetracker.api.filters import (
+    ChoicesFilter,
     ConfidentialityFilter,
     IdFilter,
     SearchFilter,
@@ -23,7 +24,7 @@ class PersonFilterSet(VisibilityFilterSet):
         field_name="search_text",
         help_text="Search the name and every recorded variant (any script, case-insensitive): 'kozlov', 'Козлов'.",
     )
-    kind = django_filters.MultipleChoiceFilter(
+    kind = ChoicesFilter(
         choices=PersonKind.choices, help_text="Individuals or groups; repeat the parameter for both."
     )
     organization = IdFilter(method="filter_organization", help_text="Members of this organization (organization id).")
@@ -58,7 +59,7 @@ class OrganizationFilterSet(VisibilityFilterSet):
         field_name="search_text",
         help_text="Search the name and every recorded variant (any script, case-insensitive).",
     )
-    kind = django_filters.MultipleChoiceFilter(
+    kind = ChoicesFilter(
         choices=OrganizationKind.choices, help_text="Organization kind; repeat the parameter for several."
     )
     country = django_filters.CharFilter(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. KZ.")

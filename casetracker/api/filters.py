@@ -10,8 +10,10 @@ import calendar
 
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
 from drf_spectacular.utils import extend_schema_field
 
 from casetracker.approximate_dates import ApproximateDateFormField, prefixes
@@ -145,7 +147,52 @@ class SearchFilter(django_filters.CharFilter):
         key = search_key(value or "")
         if not key:
             return qs
-        return qs.filter(**{f"{self.field_name}__contains": key})
+        return sort_matches_in_memory(qs.filter(**{f"{self.field_name}__contains": key}))
+
+
+def sort_matches_in_memory(qs):
+    """The same default order, written so that the database sorts the matches instead of walking an index.
+
+    Search matches cluster in name order ("zhanar" matches names that sort last), but the planner
+    assumes they are spread evenly: with an index on the ordering column it walks the index from the
+    start, testing every row until it has a page (40 ms at 100,000 persons instead of 2 ms). Ordering
+    by ``name || ''`` (same values, same collation, same order) leaves it only the trigram index and a
+    sort of the matches. Only for models ordered by their own text columns, and only when the request
+    gave no ``ordering`` (which replaces this).
+    """
+    if qs.query.order_by or not qs.query.default_ordering:
+        return qs
+    opts = qs.model._meta
+    ordering = list(opts.ordering or [])
+    if not ordering or not all(isinstance(item, str) for item in ordering):
+        return qs
+    expressions = []
+    for item in ordering:
+        name = item.lstrip("-")
+        try:
+            field = opts.get_field("id" if name == "pk" else name)
+        except FieldDoesNotExist:
+            return qs
+        if field.is_relation:
+            return qs
+        expression = F(name)
+        if not expressions and isinstance(field, (models.CharField, models.TextField)):
+            expression = Concat(F(name), Value(""), output_field=field.__class__())
+        expressions.append(expression.desc() if item.startswith("-") else expression.asc())
+    return qs.order_by(*expressions)
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    """One or more values of a column of the record itself (``?kind=a&kind=b``).
+
+    django-filter's ``MultipleChoiceFilter`` adds ``DISTINCT`` in case the column is across a
+    to-many join. Here it never is, and ``DISTINCT`` made PostgreSQL compare and sort every
+    matching row (all columns) before taking a page: 100,000 sentences, 300 ms per page.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
 
 
 class ConfidentialityFilter(django_filters.ChoiceFilter):

@@ -1,0 +1,82 @@
+"""Query shapes the benchmark depends on (bench/): no DISTINCT on choice filters, search matches sorted, not scanned."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.tests.api_data import client_for
+from cases.tests.factories import DefendantFactory, SentenceFactory
+from people.models import Person
+from people.tests.factories import PersonFactory, PersonNameFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _statements(path: str) -> list[str]:
+    client = client_for(None)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, response.content
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/sentences/?kind=imprisonment&status=serving",
+        "/api/v1/defendants/?status=detained&status=convicted",
+        "/api/v1/persons/?kind=individual",
+        "/api/v1/cases/?kind=criminal",
+    ],
+)
+def test_choice_filters_on_a_records_own_column_add_no_distinct(path):
+    SentenceFactory()
+    DefendantFactory(status="detained")
+
+    statements = _statements(path)
+
+    assert statements
+    assert not any("DISTINCT" in sql for sql in statements), statements
+
+
+def test_search_results_keep_the_default_name_order_sorted_by_the_database():
+    for name in ("Zhanar Abilova", "Aidos Zhanarov", "Marat Zhanarbekov", "Bolat Amanov"):
+        PersonFactory(name=name)
+    PersonNameFactory(person=PersonFactory(name="Asel Nurlanova"), name="Жанар-Асель", language="ru")
+
+    response = client_for(None).get("/api/v1/persons/", {"q": "zhanar"})
+    by_search = [row["name"] for row in response.json()["results"]]
+
+    assert by_search == ["Aidos Zhanarov", "Marat Zhanarbekov", "Zhanar Abilova"]
+    assert by_search == sorted(by_search)
+    assert [row["name"] for row in client_for(None).get("/api/v1/persons/", {"q": "жанар"}).json()["results"]] == [
+        "Asel Nurlanova"
+    ]
+
+
+def test_search_orders_by_an_expression_so_no_name_index_walk_is_planned():
+    PersonFactory(name="Zhanar Abilova")
+
+    statements = _statements("/api/v1/persons/?q=zhanar")
+    page = next(sql for sql in statements if "LIMIT" in sql and "people_person" in sql.split("FROM")[1])
+
+    order_by = page.split("ORDER BY")[1]
+    assert "||" in order_by  # name || '': the same order, but not the (name, id) index
+
+
+def test_an_explicit_ordering_still_wins_over_the_search_order():
+    for name in ("Zhanar Abilova", "Aidos Zhanarov"):
+        PersonFactory(name=name)
+
+    response = client_for(None).get("/api/v1/persons/", {"q": "zhanar", "ordering": "-name"})
+
+    assert [row["name"] for row in response.json()["results"]] == ["Zhanar Abilova", "Aidos Zhanarov"]
+
+
+def test_sorting_matches_leaves_other_orderings_alone():
+    from casetracker.api.filters import sort_matches_in_memory
+
+    ordered = Person.objects.order_by("-id")
+    assert sort_matches_in_memory(ordered) is ordered
+    defendants = DefendantFactory._meta.model.objects.all()  # ordered across relations: left as it is
+    assert sort_matches_in_memory(defendants) is defendants
