@@ -13,6 +13,12 @@ def _axes_off_unless_asked(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing a password the production way takes most of a second; tests only need it to work."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttle_counts():
     """Anonymous API requests are throttled per address, counted in the cache: every test starts at zero."""
     from django.core.cache import cache

@@ -75,7 +75,8 @@ class SourceAdmin(SimpleHistoryAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+        # An aggregate drops Meta.ordering; keep pages (and autocomplete) in a stable order.
+        return super().get_queryset(request).annotate(citation_count=Count("citations")).order_by("title", "id")
 
     @admin.display(description="Citations", ordering="citation_count")
     def citation_count(self, source):
@@ -170,6 +171,7 @@ class CaseAdmin(SimpleHistoryAdmin):
             .get_queryset(request)
             .filter(confidentiality__in=visible_levels(request.user))
             .annotate(defendant_count=Count("defendants"))
+            .order_by("title", "id")
         )
 
     @admin.display(description="Defendants", ordering="defendant_count")
