@@ -9,10 +9,11 @@
   (``list_select_related`` / prefetches) whatever the number of rows.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
@@ -48,8 +49,13 @@ def visible_defendants(queryset, request, prefix: str = ""):
     )
 
 
+# Excerpts and notes are a phrase or two: keep inline rows compact.
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
+
+
 class CitationInline(GenericTabularInline):
     model = Citation
+    formfield_overrides = COMPACT_TEXT
     extra = 1
     fields = ["source", "excerpt", "locator", "note"]
     autocomplete_fields = ["source"]
@@ -119,6 +125,7 @@ class PlaceAdmin(NameSearchMixin, SimpleHistoryAdmin):
 
 class EventFigureInline(admin.TabularInline):
     model = EventFigure
+    formfield_overrides = COMPACT_TEXT
     extra = 1
     fields = ["measure", "qualifier", "value", "source", "excerpt", "note"]
     autocomplete_fields = ["source"]
@@ -207,6 +214,7 @@ class StatusChangeInline(admin.TabularInline):
     """The dated status history: recorded entries are read-only, new ones go through the service."""
 
     model = StatusChange
+    formfield_overrides = COMPACT_TEXT
     extra = 1
     fields = ["date", "status", "note", "source", "excerpt", "recorded_by", "created"]
     readonly_fields = ["recorded_by", "created"]
