@@ -35,7 +35,14 @@ from people.models import visible_levels
 from .choices import SentenceKind, SentenceStatus
 from .filtersets import SentenceFilterSet
 from .models import Sentence, term_in_words
-from .summaries import PROTECTED_CASE, PROTECTED_PERSON, attach_summary_extras, sentence_summary_row
+from .summaries import (
+    PROTECTED_CASE,
+    PROTECTED_PERSON,
+    SUMMARY_VALUES,
+    attach_summary_extras,
+    sentence_summary_row,
+    summary_sentences,
+)
 
 # Rows fetched per database round trip: enough to amortise the per-chunk
 # prefetch queries, small enough to keep memory flat on a 100,000-row export.
@@ -204,11 +211,12 @@ def summary_rows_from(
 
     Per chunk of ``chunk_size`` sentences: one fetch from the database
     cursor, then two queries for their charges and sources. Only one chunk
-    is ever held in memory.
+    is ever held in memory. Sentences come as plain values
+    (:func:`cases.summaries.summary_sentences`), not model instances.
     """
     as_of = as_of or timezone.localdate()
     levels = visible_levels(user)
-    sentences = queryset.iterator(chunk_size=chunk_size)
+    sentences = summary_sentences(queryset.values_list(*SUMMARY_VALUES).iterator(chunk_size=chunk_size))
     while chunk := list(islice(sentences, chunk_size)):
         attach_summary_extras(chunk)
         for sentence in chunk:
