@@ -29,8 +29,12 @@ def attach_citations(objects: Iterable[Model]) -> None:
     if not objects:
         return
     by_type: dict[int, dict[int, list[Model]]] = defaultdict(lambda: defaultdict(list))
+    type_ids: dict[type[Model], int] = {}  # looked up once per model, not once per record
     for obj in objects:
-        by_type[content_type_id(type(obj))][obj.pk].append(obj)
+        model = type(obj)
+        if model not in type_ids:
+            type_ids[model] = content_type_id(model)
+        by_type[type_ids[model]][obj.pk].append(obj)
         setattr(obj, _ATTRIBUTE, [])
     condition = Q(pk__in=[])
     for type_id, by_pk in by_type.items():
