@@ -263,6 +263,8 @@ def test_citations_of_synthetic_records_by_real_sources_go_with_them():
     synthetic_seed(counts=TINY, seed=1)
     CitationFactory(content_object=Case.objects.filter(synthetic=True).first(), source=real_source)
     CitationFactory(content_object=Person.objects.filter(synthetic=True).first(), source=real_source)
+    CitationFactory(content_object=Source.objects.filter(synthetic=True).first(), source=real_source)
+    CitationFactory(content_object=Membership.objects.first(), source=real_source)
 
     synthetic_delete()
 
