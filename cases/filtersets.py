@@ -15,6 +15,7 @@ from casetracker.api.filters import (
     ChoicesFilter,
     ConfidentialityFilter,
     CountFilter,
+    CountryFilter,
     IdFilter,
     SearchFilter,
     StableOrderingFilter,
@@ -142,6 +143,7 @@ class SentenceFilterSet(VisibilityFilterSet):
 
 # API name of each kind of record a citation may support -> model label.
 CITATION_TARGET_MODELS = {
+    "source": "cases.Source",
     "person": "people.Person",
     "organization": "people.Organization",
     "membership": "people.Membership",
@@ -212,7 +214,7 @@ class PlaceFilterSet(VisibilityFilterSet):
         field_name="search_text",
         help_text="Search the name and every recorded spelling (q=Aktau finds Aqtau; any script, any case).",
     )
-    country = text_filter("ISO 3166-1 alpha-2 code, e.g. KZ.", field_name="country")
+    country = CountryFilter()
     kind = text_filter("City, village, region, country …", field_name="kind")
     region = IdFilter(field_name="region_id", help_text="Places within this region (place id).")
     ordering = ordering_by(("name", "name"), ("country", "country"), ("id", "id"))
@@ -282,7 +284,7 @@ class CaseFilterSet(VisibilityFilterSet):
         method="filter_status",
         help_text="Cases with a defendant (that you may see) currently in this status; repeatable.",
     )
-    country = text_filter("ISO 3166-1 alpha-2 code of the prosecuting state, e.g. KZ.", field_name="country")
+    country = CountryFilter(help_text="ISO 3166-1 alpha-2 code of the prosecuting state, e.g. KZ.")
     opened_after = ApproximateDateFromFilter(field_name="opened", help_text="Opened on or after this date.")
     opened_before = ApproximateDateToFilter(field_name="opened", help_text="Opened on or before this date.")
     confidentiality = ConfidentialityFilter(paths=["confidentiality"])
@@ -387,7 +389,7 @@ class LegalArticleFilterSet(VisibilityFilterSet):
     """Legal articles by country, code and text."""
 
     q = text_filter("Code, article or title contains this text.", method="filter_q")
-    country = text_filter("ISO 3166-1 alpha-2 code, e.g. KZ.", field_name="country")
+    country = CountryFilter()
     code = text_filter("Code name contains, e.g. 'Criminal'.", field_name="code", lookup_expr="icontains")
     ordering = ordering_by(("country", "country"), ("code", "code"), ("article", "article"), ("id", "id"))
 

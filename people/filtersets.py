@@ -6,6 +6,7 @@ from django.apps import apps
 from casetracker.api.filters import (
     ChoicesFilter,
     ConfidentialityFilter,
+    CountryFilter,
     IdFilter,
     SearchFilter,
     StableOrderingFilter,
@@ -62,7 +63,7 @@ class OrganizationFilterSet(VisibilityFilterSet):
     kind = ChoicesFilter(
         choices=OrganizationKind.choices, help_text="Organization kind; repeat the parameter for several."
     )
-    country = django_filters.CharFilter(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. KZ.")
+    country = CountryFilter()
     person = IdFilter(method="filter_person", help_text="Organizations this person belongs to (person id).")
     ordering = StableOrderingFilter(
         fields=(("name", "name"), ("kind", "kind"), ("country", "country"), ("created", "created"), ("id", "id")),

@@ -7,9 +7,10 @@ rendering a page never queries per row.
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import URLValidator
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from casetracker.api.examples import seed_examples
 from casetracker.api.fields import (
     ApproximateDateField,
     BriefRelatedField,
@@ -124,6 +125,7 @@ class DocumentUrlField(StrictCharField):
     """An http(s) address, or an empty string when the document is not online."""
 
 
+@extend_schema_serializer(examples=seed_examples("sources", detail=False))
 class SourceSerializer(RecordSerializer):
     """A document that supports facts in the tracker."""
 
@@ -136,6 +138,7 @@ class SourceSerializer(RecordSerializer):
         validators=[validate_document_url],
         help_text="Where the document can be read online (an http or https address), or an empty string.",
     )
+    citations = CitationsField(help_text="Passages that establish facts about the document itself (e.g. its date).")
 
     class Meta:
         model = Source
@@ -151,6 +154,7 @@ class SourceSerializer(RecordSerializer):
             "published",
             "language",
             "notes",
+            "citations",
             "created",
             "updated",
         ]
@@ -158,6 +162,7 @@ class SourceSerializer(RecordSerializer):
 
 # The kinds of record a citation may support: API name -> (model, detail route, label, joins for the label).
 CITATION_TARGETS = {
+    "source": (Source, "api:source-detail", source_label, ()),
     "person": (Person, "api:person-detail", person_label, ()),
     "organization": (Organization, "api:organization-detail", organization_label, ()),
     "membership": (Membership, "api:membership-detail", membership_label, ("person", "organization")),
@@ -190,7 +195,7 @@ class CitationTargetField(serializers.Field):
 
     def to_representation(self, citation):
         target = citation.content_object
-        if target is None:
+        if target is None or type(target) not in TARGET_BY_MODEL:
             return None
         name = TARGET_BY_MODEL[type(target)]
         _model, view_name, label_of, _joins = CITATION_TARGETS[name]
@@ -202,6 +207,7 @@ class CitationTargetField(serializers.Field):
         }
 
 
+@extend_schema_serializer(examples=seed_examples("citations", detail=False))
 class CitationSerializer(RecordSerializer):
     """A record ↔ source link, with the passage of the source that supports the record."""
 
@@ -260,6 +266,7 @@ class CitationSerializer(RecordSerializer):
 # -- places and events -----------------------------------------------------------
 
 
+@extend_schema_serializer(examples=seed_examples("places", detail=False))
 class PlaceSerializer(RecordSerializer):
     """A city, village, region or country, with every spelling sources use."""
 
@@ -296,6 +303,7 @@ class FigureSerializer(serializers.Serializer):
     excerpt = serializers.CharField(read_only=True)
 
 
+@extend_schema_serializer(examples=seed_examples("events", detail=False))
 class EventSerializer(RecordSerializer):
     """Something that happened, where and when, with its contested figures."""
 
@@ -342,6 +350,7 @@ class EventSerializer(RecordSerializer):
         ]
 
 
+@extend_schema_serializer(examples=seed_examples("event-figures", detail=False))
 class EventFigureSerializer(RecordSerializer):
     """One claim about a number for an event, with its own source."""
 
@@ -362,6 +371,7 @@ class EventFigureSerializer(RecordSerializer):
 # -- cases and defendants ----------------------------------------------------------
 
 
+@extend_schema_serializer(examples=seed_examples("cases", detail=False))
 class CaseSerializer(ConfidentialityWriteMixin, RecordSerializer):
     """A prosecution or a related matter."""
 
@@ -431,6 +441,7 @@ class CaseTrialSerializer(serializers.Serializer):
     verdict_date = ApproximateDateField(read_only=True, allow_null=True)
 
 
+@extend_schema_serializer(examples=seed_examples("cases", detail=True))
 class CaseDetailSerializer(CaseSerializer):
     """A case with its defendants (and their current status) and its trials."""
 
@@ -441,6 +452,7 @@ class CaseDetailSerializer(CaseSerializer):
         fields = [*CaseSerializer.Meta.fields, "defendants", "trials"]
 
 
+@extend_schema_serializer(examples=seed_examples("defendants", detail=False))
 class DefendantSerializer(RecordSerializer):
     """A person (or group) prosecuted in a case. The status changes only through status changes."""
 
@@ -508,6 +520,7 @@ class DefendantStatusChangeSerializer(serializers.Serializer):
     excerpt = serializers.CharField(read_only=True)
 
 
+@extend_schema_serializer(examples=seed_examples("defendants", detail=True))
 class DefendantDetailSerializer(DefendantSerializer):
     """A defendant with charges, trials, sentences and the dated history of their status."""
 
@@ -522,6 +535,7 @@ class DefendantDetailSerializer(DefendantSerializer):
         fields = [*DefendantSerializer.Meta.fields, "charges", "trials", "sentences", "status_changes"]
 
 
+@extend_schema_serializer(examples=seed_examples("status-changes", detail=False))
 class StatusChangeSerializer(RecordSerializer):
     """A dated, sourced change of a defendant's status. Recording one updates the defendant's status."""
 
@@ -575,6 +589,7 @@ class LegalArticleSerializer(RecordSerializer):
         extra_kwargs = {"country": {"validators": [COUNTRY_CODE]}}
 
 
+@extend_schema_serializer(examples=seed_examples("charges", detail=False))
 class ChargeSerializer(RecordSerializer):
     """A defendant charged under an article, or with a described offence."""
 
@@ -609,6 +624,7 @@ class ChargeSerializer(RecordSerializer):
         return charge_label(charge)
 
 
+@extend_schema_serializer(examples=seed_examples("trials", detail=False))
 class TrialSerializer(RecordSerializer):
     """A trial in a case."""
 
@@ -643,6 +659,7 @@ class TrialSerializer(RecordSerializer):
         ]
 
 
+@extend_schema_serializer(examples=seed_examples("sentences", detail=False))
 class SentenceSerializer(RecordSerializer):
     """A sentence: kind, term, dates and where it stands."""
 

@@ -130,6 +130,21 @@ class ApproximateDateToFilter(ApproximateDateFilterBase):
         return qs.filter(condition)
 
 
+@extend_schema_field({"type": "string", "pattern": "^[A-Za-z]{2}$", "example": "KZ"})
+class CountryFilter(django_filters.CharFilter):
+    """An ISO 3166-1 alpha-2 country code, in either case."""
+
+    field_class = forms.RegexField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("regex", r"^[A-Za-z]{2}$")
+        kwargs.setdefault("help_text", "ISO 3166-1 alpha-2 country code, e.g. KZ.")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return super().filter(qs, value.upper() if value else value)
+
+
 @extend_schema_field({"type": "string", "minLength": 1, "maxLength": 200})
 class SearchFilter(django_filters.CharFilter):
     """Case-insensitive search in a name and all its recorded variants (any script).

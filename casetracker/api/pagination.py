@@ -80,21 +80,21 @@ class RecordPagination(pagination.BasePagination):
             "properties": {
                 "count": {
                     "type": "integer",
-                    "example": 123,
+                    "example": 1,
                     "description": "How many records match, over all pages (page-number mode only).",
                 },
                 "next": {
                     "type": "string",
                     "nullable": True,
                     "format": "uri",
-                    "example": "http://localhost:8000/api/v1/sentences/?page=3",
+                    "example": None,
                     "description": "The next page, or null on the last page.",
                 },
                 "previous": {
                     "type": "string",
                     "nullable": True,
                     "format": "uri",
-                    "example": "http://localhost:8000/api/v1/sentences/?page=1",
+                    "example": None,
                     "description": "The previous page, or null on the first page.",
                 },
                 "results": schema,

@@ -26,4 +26,12 @@ class ReadAnyoneWriteWithModelPermissions(DjangoModelPermissions):
         if not user or not user.is_authenticated:
             return False
         model = getattr(view, "permission_model", None) or self._queryset(view).model
-        return user.has_perms(self.get_required_permissions(request.method, model))
+        required = self.get_required_permissions(request.method, model)
+        if user.has_perms(required):
+            return True
+        # Say which permission is missing, so the client knows whom to ask for what.
+        self.message = (
+            f"Your account lacks the permission this needs ({', '.join(required)}); "
+            "ask an administrator for a role that includes it."
+        )
+        return False

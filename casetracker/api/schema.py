@@ -57,9 +57,14 @@ class RecordAutoSchema(AutoSchema):
 
     def _get_filter_parameters(self):
         parameters = super()._get_filter_parameters()
+        filterset_class = getattr(self.view, "filterset_class", None)
+        filters = filterset_class.base_filters if filterset_class is not None else {}
         for parameter in parameters:
             # Empty values are refused (400), so the schema does not offer them.
             schema = parameter.get("schema", {})
+            max_length = getattr(filters.get(parameter["name"]), "extra", {}).get("max_length")
+            if max_length and schema.get("type") == "string":
+                schema.setdefault("maxLength", max_length)
             if schema.get("type") == "array":
                 schema["minItems"] = 1
                 schema = schema.get("items", {})

@@ -1,8 +1,10 @@
 """Serializers for persons, organizations and memberships."""
 
 from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from casetracker.api.examples import seed_examples
 from casetracker.api.fields import ApproximateDateField, BriefRelatedField, QualifiedFigureField
 from casetracker.api.serializers import CitationsField, NameVariantSerializer, RecordSerializer, SelfUrlField
 from people.models import Membership, Organization, Person, visible_levels
@@ -41,6 +43,7 @@ class ConfidentialityWriteMixin:
         return value
 
 
+@extend_schema_serializer(examples=seed_examples("persons", detail=False))
 class PersonSerializer(ConfidentialityWriteMixin, RecordSerializer):
     """A person, or a group of persons not identified by name."""
 
@@ -99,6 +102,7 @@ class PersonDefendantSerializer(serializers.Serializer):
     status_date = ApproximateDateField(read_only=True, allow_null=True)
 
 
+@extend_schema_serializer(examples=seed_examples("persons", detail=True))
 class PersonDetailSerializer(PersonSerializer):
     """A person with their memberships, the cases they are prosecuted in, and events they took part in."""
 
@@ -112,6 +116,7 @@ class PersonDetailSerializer(PersonSerializer):
         fields = [*PersonSerializer.Meta.fields, "memberships", "defendants", "events"]
 
 
+@extend_schema_serializer(examples=seed_examples("organizations", detail=False))
 class OrganizationSerializer(RecordSerializer):
     """A party, NGO, media outlet, company, court or state body."""
 
@@ -142,6 +147,7 @@ class OrganizationMemberSerializer(serializers.Serializer):
     end = ApproximateDateField(read_only=True, allow_null=True)
 
 
+@extend_schema_serializer(examples=seed_examples("organizations", detail=True))
 class OrganizationDetailSerializer(OrganizationSerializer):
     """An organization with its (visible) members, the cases targeting it and its events."""
 
@@ -160,6 +166,7 @@ class OrganizationDetailSerializer(OrganizationSerializer):
         fields = [*OrganizationSerializer.Meta.fields, "memberships", "cases", "events"]
 
 
+@extend_schema_serializer(examples=seed_examples("memberships", detail=False))
 class MembershipSerializer(RecordSerializer):
     """A person's role in an organization."""
 
