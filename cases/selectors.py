@@ -16,7 +16,9 @@ Who sees what (protected people):
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 from collections.abc import Iterator, Mapping
 from itertools import islice
 from types import SimpleNamespace
@@ -217,10 +219,28 @@ def summary_rows_from(
     as_of = as_of or timezone.localdate()
     levels = visible_levels(user)
     sentences = summary_sentences(queryset.values_list(*SUMMARY_VALUES).iterator(chunk_size=chunk_size))
-    while chunk := list(islice(sentences, chunk_size)):
-        attach_summary_extras(chunk)
-        for sentence in chunk:
-            yield sentence_summary_row(sentence, as_of=as_of, levels=levels)
+    with _fewer_collections():
+        while chunk := list(islice(sentences, chunk_size)):
+            attach_summary_extras(chunk)
+            for sentence in chunk:
+                yield sentence_summary_row(sentence, as_of=as_of, levels=levels)
+
+
+@contextlib.contextmanager
+def _fewer_collections(young: int = 20_000):
+    """Run Python's cyclic garbage collector less often while an export streams.
+
+    An export allocates a handful of short-lived objects per row, and with the default
+    threshold (a collection every 700 allocations) the collector took a quarter of the
+    export's CPU time, finding nothing to free: the rows die by reference counting. The
+    previous thresholds come back when the export ends (or is abandoned).
+    """
+    previous = gc.get_threshold()
+    gc.set_threshold(max(young, previous[0]), *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 def sentence_summary_page(*, sentences, user=None, as_of: datetime.date | None = None) -> list[dict]:

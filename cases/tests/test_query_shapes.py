@@ -1,11 +1,17 @@
-"""Query shapes the benchmark depends on (bench/): no DISTINCT on choice filters, search matches sorted, not scanned."""
+"""Query shapes the benchmark depends on (bench/): no DISTINCT on choice filters, search matches sorted, not scanned,
+and exports built from plain values."""
+
+import datetime
+import gc
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cases.selectors import sentence_summary_page, sentence_summary_queryset, summary_rows_from
 from cases.tests.api_data import client_for
 from cases.tests.factories import DefendantFactory, SentenceFactory
+from cases.tests.summary_data import build_seed_like
 from people.models import Person
 from people.tests.factories import PersonFactory, PersonNameFactory
 
@@ -80,3 +86,19 @@ def test_sorting_matches_leaves_other_orderings_alone():
     assert sort_matches_in_memory(ordered) is ordered
     defendants = DefendantFactory._meta.model.objects.all()  # ordered across relations: left as it is
     assert sort_matches_in_memory(defendants) is defendants
+
+
+def test_export_rows_from_plain_values_equal_rows_from_model_instances(staff_user, senior_user):
+    build_seed_like()
+    SentenceFactory(
+        kind="fine", term_months=None, term_qualifier="", fine_amount="150000.50", fine_currency="KZT", trial=None
+    )
+    as_of = datetime.date(2026, 1, 1)
+    threshold = gc.get_threshold()
+    for user in (None, staff_user, senior_user):
+        queryset = sentence_summary_queryset(user=user)
+        from_models = sentence_summary_page(sentences=queryset, user=user, as_of=as_of)
+        from_values = list(summary_rows_from(queryset, user=user, as_of=as_of, chunk_size=2))
+        assert from_values == from_models
+        assert len(from_values) >= 2
+    assert gc.get_threshold() == threshold  # the export gave the collector its thresholds back
