@@ -19,11 +19,6 @@ def person_list(*, user) -> QuerySet[Person]:
     )
 
 
-def person_search(*, text: str, user) -> QuerySet[Person]:
-    """Persons ``user`` may see whose name or any recorded variant contains ``text`` (any script, any case)."""
-    return person_list(user=user).search(text)
-
-
 def organization_list(*, user) -> QuerySet[Organization]:
     """Organizations, with their name variants (organizations are never confidential)."""
     return Organization.objects.prefetch_related("names")

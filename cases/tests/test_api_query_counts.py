@@ -31,6 +31,7 @@ def test_list_query_count_does_not_grow_with_rows(resource, senior_user):
         queries_one, page_one = one[who]
         queries_fifty, page_fifty = fifty[who]
         assert len(page_fifty["results"]) >= min(50 * len(page_one["results"]), 500), (resource, who)
+        print(f"query count {resource} as {who}: {queries_one} (1 graph) / {queries_fifty} (50 graphs)")
         assert queries_fifty == queries_one, (
             f"{resource} as {who}: {queries_one} queries for {len(page_one['results'])} rows but "
             f"{queries_fifty} for {len(page_fifty['results'])}; prefetch in the viewset's queryset."
