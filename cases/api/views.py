@@ -210,6 +210,13 @@ class DefendantViewSet(RecordViewSet):
 
 
 class StatusChangeViewSet(RecordViewSet):
+    """A dated, sourced change of a defendant's status: the history behind the defendant's current status.
+
+    Recorded changes are history and are not edited (as in the admin): record a correction as a new
+    change. Creating one goes through the status service; deleting one recomputes the defendant's status.
+    """
+
+    http_method_names = ["get", "post", "delete", "head", "options"]
     queryset = StatusChange.objects.select_related("defendant__person", "defendant__case", "source")
     serializer_class = StatusChangeSerializer
     filterset_class = StatusChangeFilterSet
@@ -217,13 +224,6 @@ class StatusChangeViewSet(RecordViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = defendant_change_status(user=self.request.user, **data)
-
-    def perform_update(self, serializer):
-        previous_defendant = serializer.instance.defendant
-        change = serializer.save()
-        defendant_refresh_status(defendant=change.defendant, user=self.request.user)
-        if previous_defendant.pk != change.defendant_id:
-            defendant_refresh_status(defendant=previous_defendant, user=self.request.user)
 
     def perform_destroy(self, instance):
         defendant = instance.defendant

@@ -227,6 +227,18 @@ def test_the_defendant_status_cannot_be_written_directly(staff_user):
     assert response.json()["status"] == "detained"
 
 
+def test_a_recorded_status_change_is_not_edited(staff_user):
+    defendant = DefendantFactory(arrested="2012-01")
+    client = client_for(staff_user)
+    change = client.post(
+        f"/api/v1/defendants/{defendant.pk}/status-changes/",
+        {"status": "detained", "date": "2012-02", "note": "Arrested."},
+        format="json",
+    ).json()
+    assert client.patch(change["url"], {"status": "released"}, format="json").status_code == 405
+    assert client.put(change["url"], {"status": "released"}, format="json").status_code == 405
+
+
 def test_deleting_a_status_change_recomputes_the_current_status(staff_user):
     defendant = DefendantFactory(arrested="2012-01")
     client = client_for(staff_user)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_basic_type
@@ -35,6 +37,44 @@ ERROR_DESCRIPTIONS = {
 
 NO_NUL = "^[^\\u0000]*$"
 
+ACTION_SUMMARIES = {
+    "list": "List {many}",
+    "retrieve": "One {one}",
+    "create": "Record a {one}",
+    "update": "Replace a {one}",
+    "partial_update": "Change a {one}",
+    "destroy": "Delete a {one}",
+}
+
+ACTION_DESCRIPTIONS = {
+    "list": (
+        "The {many} you may see (anonymous clients: public records only), filtered by the parameters below, "
+        "paginated by page number or, with `cursor=`, by cursor. An unknown parameter is a 400 that lists "
+        "the allowed ones."
+    ),
+    "retrieve": (
+        "One {one}, with the records it links to. Hidden records answer 404. The `ETag` header identifies "
+        "this version: send it in `If-Match` when changing the record, or in `If-None-Match` to get a 304 "
+        "when nothing changed."
+    ),
+    "create": (
+        "Needs the `{permission}` permission. Related records are given by id. The answer is the new record "
+        "as GET shows it, with its `ETag` and `Location`. A broken rule is a 400 naming each field."
+    ),
+    "update": (
+        "Needs the `{permission}` permission. Send every writable field; with `If-Match` the change is "
+        "refused (412) if the record changed since you read it."
+    ),
+    "partial_update": (
+        "Needs the `{permission}` permission. Send only the fields to change; with `If-Match` the change is "
+        "refused (412) if the record changed since you read it."
+    ),
+    "destroy": (
+        "Needs the `{permission}` permission. Refused with 409, naming them, while other records depend on "
+        "this one; with `If-Match`, refused (412) if the record changed since you read it."
+    ),
+}
+
 DETAIL_ACTIONS = {"retrieve", "update", "partial_update", "destroy"}
 WRITE_ACTIONS = {"create", "update", "partial_update", "destroy"}
 
@@ -47,6 +87,32 @@ class RecordAutoSchema(AutoSchema):
 
     def _is_record_view(self) -> bool:
         return hasattr(self.view, "detail_serializer_class")
+
+    def _model(self):
+        queryset = getattr(self.view, "queryset", None)
+        return queryset.model if queryset is not None else None
+
+    def get_summary(self):
+        action = self._action()
+        model = self._model()
+        if not self._is_record_view() or model is None or action not in ACTION_SUMMARIES:
+            return super().get_summary()
+        meta = model._meta
+        return ACTION_SUMMARIES[action].format(one=meta.verbose_name, many=meta.verbose_name_plural)
+
+    def get_description(self):
+        action = self._action()
+        model = self._model()
+        if not self._is_record_view() or model is None or action not in ACTION_DESCRIPTIONS:
+            return super().get_description()
+        meta = model._meta
+        what = inspect.cleandoc(self.view.__class__.__dict__.get("__doc__") or model.__doc__ or "")
+        verb = {"create": "add", "destroy": "delete"}.get(action, "change")
+        permission = f"{meta.app_label}.{verb}_{meta.model_name}"
+        how = ACTION_DESCRIPTIONS[action].format(
+            one=meta.verbose_name, many=meta.verbose_name_plural, permission=permission
+        )
+        return f"{what}\n\n{how}".strip()
 
     def get_auth(self):
         auths = super().get_auth()
