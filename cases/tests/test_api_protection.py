@@ -191,3 +191,14 @@ def test_anonymous_clients_may_not_filter_by_confidentiality(graphs):
     response = client_for(None).get("/api/v1/persons/", {"confidentiality": "confidential"})
     assert response.status_code == 403
     assert "staff" in response.json()["detail"]
+
+
+def test_a_link_to_a_hidden_trial_reads_as_no_link(graphs):
+    shared = graphs["public"]
+    hidden = graphs["confidential case"]
+    # Inconsistent data entered elsewhere: a public sentence pointing at a trial of the confidential case.
+    shared.sentence.trial = hidden.trial
+    shared.sentence.save()
+    row = client_for(None).get(f"/api/v1/sentences/{shared.sentence.pk}/").json()
+    assert row["trial"] is None
+    assert hidden.case.title not in client_for(None).get(f"/api/v1/defendants/{shared.defendant.pk}/").content.decode()

@@ -245,7 +245,12 @@ class BriefRelatedField(serializers.PrimaryKeyRelatedField):
         return visible_queryset(queryset, getattr(request, "user", None))
 
     def to_representation(self, value):
-        return brief(value, self.view_name, self.label_of, self.context.get("request"))
+        request = self.context.get("request")
+        # An optional link to a record the user may not see (a sentence's trial in another, hidden
+        # case) reads as no link at all, rather than giving that record's label away.
+        if self.allow_null and not is_visible(value, getattr(request, "user", None)):
+            return None
+        return brief(value, self.view_name, self.label_of, request)
 
 
 def brief(obj, view_name: str, label_of: Callable[[object], str], request) -> dict:
