@@ -2,11 +2,13 @@
 
 import json
 import os
+import threading
 
 import pytest
 import schemathesis
 import yaml
 from django.core.management import call_command
+from django.db import connections
 from django.urls import resolve
 from openapi_spec_validator import validate
 from rest_framework.authtoken.models import Token
@@ -174,6 +176,22 @@ SEED = int(os.environ.get("SCHEMATHESIS_SEED", "20121008"))
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "5"))
 
 
+def closing_connections(app):
+    """The WSGI app, closing the database connections of schemathesis' worker threads after each request.
+
+    Django keeps one connection per thread; left open, they stop the test database from being dropped.
+    """
+
+    def wrapped(environ, start_response):
+        try:
+            return app(environ, start_response)
+        finally:
+            if threading.current_thread() is not threading.main_thread():
+                connections.close_all()
+
+    return wrapped
+
+
 def run_schemathesis(config: dict) -> list[str]:
     """Run every schemathesis phase in-process against the WSGI app; the failures, one line each."""
     from schemathesis import engine
@@ -188,9 +206,8 @@ def run_schemathesis(config: dict) -> list[str]:
         "generation": {"max-examples": MAX_EXAMPLES, "database": "none", **config.get("generation", {})},
     }
 
-    schema = schemathesis.openapi.from_wsgi(
-        "/api/schema/", application, config=schemathesis.config.SchemathesisConfig.from_dict(config)
-    )
+    loaded_config = schemathesis.config.SchemathesisConfig.from_dict(config)
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", closing_connections(application), config=loaded_config)
     problems = []
     counts = {}
     for event in engine.from_schema(schema).execute():
