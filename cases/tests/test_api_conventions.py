@@ -97,6 +97,8 @@ def test_api_root_lists_every_resource():
                      "event-figures", "cases", "defendants", "status-changes", "legal-articles", "charges",
                      "trials", "sentences"):
         assert body[resource].endswith(f"/api/v1/{resource}/")
+    assert body["sentence-summaries-csv"].endswith("/api/v1/sentence-summaries.csv")
+    assert client_for(None).get(body["sentence-summaries-stats"]).status_code == 200
 
 
 def test_json_keeps_cyrillic_readable_and_can_be_indented():

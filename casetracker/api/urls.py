@@ -28,12 +28,23 @@ app_name = "api"
 @permission_classes([AllowAny])
 @renderer_classes([ORJSONRenderer])
 def api_root(request):
-    """Each resource's list address. The OpenAPI schema is at /api/schema/."""
+    """Each resource's list address, and the sentence-summary reports. The OpenAPI schema is at /api/schema/."""
     entries = {}
     for router in (people_router, cases_router):
         for prefix, _viewset, _basename in router.registry:
             entries[prefix] = absolute_url(request, f"{request.path}{prefix}/")
+    for name, suffix in SUMMARY_ENTRIES.items():
+        entries[name] = absolute_url(request, f"{request.path}{suffix}")
     return Response(entries)
+
+
+# Reports built on the sentence list, listed with the resources so a client can discover them.
+SUMMARY_ENTRIES = {
+    "sentence-summaries": "sentence-summaries/",
+    "sentence-summaries-stats": "sentence-summaries/stats/",
+    "sentence-summaries-csv": "sentence-summaries.csv",
+    "sentence-summaries-xlsx": "sentence-summaries.xlsx",
+}
 
 
 @extend_schema(exclude=True)
