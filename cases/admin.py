@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from people.admin import NameSearchMixin, OrganizationAdmin, PersonAdmin
-from people.models import search_key, visible_levels
+from people.models import visible_levels
 
 from .admin_actions import SENTENCE_SUMMARY_ACTIONS
 from .forms import StatusChangeForm
@@ -252,7 +252,7 @@ class ConfidentialityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Defendant)
-class DefendantAdmin(SimpleHistoryAdmin):
+class DefendantAdmin(NameSearchMixin, SimpleHistoryAdmin):
     list_display = ["person", "case", "status", "status_date", "arrested"]
     list_select_related = ["person", "case"]
     list_filter = [
@@ -307,10 +307,6 @@ class DefendantAdmin(SimpleHistoryAdmin):
     def has_add_status_permission(self, request):
         return request.user.has_perm("cases.add_statuschange")
 
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_key(search_term))
-        return queryset, may_have_duplicates
-
     def save_formset(self, request, form, formset, change):
         if formset.model is not StatusChange:
             return super().save_formset(request, form, formset, change)
@@ -334,7 +330,7 @@ class DefendantAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(SimpleHistoryAdmin):
+class StatusChangeAdmin(NameSearchMixin, SimpleHistoryAdmin):
     """A list of every status change; new ones are recorded through the service."""
 
     list_display = ["defendant", "status", "date", "source", "recorded_by", "created"]
@@ -348,9 +344,6 @@ class StatusChangeAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return visible_defendants(super().get_queryset(request), request, prefix="defendant__")
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_key(search_term))
 
     def has_change_permission(self, request, obj=None):
         # A recorded change is history; correct it by recording a new one.
@@ -379,7 +372,7 @@ class LegalArticleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Charge)
-class ChargeAdmin(SimpleHistoryAdmin):
+class ChargeAdmin(NameSearchMixin, SimpleHistoryAdmin):
     list_display = ["defendant", "label", "outcome"]
     list_select_related = ["defendant__person", "defendant__case", "article"]
     list_filter = ["outcome", ("article", admin.RelatedOnlyFieldListFilter)]
@@ -389,9 +382,6 @@ class ChargeAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return visible_defendants(super().get_queryset(request), request, prefix="defendant__")
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_key(search_term))
 
     @admin.display(description="Charge")
     def label(self, charge):
@@ -412,7 +402,7 @@ class TrialAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Sentence)
-class SentenceAdmin(SimpleHistoryAdmin):
+class SentenceAdmin(NameSearchMixin, SimpleHistoryAdmin):
     list_display = ["person", "case", "kind", "term", "start", "expected_end", "actual_release", "status"]
     list_select_related = ["defendant__person", "defendant__case", "trial"]
     list_filter = ["kind", "status", "term_qualifier", ("defendant__case", admin.RelatedOnlyFieldListFilter)]
@@ -433,9 +423,6 @@ class SentenceAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return visible_defendants(super().get_queryset(request), request, prefix="defendant__")
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_key(search_term))
 
     @admin.display(description="Person", ordering="defendant__person__name")
     def person(self, sentence):

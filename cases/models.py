@@ -17,6 +17,8 @@ from simple_history.models import HistoricalRecords
 
 from casetracker.approximate_dates import ApproximateDate, ApproximateDateField, known
 from casetracker.base_models import (
+    NameSearchable,
+    NameSearchQuerySet,
     NameVariant,
     confidentiality_field,
     qualified_figure_errors,
@@ -150,7 +152,7 @@ def citations_relation():
     return GenericRelation(Citation, related_query_name="%(class)s")
 
 
-class Place(models.Model):
+class Place(NameSearchable):
     """A city, village, region or country, with every spelling sources use."""
 
     name = models.CharField(max_length=200, help_text="The name most sources use, e.g. 'Zhanaozen'.")
@@ -168,10 +170,11 @@ class Place(models.Model):
         related_name="places",
         help_text="The larger region this place lies in, if recorded.",
     )
-    search_text = models.TextField(blank=True, editable=False, help_text="Maintained automatically.")
     synthetic = synthetic_field()
     citations = citations_relation()
     history = HistoricalRecords(excluded_fields=["search_text"])
+
+    objects = NameSearchQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -179,11 +182,6 @@ class Place(models.Model):
     def __str__(self):
         return self.name
 
-    rebuild_search_text = Person.rebuild_search_text
-
-    def save(self, *args, **kwargs):
-        self.search_text = self.rebuild_search_text()
-        super().save(*args, **kwargs)
 
 
 class PlaceName(NameVariant):

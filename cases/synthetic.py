@@ -49,9 +49,10 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 
 from casetracker.approximate_dates import ApproximateDate
+from casetracker.base_models import search_text_for
 from casetracker.choices import Confidentiality, Qualifier
 from people.choices import OrganizationKind, PersonKind
-from people.models import Membership, Organization, OrganizationName, Person, PersonName, search_key
+from people.models import Membership, Organization, OrganizationName, Person, PersonName
 
 from .choices import (
     CaseKind,
@@ -453,7 +454,7 @@ class _Generator:
                 kind=kind,
                 country=rng.choice(COUNTRIES),
                 region_id=region,
-                search_text="\n".join(dict.fromkeys(search_key(text) for text in [name, *(n for n, _ in names)])),
+                search_text=search_text_for([name, *(n for n, _ in names)]),
                 synthetic=True,
             )
 
@@ -504,7 +505,7 @@ class _Generator:
                     kind=kind,
                     country=rng.choice(COUNTRIES),
                     description=f"{TAG} Generated organization; it does not exist.",
-                    search_text=f"{search_key(name)}\n{search_key(variant)}",
+                    search_text=search_text_for([name, variant]),
                     synthetic=True,
                 )
 
@@ -583,7 +584,7 @@ class _Generator:
                     group_size_qualifier=group_qualifier,
                     description=f"{TAG} Generated for load testing; not a real person.",
                     confidentiality=_confidentiality(rng, 0.07, 0.03),
-                    search_text="\n".join(dict.fromkeys(search_key(text) for text in [name, *(n for n, _ in names)])),
+                    search_text=search_text_for([name, *(n for n, _ in names)]),
                     synthetic=True,
                 )
 

@@ -75,3 +75,45 @@ def synthetic_field():
             "Removed with 'manage.py seed_synthetic --delete'."
         ),
     )
+
+
+def search_key(text: str) -> str:
+    """The normalised form names are searched in (case-folded, single-spaced)."""
+    return " ".join(text.casefold().split())
+
+
+def search_text_for(names) -> str:
+    """A record's search text: each distinct normalised name on its own line."""
+    return "\n".join(dict.fromkeys(search_key(name) for name in names))
+
+
+class NameSearchQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Records whose name or any recorded variant contains ``text`` (any case, any script)."""
+        return self.filter(search_text__contains=search_key(text))
+
+
+class NameSearchable(models.Model):
+    """A record found by its name or any of its variants (``self.names``).
+
+    ``search_text`` holds them all case-folded, so search is a plain
+    ``contains`` that behaves alike on SQLite and PostgreSQL (where a trigram
+    index serves it). ``save()`` rebuilds it; the variants' signals refresh it.
+    """
+
+    search_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The name and all its variants, normalised for search. Maintained automatically.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def rebuild_search_text(self) -> str:
+        variants = self.names.values_list("name", flat=True) if self.pk else []
+        return search_text_for([self.name, *variants])
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.rebuild_search_text()
+        super().save(*args, **kwargs)

@@ -92,7 +92,7 @@ class OrganizationAdmin(NameSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(NameSearchMixin, SimpleHistoryAdmin):
     list_display = ["person", "role", "organization", "start", "end"]
     list_select_related = ["person", "organization"]
     list_filter = ["organization__kind"]
@@ -101,6 +101,3 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(person__confidentiality__in=visible_levels(request.user))
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_key(search_term))

@@ -10,10 +10,13 @@ from simple_history.models import HistoricalRecords
 
 from casetracker.approximate_dates import ApproximateDateField, known
 from casetracker.base_models import (
+    NameSearchable,
+    NameSearchQuerySet,
     NameVariant,
     confidentiality_field,
     qualified_figure_errors,
     raise_if,
+    search_key,  # noqa: F401  (re-exported: the admin, filters and exports normalise search terms with it)
     synthetic_field,
 )
 from casetracker.choices import Confidentiality, Qualifier, qualified
@@ -21,19 +24,10 @@ from casetracker.choices import Confidentiality, Qualifier, qualified
 from .choices import OrganizationKind, PersonKind
 
 
-def search_key(text: str) -> str:
-    """The normalised form names are searched in (case-folded, single-spaced)."""
-    return " ".join(text.casefold().split())
-
-
-class PersonQuerySet(models.QuerySet):
+class PersonQuerySet(NameSearchQuerySet):
     def visible_to(self, user):
         """The persons ``user`` may see (see :class:`Confidentiality`)."""
         return self.filter(confidentiality__in=visible_levels(user))
-
-    def search(self, text: str):
-        """Persons whose name or any recorded variant contains ``text``."""
-        return self.filter(search_text__contains=search_key(text))
 
 
 def visible_levels(user) -> list[str]:
@@ -47,7 +41,7 @@ def visible_levels(user) -> list[str]:
     return [Confidentiality.PUBLIC]
 
 
-class Person(models.Model):
+class Person(NameSearchable):
     """A person, or a group of persons whose names are not (yet) known.
 
     "A number of protesters convicted" is recorded as a group with a size and
@@ -81,11 +75,6 @@ class Person(models.Model):
         help_text="Who this is, in a sentence or two, as the sources describe them.",
     )
     confidentiality = confidentiality_field()
-    search_text = models.TextField(
-        blank=True,
-        editable=False,
-        help_text="The name and all its variants, normalised for search. Maintained automatically.",
-    )
     synthetic = synthetic_field()
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -117,16 +106,6 @@ class Person(models.Model):
         )
         raise_if(errors)
 
-    def rebuild_search_text(self, variants=None) -> str:
-        names = [self.name]
-        if variants is None:
-            variants = self.names.values_list("name", flat=True) if self.pk else []
-        names.extend(variants)
-        return "\n".join(dict.fromkeys(search_key(name) for name in names))
-
-    def save(self, *args, **kwargs):
-        self.search_text = self.rebuild_search_text()
-        super().save(*args, **kwargs)
 
 
 class PersonName(NameVariant):
@@ -146,12 +125,7 @@ class PersonName(NameVariant):
         ]
 
 
-class OrganizationQuerySet(models.QuerySet):
-    def search(self, text: str):
-        return self.filter(search_text__contains=search_key(text))
-
-
-class Organization(models.Model):
+class Organization(NameSearchable):
     """A party, NGO, media outlet, company, court or state body."""
 
     name = models.CharField(max_length=300, help_text="The name most sources use.")
@@ -167,13 +141,12 @@ class Organization(models.Model):
         blank=True,
         help_text="ISO 3166-1 alpha-2 code of the country it is based in, e.g. 'KZ'.",
     )
-    search_text = models.TextField(blank=True, editable=False, help_text="Maintained automatically.")
     synthetic = synthetic_field()
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["search_text"])
 
-    objects = OrganizationQuerySet.as_manager()
+    objects = NameSearchQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -181,11 +154,6 @@ class Organization(models.Model):
     def __str__(self):
         return self.name
 
-    rebuild_search_text = Person.rebuild_search_text
-
-    def save(self, *args, **kwargs):
-        self.search_text = self.rebuild_search_text()
-        super().save(*args, **kwargs)
 
 
 class OrganizationName(NameVariant):
