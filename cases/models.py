@@ -26,7 +26,8 @@ from casetracker.base_models import (
     synthetic_field,
 )
 from casetracker.choices import Qualifier, qualified
-from people.models import Organization, Person, visible_levels
+from casetracker.visibility import RestrictedQuerySet
+from people.models import Organization, Person
 
 from .choices import (
     TERM_KINDS,
@@ -92,10 +93,18 @@ class Source(models.Model):
         blank=True,
         help_text="Anything a reader should know about the document: how its date was established, its reliability.",
     )
+    confidentiality = confidentiality_field(
+        help_text=(
+            "Public sources are shown to everyone; restricted ones to signed-in staff; confidential ones "
+            "(an interview with a witness, a document that names one) only to staff allowed to see confidential "
+            "records. A citation is as protected as the more protected of its source and the record it cites."
+        )
+    )
     synthetic = synthetic_field()
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "id"]
@@ -136,6 +145,7 @@ class Citation(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -189,6 +199,7 @@ class PlaceName(NameVariant):
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="names", help_text="The place.")
     history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta(NameVariant.Meta):
         constraints = [models.UniqueConstraint(fields=["place", "name"], name="unique_place_name_variant")]
@@ -231,6 +242,7 @@ class Event(models.Model):
     updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
     history = HistoricalRecords(m2m_fields=[persons, organizations])
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["start", "title", "id"]
@@ -271,6 +283,7 @@ class EventFigure(models.Model):
     )
     note = models.CharField(max_length=500, blank=True, help_text="E.g. 'as reported by the authorities'.")
     history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "measure", "value", "id"]
@@ -288,9 +301,9 @@ class EventFigure(models.Model):
         raise_if(errors)
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(RestrictedQuerySet):
     def visible_to(self, user):
-        return self.filter(confidentiality__in=visible_levels(user))
+        return self.restrict(user)
 
 
 class Case(models.Model):
@@ -338,10 +351,9 @@ class Case(models.Model):
         return self.title
 
 
-class DefendantQuerySet(models.QuerySet):
+class DefendantQuerySet(RestrictedQuerySet):
     def visible_to(self, user):
-        levels = visible_levels(user)
-        return self.filter(person__confidentiality__in=levels, case__confidentiality__in=levels)
+        return self.restrict(user)
 
 
 class Defendant(models.Model):
@@ -428,6 +440,7 @@ class StatusChange(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["defendant", "date", "created", "id"]
@@ -464,6 +477,7 @@ class LegalArticle(models.Model):
     synthetic = synthetic_field()
     citations = citations_relation()
     history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["country", "code", "article"]
@@ -506,6 +520,7 @@ class Charge(models.Model):
     updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
     history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["defendant", "id"]
@@ -557,6 +572,7 @@ class Trial(models.Model):
     updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
     history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["start", "id"]
@@ -645,6 +661,7 @@ class Sentence(models.Model):
     updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
     history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["defendant", "id"]

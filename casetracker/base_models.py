@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from casetracker.choices import Confidentiality, Qualifier
+from casetracker.visibility import RestrictedQuerySet
 
 
 class NameVariant(models.Model):
@@ -52,15 +53,17 @@ def raise_if(errors: dict) -> None:
         raise ValidationError(errors)
 
 
-def confidentiality_field():
+def confidentiality_field(help_text: str | None = None):
     return models.CharField(
         max_length=12,
         choices=Confidentiality.choices,
         default=Confidentiality.PUBLIC,
         db_index=True,
-        help_text=(
+        help_text=help_text
+        or (
             "Public records are shown to everyone; restricted ones to signed-in staff; "
-            "confidential ones only to staff allowed to see confidential people."
+            "confidential ones only to staff allowed to see confidential people. "
+            "Making a record less protected needs the permission to publish."
         ),
     )
 
@@ -87,7 +90,7 @@ def search_text_for(names) -> str:
     return "\n".join(dict.fromkeys(search_key(name) for name in names))
 
 
-class NameSearchQuerySet(models.QuerySet):
+class NameSearchQuerySet(RestrictedQuerySet):
     def search(self, text: str):
         """Records whose name or any recorded variant contains ``text`` (any case, any script)."""
         return self.filter(search_text__contains=search_key(text))

@@ -19,26 +19,16 @@ from casetracker.base_models import (
     search_key,  # noqa: F401  (re-exported: the admin, filters and exports normalise search terms with it)
     synthetic_field,
 )
-from casetracker.choices import Confidentiality, Qualifier, qualified
+from casetracker.choices import Qualifier, qualified
+from casetracker.visibility import RestrictedQuerySet, visible_levels  # noqa: F401  (visible_levels re-exported)
 
 from .choices import OrganizationKind, PersonKind
 
 
 class PersonQuerySet(NameSearchQuerySet):
     def visible_to(self, user):
-        """The persons ``user`` may see (see :class:`Confidentiality`)."""
-        return self.filter(confidentiality__in=visible_levels(user))
-
-
-def visible_levels(user) -> list[str]:
-    """The confidentiality levels a user may see, most open first."""
-    if user is None or not user.is_authenticated:
-        return [Confidentiality.PUBLIC]
-    if user.has_perm("people.view_confidential"):
-        return [Confidentiality.PUBLIC, Confidentiality.RESTRICTED, Confidentiality.CONFIDENTIAL]
-    if user.is_staff:
-        return [Confidentiality.PUBLIC, Confidentiality.RESTRICTED]
-    return [Confidentiality.PUBLIC]
+        """The persons ``user`` may see (the project's one rule: :mod:`casetracker.visibility`)."""
+        return self.restrict(user)
 
 
 class Person(NameSearchable):
@@ -87,7 +77,8 @@ class Person(NameSearchable):
         # The default order of person lists and search results, read from the index.
         indexes = [models.Index(fields=["name", "id"], name="person_name_id_idx")]
         permissions = [
-            ("view_confidential", "Can see restricted and confidential people and cases"),
+            ("view_confidential", "Can see restricted and confidential people, cases and sources"),
+            ("publish", "Can make people, cases and sources less protected (publish them)"),
         ]
 
     def __str__(self):
@@ -118,6 +109,7 @@ class PersonName(NameVariant):
         help_text="The person this name belongs to.",
     )
     history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta(NameVariant.Meta):
         constraints = [
@@ -166,6 +158,7 @@ class OrganizationName(NameVariant):
         help_text="The organization this name belongs to.",
     )
     history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta(NameVariant.Meta):
         constraints = [
@@ -198,6 +191,7 @@ class Membership(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization__name", "person__name", "id"]

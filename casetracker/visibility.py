@@ -1,0 +1,348 @@
+"""Who may see which record: the one visibility rule of the project.
+
+Every surface (the admin, the API, filters, search, exports, deletion checks,
+error messages, history pages) asks this module, and only this module, whether
+a user may see a record. It sits at the bottom of the dependency graph: it
+imports Django and ``casetracker.choices`` only, and names models by label, so
+``people`` and ``cases`` can both use it.
+
+The rule (modelled on NetBox's ``RestrictedQuerySet``):
+
+- a user may see the confidentiality levels :func:`visible_levels` gives;
+- a record with a ``confidentiality`` column is hidden when its level is not
+  among them;
+- a record is also hidden when any record it is *protected by* is hidden
+  (a defendant by its person and its case, a sentence by its defendant, a
+  citation by its source and the record it cites, …). A missing optional
+  link hides nothing;
+- :data:`RULES` says, for every model of ``people`` and ``cases``, which
+  links those are and whether the model can be cited. A model missing from
+  it is an error, so a new model cannot be forgotten.
+
+Use :meth:`RestrictedQuerySet.restrict` (every model's manager has it) or
+:func:`restrict` for querysets, :func:`is_visible` for a loaded object,
+:func:`visible_prefetch` for prefetches and :func:`visible_count` for counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from casetracker.choices import Confidentiality
+
+#: The permission that lets a user see every level (restricted and confidential).
+VIEW_CONFIDENTIAL = "people.view_confidential"
+#: The permission that lets a user make a record less protected (publish it).
+PUBLISH = "people.publish"
+
+#: The column holding a record's own level.
+LEVEL_FIELD = "confidentiality"
+
+#: Levels from the most open to the most protected.
+LEVEL_ORDER = (Confidentiality.PUBLIC, Confidentiality.RESTRICTED, Confidentiality.CONFIDENTIAL)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one model's visibility follows from its own level and the records it points to."""
+
+    #: the model has its own ``confidentiality`` column
+    level: bool = False
+    #: foreign keys to records whose visibility it inherits (a hidden target hides it)
+    through: tuple[str, ...] = ()
+    #: records of this model can carry citations (``cases.Citation``)
+    citable: bool = False
+    #: the model is ``cases.Citation``: it also follows the record it cites
+    cites: bool = False
+
+
+RULES: dict[str, Rule] = {
+    "people.person": Rule(level=True, citable=True),
+    "people.personname": Rule(through=("person",)),
+    "people.organization": Rule(citable=True),
+    "people.organizationname": Rule(),
+    "people.membership": Rule(through=("person",)),
+    "cases.source": Rule(level=True),
+    # A citation quotes its source about its record: it is as protected as the more protected of the two.
+    "cases.citation": Rule(through=("source",), cites=True),
+    "cases.place": Rule(citable=True),
+    "cases.placename": Rule(),
+    "cases.event": Rule(citable=True),
+    # A figure quotes its source ("at least 16 dead", says the interview): it follows the source.
+    "cases.eventfigure": Rule(through=("source",)),
+    "cases.case": Rule(level=True, citable=True),
+    "cases.defendant": Rule(through=("person", "case"), citable=True),
+    "cases.statuschange": Rule(through=("defendant", "source")),
+    "cases.legalarticle": Rule(citable=True),
+    "cases.charge": Rule(through=("defendant",), citable=True),
+    "cases.trial": Rule(through=("case",), citable=True),
+    "cases.sentence": Rule(through=("defendant",), citable=True),
+}
+
+
+def rule_for(model: type[Model]) -> Rule:
+    """The :class:`Rule` of ``model`` (a historical model answers with its tracked model's rule)."""
+    model = getattr(model, "instance_type", model)  # django-simple-history's historical models
+    label = model._meta.label_lower
+    try:
+        return RULES[label]
+    except KeyError:
+        raise KeyError(
+            f"{label} has no visibility rule. Add it to casetracker.visibility.RULES: say whether it has its "
+            f"own confidentiality level, which links it inherits visibility from, and whether it can be cited."
+        ) from None
+
+
+def is_governed(model: type[Model]) -> bool:
+    """True for the models the rule covers (those of ``people`` and ``cases``)."""
+    model = getattr(model, "instance_type", model)
+    return model._meta.label_lower in RULES
+
+
+def citable_models() -> list[type[Model]]:
+    """The models a citation may point at: the one place that says so."""
+    return [apps.get_model(label) for label, rule in RULES.items() if rule.citable]
+
+
+# -- levels -------------------------------------------------------------------
+
+
+def visible_levels(user) -> list[str]:
+    """The confidentiality levels ``user`` may see, most open first.
+
+    Anonymous clients and signed-in users who are not staff: public only.
+    Staff: public and restricted. Staff with ``people.view_confidential``
+    (and superusers): every level.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return [Confidentiality.PUBLIC]
+    if user.has_perm(VIEW_CONFIDENTIAL):
+        return list(LEVEL_ORDER)
+    if user.is_staff:
+        return [Confidentiality.PUBLIC, Confidentiality.RESTRICTED]
+    return [Confidentiality.PUBLIC]
+
+
+def restricts(user) -> bool:
+    """True when ``user`` may not see every level (so querysets must be narrowed)."""
+    return len(visible_levels(user)) < len(LEVEL_ORDER)
+
+
+def level_rank(level: str) -> int:
+    """0 for public, 1 for restricted, 2 for confidential."""
+    return LEVEL_ORDER.index(level)
+
+
+# -- querysets ----------------------------------------------------------------
+
+
+@cache
+def _content_type_id(label: str) -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(apps.get_model(label), for_concrete_models=False).id
+
+
+def content_type_id(model: type[Model]) -> int:
+    """The content type id of ``model`` (looked up once per process)."""
+    return _content_type_id(model._meta.label_lower)
+
+
+def forget_content_types() -> None:
+    """Drop the cached content type ids (after a restore renumbered them)."""
+    _content_type_id.cache_clear()
+
+
+def condition(model: type[Model], levels: Iterable[str], prefix: str = "") -> Q | None:
+    """A ``Q`` selecting the records of ``model`` visible at ``levels``, or ``None`` if all are.
+
+    ``prefix`` is the lookup path from the queried model to ``model``
+    (``"defendant__"``), so the rule of a related model can be applied to a
+    query on another one.
+    """
+    levels = list(levels)
+    rule = rule_for(model)
+    parts: list[Q] = []
+    if rule.level:
+        parts.append(Q(**{f"{prefix}{LEVEL_FIELD}__in": levels}))
+    for name in rule.through:
+        field = model._meta.get_field(name)
+        inner = condition(field.related_model, levels, f"{prefix}{name}__")
+        if inner is None:
+            continue
+        if field.null:
+            inner = Q(**{f"{prefix}{name}__isnull": True}) | inner
+        parts.append(inner)
+    if rule.cites:
+        parts.append(_cited_record_condition(levels, prefix))
+    if not parts:
+        return None
+    result = parts[0]
+    for part in parts[1:]:
+        result &= part
+    return result
+
+
+def _cited_record_condition(levels: list[str], prefix: str) -> Q:
+    """Citations whose cited record is visible (citations of models that cannot be cited never are)."""
+    result = Q(pk__in=[])
+    for model in citable_models():
+        type_id = content_type_id(model)
+        inner = condition(model, levels)
+        if inner is None:
+            result |= Q(**{f"{prefix}content_type_id": type_id})
+        else:
+            visible_ids = model._base_manager.filter(inner).values("pk")
+            result |= Q(**{f"{prefix}content_type_id": type_id, f"{prefix}object_id__in": visible_ids})
+    return result
+
+
+def restrict(queryset: QuerySet | None, user) -> QuerySet | None:
+    """``queryset`` narrowed to the records ``user`` may see."""
+    if queryset is None or not restricts(user) or not is_governed(queryset.model):
+        return queryset
+    where = condition(queryset.model, visible_levels(user))
+    return queryset if where is None else queryset.filter(where)
+
+
+def hidden(queryset: QuerySet, user) -> QuerySet:
+    """The records of ``queryset`` that ``user`` may *not* see (for counting them, never for showing)."""
+    if not restricts(user) or not is_governed(queryset.model):
+        return queryset.none()
+    where = condition(queryset.model, visible_levels(user))
+    return queryset.none() if where is None else queryset.exclude(where)
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """The queryset of every model the rule covers: ``Model.objects.restrict(user)``."""
+
+    def restrict(self, user):
+        """The records ``user`` may see."""
+        return restrict(self, user)
+
+
+def visible_prefetch(lookup: str, queryset: QuerySet, user, to_attr: str | None = None) -> Prefetch:
+    """A ``Prefetch`` of only the related records ``user`` may see (NetBox's ``RestrictedPrefetch``)."""
+    return Prefetch(lookup, queryset=restrict(queryset, user), to_attr=to_attr)
+
+
+def visible_count(queryset: QuerySet, user, *, outer: str, inner: str = "pk"):
+    """A subquery counting the records of ``queryset`` that ``user`` may see, per outer row.
+
+    ``outer`` is the lookup on the counted model that points back to the row
+    being annotated (``"case"`` to count a case's defendants), so
+    ``Case.objects.annotate(n=visible_count(Defendant.objects.all(), user, outer="case"))``.
+    """
+    counted = restrict(queryset, user).filter(**{outer: OuterRef(inner)}).order_by()
+    counted = counted.values(outer).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
+
+
+# -- loaded objects -----------------------------------------------------------
+
+
+def is_visible(obj: Model | None, user) -> bool:
+    """The same rule as :func:`restrict`, for a loaded object (it may follow links, so may query)."""
+    if obj is None or not restricts(user) or not is_governed(type(obj)):
+        return True
+    return _visible_at(obj, visible_levels(user))
+
+
+def _visible_at(obj: Model, levels: list[str]) -> bool:
+    rule = rule_for(type(obj))
+    if rule.level and getattr(obj, LEVEL_FIELD) not in levels:
+        return False
+    for name in rule.through:
+        related = getattr(obj, name, None)
+        if related is not None and not _visible_at(related, levels):
+            return False
+    if rule.cites:
+        cited_model = obj.content_type.model_class() if obj.content_type_id else None
+        if cited_model is None or not is_governed(cited_model) or not rule_for(cited_model).citable:
+            return False
+        cited = obj.content_object
+        if cited is None or not _visible_at(cited, levels):
+            return False
+    return True
+
+
+def split_visible(objects: Iterable[Model], user) -> tuple[list[Model], int]:
+    """``objects`` the user may see, and how many others there are."""
+    shown, hidden_count = [], 0
+    for obj in objects:
+        if is_visible(obj, user):
+            shown.append(obj)
+        else:
+            hidden_count += 1
+    return shown, hidden_count
+
+
+def hidden_records_phrase(count: int) -> str:
+    """ "and 2 records you cannot see": how errors mention what the reader may not see."""
+    return ngettext("%(count)d record you cannot see", "%(count)d records you cannot see", count) % {"count": count}
+
+
+# -- publishing ----------------------------------------------------------------
+
+
+def can_publish(user) -> bool:
+    """True when ``user`` may make records less protected."""
+    return user is not None and user.is_authenticated and user.has_perm(PUBLISH)
+
+
+#: The level a record is treated as having before it exists: creating a public record is publishing it.
+LEVEL_BEFORE_CREATION = Confidentiality.RESTRICTED
+
+
+def level_change_error(user, *, old: str | None, new: str) -> str | None:
+    """Why ``user`` may not move a record from ``old`` to ``new`` (``old`` is None when creating), or None.
+
+    Making a record less protected (confidential → restricted → public) is
+    publishing it and needs ``people.publish`` (Senior editors). Anyone who may
+    edit may raise a record's protection. Both the admin and the API ask this.
+    """
+    if user is None or can_publish(user):
+        return None
+    before = LEVEL_BEFORE_CREATION if old is None else old
+    if level_rank(new) < level_rank(before):
+        if old is None:
+            return str(
+                _(
+                    "You may create records at the restricted or confidential level only; making one public "
+                    "needs the permission to publish (Senior editors). Choose “restricted” or “confidential”."
+                )
+            )
+        return str(
+            _(
+                "Making a record less protected (from %(old)s to %(new)s) needs the permission to publish "
+                "(Senior editors). Keep its level, or ask a Senior editor to publish it."
+            )
+            % {"old": Confidentiality(old).label, "new": Confidentiality(new).label}
+        )
+    return None
+
+
+def check_level_change(user, instance: Model, *, new: str | None = None) -> None:
+    """Raise ``ValidationError`` naming ``confidentiality`` when ``user`` may not give ``instance`` its level.
+
+    ``new`` defaults to the level set on ``instance``; the old level is read from the database.
+    """
+    if not rule_for(type(instance)).level:
+        return
+    new = new if new is not None else getattr(instance, LEVEL_FIELD)
+    old = None
+    if instance.pk is not None:
+        old = type(instance)._base_manager.filter(pk=instance.pk).values_list(LEVEL_FIELD, flat=True).first()
+    message = level_change_error(user, old=old, new=new)
+    if message:
+        raise ValidationError({LEVEL_FIELD: message})
