@@ -49,3 +49,22 @@ def senior_user(django_user_model):
 @pytest.fixture
 def superuser(django_user_model):
     return django_user_model.objects.create_superuser(username="root", password="root-pass-123", email="r@example.org")
+
+
+@pytest.fixture
+def role_user(django_user_model):
+    """``role_user("Editor")``: a staff member holding one of the roles of ``casetracker.roles``."""
+    from django.contrib.auth.models import Group
+
+    from casetracker.roles import roles_sync
+
+    def make(role: str, username: str | None = None):
+        if not Group.objects.filter(name=role).exists():
+            roles_sync()
+        user = django_user_model.objects.create_user(
+            username=username or role.lower().replace(" ", "-"), password="role-pass-123", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=role))
+        return django_user_model.objects.get(pk=user.pk)  # fresh permission cache
+
+    return make

@@ -69,10 +69,11 @@ class SentenceFilterSet(VisibilityFilterSet):
     person = IdFilter(field_name="defendant__person_id", help_text="Sentences of this person (person id).")
     trial = IdFilter(field_name="trial_id", help_text="Sentences imposed at this trial (trial id).")
     event = IdFilter(
-        method="filter_event", help_text="Sentences in cases arising from this event (event id)."
+        method="filter_event", model="cases.Event", help_text="Sentences in cases arising from this event (event id)."
     )
     legal_article = IdFilter(
         method="filter_legal_article",
+        model="cases.LegalArticle",
         help_text="Sentences of defendants charged under this legal article (legal article id).",
     )
     court = IdFilter(field_name="trial__court_id", help_text="Sentences imposed by this court (organization id).")
@@ -82,12 +83,8 @@ class SentenceFilterSet(VisibilityFilterSet):
     status = ChoicesFilter(
         choices=SentenceStatus.choices, help_text="Sentence status; repeat the parameter for several statuses."
     )
-    term_min = CountFilter(
-        field_name="term_months", lookup_expr="gte", help_text="Terms of at least this many months."
-    )
-    term_max = CountFilter(
-        field_name="term_months", lookup_expr="lte", help_text="Terms of at most this many months."
-    )
+    term_min = CountFilter(field_name="term_months", lookup_expr="gte", help_text="Terms of at least this many months.")
+    term_max = CountFilter(field_name="term_months", lookup_expr="lte", help_text="Terms of at most this many months.")
     verdict_after = ApproximateDateFromFilter(
         field_name="trial__verdict_date",
         help_text=(
@@ -192,7 +189,7 @@ class CitationFilterSet(VisibilityFilterSet):
         method="filter_target_type",
         help_text="Citations supporting this kind of record.",
     )
-    target_id = IdFilter(field_name="object_id", help_text="Citations supporting the record with this id.")
+    target_id = IdFilter(field_name="object_id", model=None, help_text="Citations supporting the record with this id.")
     ordering = ordering_by(("id", "id"), ("created", "created"))
 
     class Meta:
@@ -230,9 +227,13 @@ class EventFilterSet(VisibilityFilterSet):
     q = text_filter("Title contains this text, or the place's name or spelling matches it.", method="filter_q")
     kind = ChoicesFilter(choices=EventKind.choices, help_text="Event kind; repeatable.")
     place = IdFilter(field_name="place_id", help_text="Events at this place (place id).")
-    person = IdFilter(method="filter_person", help_text="Events this person took part in (person id).")
-    organization = IdFilter(method="filter_organization", help_text="Events involving this organization.")
-    case = IdFilter(method="filter_case", help_text="Events this case arises from (case id).")
+    person = IdFilter(
+        method="filter_person", model="people.Person", help_text="Events this person took part in (person id)."
+    )
+    organization = IdFilter(
+        method="filter_organization", model="people.Organization", help_text="Events involving this organization."
+    )
+    case = IdFilter(method="filter_case", model="cases.Case", help_text="Events this case arises from (case id).")
     start_after = ApproximateDateFromFilter(field_name="start", help_text="Began on or after this date.")
     start_before = ApproximateDateToFilter(field_name="start", help_text="Began on or before this date.")
     ordering = ordering_by(("start", "start"), ("title", "title"), ("id", "id"))
@@ -275,10 +276,18 @@ class CaseFilterSet(VisibilityFilterSet):
 
     q = text_filter("Title contains this text, or a defendant's name or variant matches it.", method="filter_q")
     kind = ChoicesFilter(choices=CaseKind.choices, help_text="Case kind; repeatable.")
-    event = IdFilter(method="filter_event", help_text="Cases arising from this event (event id).")
-    organization = IdFilter(method="filter_organization", help_text="Cases targeting this organization.")
-    person = IdFilter(method="filter_person", help_text="Cases in which this person is a defendant (person id).")
-    legal_article = IdFilter(method="filter_legal_article", help_text="Cases with a charge under this article.")
+    event = IdFilter(method="filter_event", model="cases.Event", help_text="Cases arising from this event (event id).")
+    organization = IdFilter(
+        method="filter_organization", model="people.Organization", help_text="Cases targeting this organization."
+    )
+    person = IdFilter(
+        method="filter_person",
+        model="people.Person",
+        help_text="Cases in which this person is a defendant (person id).",
+    )
+    legal_article = IdFilter(
+        method="filter_legal_article", model="cases.LegalArticle", help_text="Cases with a charge under this article."
+    )
     status = django_filters.MultipleChoiceFilter(
         choices=DefendantStatus.choices,
         method="filter_status",
@@ -331,11 +340,13 @@ class DefendantFilterSet(VisibilityFilterSet):
     )
     case = IdFilter(field_name="case_id", help_text="Defendants in this case (case id).")
     person = IdFilter(field_name="person_id", help_text="This person's cases (person id).")
-    event = IdFilter(method="filter_event", help_text="Defendants in cases arising from this event (event id).")
-    legal_article = IdFilter(method="filter_legal_article", help_text="Defendants charged under this article.")
-    status = ChoicesFilter(
-        choices=DefendantStatus.choices, help_text="Current status; repeatable."
+    event = IdFilter(
+        method="filter_event", model="cases.Event", help_text="Defendants in cases arising from this event (event id)."
     )
+    legal_article = IdFilter(
+        method="filter_legal_article", model="cases.LegalArticle", help_text="Defendants charged under this article."
+    )
+    status = ChoicesFilter(choices=DefendantStatus.choices, help_text="Current status; repeatable.")
     arrested_after = ApproximateDateFromFilter(field_name="arrested", help_text="Arrested on or after this date.")
     arrested_before = ApproximateDateToFilter(field_name="arrested", help_text="Arrested on or before this date.")
     status_after = ApproximateDateFromFilter(
@@ -427,7 +438,9 @@ class TrialFilterSet(VisibilityFilterSet):
     case = IdFilter(field_name="case_id", help_text="Trials in this case (case id).")
     court = IdFilter(field_name="court_id", help_text="Trials before this court (organization id).")
     place = IdFilter(field_name="place_id", help_text="Trials held at this place (place id).")
-    person = IdFilter(method="filter_person", help_text="Trials in cases where this person is a defendant.")
+    person = IdFilter(
+        method="filter_person", model="people.Person", help_text="Trials in cases where this person is a defendant."
+    )
     start_after = ApproximateDateFromFilter(field_name="start", help_text="Began on or after this date.")
     start_before = ApproximateDateToFilter(field_name="start", help_text="Began on or before this date.")
     verdict_after = ApproximateDateFromFilter(field_name="verdict_date", help_text="Verdict on or after this date.")

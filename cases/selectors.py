@@ -24,20 +24,21 @@ from itertools import islice
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, Count, F, Max, QuerySet, Sum, Value, When, Window
 from django.db.models import Case as DbCase
-from django.db.models import Count, F, Max, Q, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django_filters import FilterSet
 
 from casetracker.api.filters import StableOrderingFilter
-from casetracker.choices import Confidentiality, Qualifier
-from people.models import visible_levels
+from casetracker.choices import Qualifier
+from casetracker.visibility import condition, restricts, visible_levels
 
 from .choices import SentenceKind, SentenceStatus
 from .filtersets import SentenceFilterSet
-from .models import Sentence, term_in_words
+from .models import Case, Sentence, term_in_words
 from .summaries import (
+    MASKED,
     PROTECTED_CASE,
     PROTECTED_PERSON,
     SUMMARY_VALUES,
@@ -118,31 +119,39 @@ class SentenceSummaryFilterSet(SentenceFilterSet):
 
     def filter_queryset(self, queryset):
         user = self.user
-        levels = visible_levels(user)
-        visible = {
-            "defendant__person__confidentiality__in": levels,
-            "defendant__case__confidentiality__in": levels,
-        }
+        if self.names_hidden_record():
+            return with_sort_keys(queryset.none(), levels=visible_levels(user))
         picks_by_identity = any(self.form.cleaned_data.get(name) not in (None, "", []) for name in IDENTIFYING_FILTERS)
-        sees_everything = len(levels) == len(Confidentiality.values)
-        if not is_masking_reader(user) or (picks_by_identity and not sees_everything):
-            queryset = queryset.filter(**visible)
-        queryset = with_sort_keys(queryset, levels=levels)
+        if not is_masking_reader(user) or (picks_by_identity and restricts(user)):
+            queryset = self.visible(queryset)
+        queryset = with_sort_keys(queryset, levels=visible_levels(user))
         # Skip VisibilityFilterSet's rule (it drops rows); apply every declared filter.
         return FilterSet.filter_queryset(self, queryset)
 
 
+def _shown(visible):
+    """A boolean expression: true where ``visible`` (a :func:`casetracker.visibility.condition`) holds."""
+    if visible is None:
+        return Value(True, output_field=BooleanField())
+    return DbCase(When(visible, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
 def with_sort_keys(queryset: QuerySet, *, levels: list[str]) -> QuerySet:
-    """Alias the person and case names as a reader at ``levels`` sees them (masks included)."""
-    case_hidden = ~Q(defendant__case__confidentiality__in=levels)
-    person_hidden = case_hidden | ~Q(defendant__person__confidentiality__in=levels)
-    return queryset.alias(
+    """Mark the sentences a reader at ``levels`` may not see (``summary_masked``, the project's one rule)
+    and alias the person and case names as that reader sees them (masks included)."""
+    visible = condition(Sentence, levels)
+    masked = (
+        Value(False, output_field=BooleanField())
+        if visible is None
+        else DbCase(When(visible, then=Value(False)), default=Value(True), output_field=BooleanField())
+    )
+    return queryset.annotate(**{MASKED: masked}).alias(
         **{
             SORT_KEYS["case"]: DbCase(
-                When(case_hidden, then=Value(PROTECTED_CASE)), default=F("defendant__case__title")
+                When(**{MASKED: True}, then=Value(PROTECTED_CASE)), default=F("defendant__case__title")
             ),
             SORT_KEYS["person"]: DbCase(
-                When(person_hidden, then=Value(PROTECTED_PERSON)), default=F("defendant__person__name")
+                When(**{MASKED: True}, then=Value(PROTECTED_PERSON)), default=F("defendant__person__name")
             ),
         }
     )
@@ -318,7 +327,8 @@ def sentence_summary_stats(*, filters: Mapping | None = None, user=None) -> dict
     median = _middle_terms(queryset, per_case=False).get(None)
 
     per_case = (
-        queryset.values("defendant__case_id", "defendant__case__title", "defendant__case__confidentiality")
+        queryset.values("defendant__case_id", "defendant__case__title")
+        .annotate(case_shown=_shown(condition(Case, levels, "defendant__case__")))
         .annotate(
             count=Count("id"),
             with_term=Count("term_months"),
@@ -369,7 +379,7 @@ def sentence_summary_stats(*, filters: Mapping | None = None, user=None) -> dict
                     "case": {
                         "id": row["defendant__case_id"],
                         "title": row["defendant__case__title"]
-                        if row["defendant__case__confidentiality"] in levels
+                        if row["case_shown"]
                         else PROTECTED_CASE,
                     },
                     "count": row["count"],

@@ -32,6 +32,7 @@ from django.db.models.expressions import RawSQL
 
 from casetracker.approximate_dates import ApproximateDate, months_between
 from casetracker.choices import Qualifier, qualified
+from casetracker.visibility import visible_at
 from people.choices import PersonKind
 
 from .choices import TERM_KINDS, SentenceKind, SentenceStatus
@@ -39,6 +40,12 @@ from .models import Charge, Citation, Defendant, Sentence, Trial, term_in_words
 
 PROTECTED_PERSON = "Protected person"
 PROTECTED_CASE = "Protected case"
+
+# The annotation (``cases.selectors.with_sort_keys``) that says a reader may not see the sentence.
+MASKED = "summary_masked"
+
+# What a masked row keeps: what cannot identify anyone (see :func:`sentence_summary_row`).
+MASKED_ROW_KEEPS = ("sentence_kind", "term", "term_months", "term_qualifier", "status")
 
 # Where attach_summary_extras puts a sentence's charge labels and source titles.
 EXTRAS_ATTR = "_summary_extras"
@@ -146,26 +153,32 @@ def sentence_summary_row(sentence: Sentence, *, as_of: datetime.date, levels: Co
 
     ``as_of`` is the day time served and remaining are counted to.
     ``levels`` are the confidentiality levels the reader may see
-    (``people.models.visible_levels``). A sentence whose person or case is
-    at another level is masked, not dropped, so counts stay true: the
-    defendant becomes "Protected person", the case "Protected case" when the
-    case itself is hidden, and the sources are left out (their titles can
-    name the person). Which sentences a reader gets at all is the selector's
+    (``casetracker.visibility.visible_levels``). A sentence the reader may not
+    see (by the project's one rule) is masked, not dropped, so counts stay
+    true: it keeps only what cannot identify anyone — the kind, the term with
+    its qualifier and the status (:data:`MASKED_ROW_KEEPS`). The person and
+    case become "Protected person" and "Protected case"; the offence text,
+    court, verdict date, start, expected end, release date, time served and
+    the sources are left out, since any of them can pick out one person in a
+    small case. Which sentences a reader gets at all is the selector's
     business (``cases.selectors.sentence_summary_queryset``).
     """
+    masked = getattr(sentence, MASKED, None)
+    if masked is None:  # a sentence not loaded by the selector
+        masked = not visible_at(sentence, levels)
+    if masked:
+        return masked_row(sentence)
     defendant = sentence.defendant
     person = defendant.person
     case = defendant.case
     trial = sentence.trial
-    case_hidden = case.confidentiality not in levels
-    mask = case_hidden or person.confidentiality not in levels
     served, remaining = time_served_and_remaining(sentence, as_of=as_of)
     extras = getattr(sentence, EXTRAS_ATTR, None)
     if extras is None:
         extras = attach_summary_extras([sentence])[sentence.pk]
     return {
-        "defendant": PROTECTED_PERSON if mask else person_label(person),
-        "case": PROTECTED_CASE if case_hidden else case.title,
+        "defendant": person_label(person),
+        "case": case.title,
         "charges": _joined(extras.charges),
         "court": court_label(trial),
         "verdict_date": trial.verdict_date if trial is not None else None,
@@ -179,8 +192,25 @@ def sentence_summary_row(sentence: Sentence, *, as_of: datetime.date, levels: Co
         "status": STATUS_LABELS.get(sentence.status, sentence.status),
         "time_served": served,
         "time_remaining": remaining,
-        "sources": None if mask else _joined(extras.sources),
+        "sources": _joined(extras.sources),
     }
+
+
+def masked_row(sentence) -> dict:
+    """The row of a sentence the reader may not see: :data:`MASKED_ROW_KEEPS` and nothing else."""
+    row = dict.fromkeys(COLUMN_KEYS)
+    row.update(
+        {
+            "defendant": PROTECTED_PERSON,
+            "case": PROTECTED_CASE,
+            "sentence_kind": KIND_LABELS.get(sentence.kind, sentence.kind),
+            "term": term_label(sentence),
+            "term_months": sentence.term_months,
+            "term_qualifier": QUALIFIER_LABELS.get(sentence.term_qualifier) if sentence.term_qualifier else None,
+            "status": STATUS_LABELS.get(sentence.status, sentence.status),
+        }
+    )
+    return row
 
 
 def person_label(person) -> str:
@@ -214,6 +244,7 @@ SUMMARY_VALUES = (
     "trial__verdict_date",
     "trial__court__name",
     "trial__place__name",
+    MASKED,
 )
 
 
@@ -230,7 +261,7 @@ def summary_sentences(rows: Iterable[tuple]) -> Iterator[SimpleNamespace]:
         start, expected_end, actual_release, status,
         person_name, person_kind, group_size, group_size_qualifier, person_confidentiality,
         case_title, case_confidentiality,
-        verdict_date, court_name, place_name,
+        verdict_date, court_name, place_name, masked,
     ) in rows:  # fmt: skip
         person = SimpleNamespace(
             name=person_name,
@@ -263,6 +294,7 @@ def summary_sentences(rows: Iterable[tuple]) -> Iterator[SimpleNamespace]:
             status=status,
             defendant=SimpleNamespace(person=person, case=case),
             trial=trial,
+            **{MASKED: bool(masked)},
         )
 
 

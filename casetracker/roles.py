@@ -8,8 +8,10 @@ Editor           Viewer, plus adds and changes cases, defendants, status changes
                  organizations; may delete name variants, citations, memberships and event
                  figures (fixing a wrong link), not primary records. Cannot see
                  confidential people.
-Senior editor    Editor, plus ``people.view_confidential``: sees confidential people and
-                 cases.
+Senior editor    Editor, plus ``people.view_confidential``: sees confidential people,
+                 cases and sources; and ``people.publish``: may make a record less
+                 protected (confidential → restricted → public). Editors create and
+                 edit at the restricted or confidential level only.
 ===============  ===========================================================================
 
 Deleting primary records (a case, a person, a sentence, a status change) is left to
@@ -49,6 +51,7 @@ EDITOR_DELETABLE = frozenset(
 )
 
 CONFIDENTIAL_PERMISSION = ("people", "view_confidential")
+PUBLISH_PERMISSION = ("people", "publish")
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def role_permission_keys() -> dict[str, set[tuple[str, str]]]:
     return {
         VIEWER: viewer,
         EDITOR: editor,
-        SENIOR_EDITOR: editor | {CONFIDENTIAL_PERMISSION},
+        SENIOR_EDITOR: editor | {CONFIDENTIAL_PERMISSION, PUBLISH_PERMISSION},
     }
 
 

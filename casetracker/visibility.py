@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -71,18 +70,18 @@ RULES: dict[str, Rule] = {
     "people.personname": Rule(through=("person",)),
     "people.organization": Rule(citable=True),
     "people.organizationname": Rule(),
-    "people.membership": Rule(through=("person",)),
-    "cases.source": Rule(level=True),
+    "people.membership": Rule(through=("person",), citable=True),
+    "cases.source": Rule(level=True, citable=True),
     # A citation quotes its source about its record: it is as protected as the more protected of the two.
     "cases.citation": Rule(through=("source",), cites=True),
     "cases.place": Rule(citable=True),
     "cases.placename": Rule(),
     "cases.event": Rule(citable=True),
     # A figure quotes its source ("at least 16 dead", says the interview): it follows the source.
-    "cases.eventfigure": Rule(through=("source",)),
+    "cases.eventfigure": Rule(through=("source",), citable=True),
     "cases.case": Rule(level=True, citable=True),
     "cases.defendant": Rule(through=("person", "case"), citable=True),
-    "cases.statuschange": Rule(through=("defendant", "source")),
+    "cases.statuschange": Rule(through=("defendant", "source"), citable=True),
     "cases.legalarticle": Rule(citable=True),
     "cases.charge": Rule(through=("defendant",), citable=True),
     "cases.trial": Rule(through=("case",), citable=True),
@@ -146,21 +145,11 @@ def level_rank(level: str) -> int:
 # -- querysets ----------------------------------------------------------------
 
 
-@cache
-def _content_type_id(label: str) -> int:
+def content_type_id(model: type[Model]) -> int:
+    """The content type id of ``model`` (Django's content type manager caches it: no query after the first)."""
     from django.contrib.contenttypes.models import ContentType
 
-    return ContentType.objects.get_for_model(apps.get_model(label), for_concrete_models=False).id
-
-
-def content_type_id(model: type[Model]) -> int:
-    """The content type id of ``model`` (looked up once per process)."""
-    return _content_type_id(model._meta.label_lower)
-
-
-def forget_content_types() -> None:
-    """Drop the cached content type ids (after a restore renumbered them)."""
-    _content_type_id.cache_clear()
+    return ContentType.objects.get_for_model(model, for_concrete_model=False).id
 
 
 def condition(model: type[Model], levels: Iterable[str], prefix: str = "") -> Q | None:
@@ -255,7 +244,15 @@ def is_visible(obj: Model | None, user) -> bool:
     """The same rule as :func:`restrict`, for a loaded object (it may follow links, so may query)."""
     if obj is None or not restricts(user) or not is_governed(type(obj)):
         return True
-    return _visible_at(obj, visible_levels(user))
+    return visible_at(obj, visible_levels(user))
+
+
+def visible_at(obj: Model, levels: Iterable[str]) -> bool:
+    """:func:`is_visible` for a reader who sees ``levels`` rather than for a user."""
+    levels = list(levels)
+    if len(levels) == len(LEVEL_ORDER):
+        return True
+    return _visible_at(obj, levels)
 
 
 def _visible_at(obj: Model, levels: list[str]) -> bool:

@@ -12,7 +12,7 @@ from casetracker.api.filters import (
     StableOrderingFilter,
     VisibilityFilterSet,
 )
-from casetracker.api.visibility import visible_queryset
+from casetracker.visibility import restrict
 
 from .choices import OrganizationKind, PersonKind
 from .models import Membership, Organization, Person
@@ -25,12 +25,14 @@ class PersonFilterSet(VisibilityFilterSet):
         field_name="search_text",
         help_text="Search the name and every recorded variant (any script, case-insensitive): 'kozlov', 'Козлов'.",
     )
-    kind = ChoicesFilter(
-        choices=PersonKind.choices, help_text="Individuals or groups; repeat the parameter for both."
+    kind = ChoicesFilter(choices=PersonKind.choices, help_text="Individuals or groups; repeat the parameter for both.")
+    organization = IdFilter(
+        method="filter_organization",
+        model="people.Organization",
+        help_text="Members of this organization (organization id).",
     )
-    organization = IdFilter(method="filter_organization", help_text="Members of this organization (organization id).")
-    case = IdFilter(method="filter_case", help_text="Persons prosecuted in this case (case id).")
-    event = IdFilter(method="filter_event", help_text="Persons involved in this event (event id).")
+    case = IdFilter(method="filter_case", model="cases.Case", help_text="Persons prosecuted in this case (case id).")
+    event = IdFilter(method="filter_event", model="cases.Event", help_text="Persons involved in this event (event id).")
     confidentiality = ConfidentialityFilter(paths=["confidentiality"])
     ordering = StableOrderingFilter(
         fields=(("name", "name"), ("created", "created"), ("updated", "updated"), ("id", "id")),
@@ -46,7 +48,7 @@ class PersonFilterSet(VisibilityFilterSet):
         return queryset.filter(pk__in=Membership.objects.filter(organization_id=value).values("person_id"))
 
     def filter_case(self, queryset, name, value):
-        defendants = apps.get_model("cases", "Defendant").objects.filter(case_id=value)
+        defendants = self.visible(apps.get_model("cases", "Defendant").objects.filter(case_id=value))
         return queryset.filter(pk__in=defendants.values("person_id"))
 
     def filter_event(self, queryset, name, value):
@@ -64,7 +66,9 @@ class OrganizationFilterSet(VisibilityFilterSet):
         choices=OrganizationKind.choices, help_text="Organization kind; repeat the parameter for several."
     )
     country = CountryFilter()
-    person = IdFilter(method="filter_person", help_text="Organizations this person belongs to (person id).")
+    person = IdFilter(
+        method="filter_person", model="people.Person", help_text="Organizations this person belongs to (person id)."
+    )
     ordering = StableOrderingFilter(
         fields=(("name", "name"), ("kind", "kind"), ("country", "country"), ("created", "created"), ("id", "id")),
         help_text="Sort by these fields, comma-separated; prefix '-' for descending.",
@@ -76,7 +80,7 @@ class OrganizationFilterSet(VisibilityFilterSet):
 
     def filter_person(self, queryset, name, value):
         # Only through members the user may see: a hidden person's organizations stay hidden.
-        members = visible_queryset(Membership.objects.filter(person_id=value), self.user)
+        members = restrict(Membership.objects.filter(person_id=value), self.user)
         return queryset.filter(pk__in=members.values("organization_id"))
 
 

@@ -1,7 +1,7 @@
 """Reads of people records for the API and for anyone else who needs them.
 
 Each selector returns only what ``user`` may see (see
-:func:`people.models.visible_levels`) and has the query shape its callers
+:mod:`casetracker.visibility`) and has the query shape its callers
 need, so the number of queries does not grow with the number of records.
 """
 
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import Membership, Organization, Person, PersonName, visible_levels
+from .models import Membership, Organization, Person, PersonName
 
 
 def person_list(*, user) -> QuerySet[Person]:
     """Persons ``user`` may see, with their name variants."""
-    return Person.objects.visible_to(user).prefetch_related(
+    return Person.objects.restrict(user).prefetch_related(
         Prefetch("names", queryset=PersonName.objects.order_by("name", "id"))
     )
 
@@ -26,6 +26,6 @@ def organization_list(*, user) -> QuerySet[Organization]:
 
 def membership_list(*, user) -> QuerySet[Membership]:
     """Memberships of persons ``user`` may see, with the person and organization joined."""
-    return Membership.objects.filter(person__confidentiality__in=visible_levels(user)).select_related(
+    return Membership.objects.restrict(user).select_related(
         "person", "organization"
     )

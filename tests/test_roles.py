@@ -58,8 +58,9 @@ def test_editor_changes_case_records_but_cannot_see_confidential_people():
     assert not any(code.split(".")[1].startswith(("add_historical", "change_historical")) for code in editor)
 
 
-def test_senior_editor_is_editor_plus_confidential_people():
-    assert _codenames(SENIOR_EDITOR) - _codenames(EDITOR) == {"people.view_confidential"}
+def test_senior_editor_is_editor_plus_confidential_people_and_publishing():
+    assert _codenames(SENIOR_EDITOR) - _codenames(EDITOR) == {"people.view_confidential", "people.publish"}
+    assert "people.publish" not in _codenames(EDITOR)
 
 
 def test_create_roles_is_idempotent_and_resets_hand_made_changes():

@@ -6,6 +6,7 @@ rendering a page never queries per row.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -28,11 +29,10 @@ from casetracker.api.serializers import (
     RecordSerializer,
     SelfUrlField,
 )
-from casetracker.api.visibility import visible_queryset
 from casetracker.choices import Qualifier
+from casetracker.visibility import citable_models, restrict
 from people.api.serializers import (
     COUNTRY_CODE,
-    ConfidentialityWriteMixin,
     case_label,
     event_label,
     organization_label,
@@ -154,6 +154,7 @@ class SourceSerializer(RecordSerializer):
             "published",
             "language",
             "notes",
+            "confidentiality",
             "citations",
             "created",
             "updated",
@@ -178,6 +179,11 @@ CITATION_TARGETS = {
     "sentence": (Sentence, "api:sentence-detail", sentence_label, ()),
 }
 TARGET_BY_MODEL = {model: name for name, (model, *_rest) in CITATION_TARGETS.items()}
+if set(TARGET_BY_MODEL) != set(citable_models()):
+    raise ImproperlyConfigured(
+        "cases.api.serializers.CITATION_TARGETS must name every citable model of casetracker.visibility.RULES "
+        f"and no other: {sorted(m.__name__ for m in set(TARGET_BY_MODEL) ^ set(citable_models()))} differ."
+    )
 
 
 class CitationTargetSerializer(BriefSerializer):
@@ -255,7 +261,7 @@ class CitationSerializer(RecordSerializer):
         if target_type is not None and target_id is not None:
             model = CITATION_TARGETS[target_type][0]
             request = self.context.get("request")
-            visible = visible_queryset(model.objects.all(), getattr(request, "user", None))
+            visible = restrict(model.objects.all(), getattr(request, "user", None))
             if not visible.filter(pk=target_id).exists():
                 raise serializers.ValidationError({"target_id": [f"No {target_type} with id {target_id}."]})
             values["content_type"] = ContentType.objects.get_for_model(model)
@@ -372,7 +378,7 @@ class EventFigureSerializer(RecordSerializer):
 
 
 @extend_schema_serializer(examples=seed_examples("cases", detail=False))
-class CaseSerializer(ConfidentialityWriteMixin, RecordSerializer):
+class CaseSerializer(RecordSerializer):
     """A prosecution or a related matter."""
 
     url = SelfUrlField("api:case-detail")

@@ -7,8 +7,6 @@ never show a record the user may not see.
 """
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -18,7 +16,8 @@ from casetracker.api.schema import ERROR_DESCRIPTIONS
 from casetracker.api.serializers import ErrorSerializer, ValidationErrorSerializer
 from casetracker.api.views import RecordViewSet
 from casetracker.deletion import record_delete
-from people.models import Person, visible_levels
+from casetracker.visibility import visible_count
+from people.models import Person
 
 from ..filtersets import (
     CaseFilterSet,
@@ -96,9 +95,7 @@ class PlaceViewSet(RecordViewSet):
 
 
 class EventViewSet(RecordViewSet):
-    queryset = Event.objects.select_related("place").prefetch_related(
-        "organizations", "figures__source"
-    )
+    queryset = Event.objects.select_related("place").prefetch_related("organizations", "figures__source")
     serializer_class = EventSerializer
     filterset_class = EventFilterSet
 
@@ -120,11 +117,9 @@ class CaseViewSet(RecordViewSet):
 
     def shape_queryset(self, queryset):
         # A correlated subquery, not a join with GROUP BY: the page query stays a plain scan.
-        visible = Defendant.objects.filter(
-            case=OuterRef("pk"), person__confidentiality__in=visible_levels(self.request.user)
+        return queryset.annotate(
+            defendant_count=visible_count(Defendant.objects.all(), self.request.user, outer="case")
         )
-        count = visible.order_by().values("case").annotate(n=Count("*")).values("n")
-        return queryset.annotate(defendant_count=Coalesce(Subquery(count), 0))
 
     def shape_detail_queryset(self, queryset):
         return queryset.prefetch_related(
@@ -197,9 +192,7 @@ class DefendantViewSet(RecordViewSet):
         serializer = NewStatusChangeSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         change = defendant_change_status(defendant=defendant, user=request.user, **serializer.validated_data)
-        change = StatusChange.objects.select_related("defendant__person", "defendant__case", "source").get(
-            pk=change.pk
-        )
+        change = StatusChange.objects.select_related("defendant__person", "defendant__case", "source").get(pk=change.pk)
         data = StatusChangeSerializer(change, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
 
@@ -227,7 +220,7 @@ class StatusChangeViewSet(RecordViewSet):
 
     def perform_destroy(self, instance):
         defendant = instance.defendant
-        record_delete(instance=instance)
+        record_delete(instance=instance, user=self.request.user)
         defendant_refresh_status(defendant=defendant, user=self.request.user)
 
 

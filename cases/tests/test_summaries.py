@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cases.choices import SentenceKind, SentenceStatus
 from cases.selectors import sentence_summary_queryset, sentence_summary_rows
-from cases.summaries import COLUMN_KEYS, COLUMNS, column_headers, sentence_summary_row
+from cases.summaries import COLUMN_KEYS, COLUMNS, MASKED_ROW_KEEPS, column_headers, sentence_summary_row
 from cases.tests.factories import (
     CaseFactory,
     ChargeFactory,
@@ -158,9 +158,14 @@ def test_confidential_person_is_masked_but_kept_for_readers_below_their_level():
     seed = build_seed_like()
     masked = row_for(seed.confidential, levels=[Confidentiality.PUBLIC, Confidentiality.RESTRICTED])
     assert masked["defendant"] == "Protected person"
-    assert masked["case"] == "Trial of a witness at risk"  # the case itself is public
+    # In a small case the case title, court or dates pick the person out: a masked row keeps none of them.
+    assert masked["case"] == "Protected case"
     assert masked["sources"] is None  # "Interview with an anonymous resident" could name them
     assert masked["term"] == "3 years"
+    kept = {key for key, value in masked.items() if value is not None and key not in ("defendant", "case")}
+    assert kept <= set(MASKED_ROW_KEEPS)
+    assert all(masked[key] is None for key in ("charges", "court", "verdict_date", "start", "expected_end"))
+    assert all(masked[key] is None for key in ("actual_release", "time_served", "time_remaining"))
     clear = row_for(seed.confidential)
     assert clear["defendant"] == "Anonymous resident"
     assert clear["sources"] == "Interview with an anonymous resident"
@@ -294,8 +299,10 @@ def test_a_masked_row_sorts_by_its_mask_not_by_the_hidden_name(staff_user):
     case = CaseFactory(title="One case")
     for name, level in (("Bob", "public"), ("Quinn", "public"), ("Aaron", "confidential")):
         SentenceFactory(defendant=DefendantFactory(case=case, person=PersonFactory(name=name, confidentiality=level)))
+    # The default order is by case: a masked row sorts under "Protected case", not inside "One case".
+    by_case = [(row["case"], row["defendant"]) for row in sentence_summary_rows(user=staff_user)]
+    assert by_case == [("One case", "Bob"), ("One case", "Quinn"), ("Protected case", "Protected person")]
     expected = ["Bob", "Protected person", "Quinn"]
-    assert [row["defendant"] for row in sentence_summary_rows(user=staff_user)] == expected
     by_person = sentence_summary_rows(filters={"ordering": "person"}, user=staff_user)
     assert [row["defendant"] for row in by_person] == expected
     backwards = sentence_summary_rows(filters={"ordering": "-person"}, user=staff_user)

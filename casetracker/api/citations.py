@@ -21,9 +21,12 @@ def _citation_model():
     return apps.get_model("cases", "Citation")
 
 
-def attach_citations(objects: Iterable[Model]) -> None:
-    """Fetch the citations of ``objects`` (any mix of models) in one query and attach them."""
-    from .visibility import content_type_id
+def attach_citations(objects: Iterable[Model], *, user) -> None:
+    """Fetch the citations of ``objects`` (any mix of models) that ``user`` may see, in one query, and attach them.
+
+    A citation is hidden when its source is (an interview with a witness), whatever the record it supports.
+    """
+    from casetracker.visibility import content_type_id, restrict
 
     objects = [obj for obj in objects if obj is not None]
     if not objects:
@@ -40,8 +43,7 @@ def attach_citations(objects: Iterable[Model]) -> None:
     for type_id, by_pk in by_type.items():
         condition |= Q(content_type_id=type_id, object_id__in=list(by_pk))
     citations = (
-        _citation_model()
-        .objects.filter(condition)
+        restrict(_citation_model().objects.filter(condition), user)
         .select_related("source")
         .only("id", "content_type_id", "object_id", "excerpt", "locator", "source__id", "source__title")
         .order_by("id")
@@ -51,8 +53,8 @@ def attach_citations(objects: Iterable[Model]) -> None:
             getattr(obj, _ATTRIBUTE).append(citation)
 
 
-def citations_of(obj: Model) -> list:
-    """The citations attached to ``obj`` (fetching them if nobody attached them)."""
+def citations_of(obj: Model, *, user) -> list:
+    """The citations of ``obj`` that ``user`` may see (fetching them if nobody attached them)."""
     if not hasattr(obj, _ATTRIBUTE):
-        attach_citations([obj])
+        attach_citations([obj], user=user)
     return getattr(obj, _ATTRIBUTE)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -35,11 +36,17 @@ class Conflict(exceptions.APIException):
 def exception_handler(exc, context):
     """DRF's handler, plus the project's own errors."""
     if isinstance(exc, (ProtectedError, RestrictedError)):
-        instance = getattr(context.get("view"), "_deleting", None)
-        exc = describe_dependents(instance, exc) if instance is not None else DeletionRefused(str(exc.args[0]), {})
+        view = context.get("view")
+        instance = getattr(view, "_deleting", None)
+        user = getattr(context.get("request"), "user", None)
+        if instance is not None:
+            exc = describe_dependents(instance, exc, user=user)
+        else:
+            exc = DeletionRefused(str(_("Other records depend on this one; delete or reassign them first.")), {})
     if isinstance(exc, DeletionRefused):
         set_rollback()
-        return Response({"detail": exc.message, "dependents": exc.dependents}, status=status.HTTP_409_CONFLICT)
+        body = {"detail": exc.message, "dependents": exc.dependents, "hidden_dependents": exc.hidden_count}
+        return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = {

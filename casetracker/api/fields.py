@@ -17,8 +17,7 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 
 from casetracker.approximate_dates import ApproximateDate
 from casetracker.choices import Qualifier, qualified
-
-from .visibility import is_visible, visible_queryset
+from casetracker.visibility import is_visible, restrict
 
 # The API speaks ISO 8601 only (ASCII digits); the admin also accepts dates in words.
 ISO_DATE = re.compile(
@@ -242,7 +241,7 @@ class BriefRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         queryset = super().get_queryset()
         request = self.context.get("request")
-        return visible_queryset(queryset, getattr(request, "user", None))
+        return restrict(queryset, getattr(request, "user", None))
 
     def to_representation(self, value):
         request = self.context.get("request")

@@ -10,7 +10,7 @@ import calendar
 
 import django_filters
 from django import forms
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
@@ -18,10 +18,10 @@ from drf_spectacular.utils import extend_schema_field
 
 from casetracker.approximate_dates import ApproximateDateFormField, prefixes
 from casetracker.choices import Confidentiality
+from casetracker.visibility import is_governed, restrict, restricts
 from people.models import search_key
 
 from .fields import ISO_DATE, ISO_DATE_MESSAGE
-from .visibility import visible_queryset
 
 # The largest id a 64-bit primary key can hold; larger numbers are a 400, not a database error.
 MAX_ID = 2**63 - 1
@@ -51,9 +51,43 @@ class CountField(forms.IntegerField):
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.Filter):
-    """The id of a related record. An id that matches nothing gives an empty list, not an error."""
+    """The id of a related record. An id that matches nothing gives an empty list, not an error.
+
+    The record the id names is worked out from ``field_name`` (``defendant__case_id`` → a case),
+    or given as ``model="cases.Case"`` for a filter with a ``method``; ``model=None`` says the id
+    names no record of its own (a generic ``object_id``). :class:`VisibilityFilterSet` answers an
+    empty list when the user may not see that record, so a filter can never confirm that a
+    hidden record exists or what it is linked to.
+    """
 
     field_class = IdField
+    # A string, not object(): filtersets deep-copy their filters, and a copied sentinel is another object.
+    _INFER = "<from field_name>"
+
+    def __init__(self, *args, model=_INFER, **kwargs):
+        self.referenced = model
+        super().__init__(*args, **kwargs)
+
+    def referenced_model(self, queried_model) -> type[models.Model] | None:
+        """The model whose record the id names, or None (see the class docstring)."""
+        if self.referenced is None:
+            return None
+        if self.referenced != IdFilter._INFER:
+            from django.apps import apps
+
+            return apps.get_model(self.referenced)
+        if self.method is not None:
+            raise ImproperlyConfigured(
+                f"IdFilter {self.field_name!r} on {queried_model.__name__} has a method: say which record its id "
+                f"names with model='app_label.Model' (or model=None if it names none)."
+            )
+        model, parts = queried_model, self.field_name.removesuffix("_id").split("__")
+        for part in parts:
+            field = model._meta.get_field(part)
+            if not field.is_relation:
+                return None
+            model = field.related_model
+        return model
 
 
 @extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_COUNT})
@@ -285,7 +319,7 @@ class VisibilityFilterSet(django_filters.FilterSet):
     """A filterset that never returns records the requesting user may not see.
 
     Which records those are is decided per model by
-    :mod:`casetracker.api.visibility`. Without a request the filterset behaves
+    :mod:`casetracker.visibility`. Without a request the filterset behaves
     as for an anonymous client: public records only.
     """
 
@@ -304,7 +338,24 @@ class VisibilityFilterSet(django_filters.FilterSet):
 
     def visible(self, queryset):
         """``queryset`` narrowed to what the user may see: for subqueries on related records."""
-        return visible_queryset(queryset, self.user)
+        return restrict(queryset, self.user)
+
+    def names_hidden_record(self) -> bool:
+        """True when an id filter names a record the user may not see (then nothing matches)."""
+        if not restricts(self.user):
+            return False
+        for name, id_filter in self.filters.items():
+            value = self.form.cleaned_data.get(name)
+            if not isinstance(id_filter, IdFilter) or value in (None, "", []):
+                continue
+            model = id_filter.referenced_model(self.queryset.model)
+            if model is None or not is_governed(model):
+                continue
+            if not self.visible(model._default_manager.filter(pk=value)).exists():
+                return True
+        return False
 
     def filter_queryset(self, queryset):
+        if self.names_hidden_record():
+            return queryset.none()
         return super().filter_queryset(self.visible(queryset))

@@ -1,7 +1,7 @@
 """Who may do what through the API.
 
 Anyone may read; what they see is narrowed by confidentiality (see
-``casetracker.api.visibility``). Writes need a signed-in user holding the
+``casetracker.visibility``). Writes need a signed-in user holding the
 Django model permission for the action (``cases.add_sentence`` …), the same
 permissions the admin uses.
 """

@@ -16,6 +16,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from casetracker.approximate_dates import ApproximateDateField as ApproximateDateModelField
+from casetracker.visibility import LEVEL_FIELD, is_governed, is_visible, level_change_error, rule_for
 
 from .citations import citations_of
 from .fields import (
@@ -29,7 +30,6 @@ from .fields import (
     brief,
     detail_path,
 )
-from .visibility import is_visible
 
 
 class BriefSerializer(serializers.Serializer):
@@ -83,7 +83,7 @@ class CitationsField(serializers.Field):
                 "excerpt": citation.excerpt,
                 "locator": citation.locator,
             }
-            for citation in citations_of(instance)
+            for citation in citations_of(instance, user=getattr(request, "user", None))
         ]
 
 
@@ -202,9 +202,22 @@ class RecordSerializer(serializers.ModelSerializer):
             instance.full_clean(exclude=exclude)
         except DjangoValidationError as error:
             raise serializers.ValidationError(self.errors_for_fields(error)) from error
+        self._check_level(instance)
         if "names" in attrs:
             self._check_unique_names(attrs["names"])
         return attrs
+
+    def _check_level(self, instance) -> None:
+        """Making a record less protected needs the permission to publish (:mod:`casetracker.visibility`)."""
+        model = self.Meta.model
+        if not is_governed(model) or not rule_for(model).level:
+            return
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        old = getattr(self.instance, LEVEL_FIELD) if self.instance is not None else None
+        message = level_change_error(user, old=old, new=getattr(instance, LEVEL_FIELD))
+        if message:
+            raise serializers.ValidationError(self.errors_for_fields(DjangoValidationError({LEVEL_FIELD: message})))
 
     def _fields_set_by_server(self) -> list[str]:
         """Model fields the client cannot write (their values come from the server)."""

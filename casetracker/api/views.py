@@ -4,7 +4,7 @@ A resource's viewset states its model query (``queryset`` with
 ``select_related``/``prefetch_related``), its serializers and its filterset;
 this base class adds what every resource must do the same way:
 
-- only records the user may see (``casetracker.api.visibility``); hidden ones are 404;
+- only records the user may see (``casetracker.visibility``); hidden ones are 404;
 - an unknown query parameter is a 400 listing the allowed ones;
 - citations attached to a whole page in one query;
 - ``ETag`` on detail responses, ``If-None-Match`` → 304, stale ``If-Match`` → 412;
@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import hashlib
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 
 from casetracker.deletion import record_delete
+from casetracker.visibility import restrict, visible_prefetch
 
 from .citations import attach_citations
 from .exceptions import PreconditionFailed
 from .filters import MAX_ID
 from .renderers import ORJSONRenderer
-from .visibility import visible_queryset
 
 ALWAYS_ALLOWED = frozenset({"format"})
 PAGINATION_PARAMETERS = frozenset({"page", "page_size", "cursor"})
@@ -70,7 +72,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         if detail:
             queryset = self.shape_detail_queryset(queryset)
         queryset = self.shape_queryset(queryset)
-        return visible_queryset(queryset, self.request.user)
+        return restrict(queryset, self.request.user)
 
     def base_queryset(self) -> QuerySet:
         """Hook: the resource's query (a selector, or the ``queryset`` attribute)."""
@@ -86,7 +88,7 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     def visible_prefetch(self, lookup: str, queryset: QuerySet, to_attr: str | None = None) -> Prefetch:
         """A ``Prefetch`` of only the related records the user may see."""
-        return Prefetch(lookup, queryset=visible_queryset(queryset, self.request.user), to_attr=to_attr)
+        return visible_prefetch(lookup, queryset, self.request.user, to_attr=to_attr)
 
     def get_object(self):
         pk = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
@@ -138,7 +140,7 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     def prepare(self, objects: list) -> None:
         """Attach what the serializers read but must not query per row (citations)."""
-        attach_citations(objects)
+        attach_citations(objects, user=self.request.user)
 
     def detail_data(self, instance) -> dict:
         self.prepare([instance])
@@ -156,6 +158,19 @@ class RecordViewSet(viewsets.ModelViewSet):
     def refetch(self, instance):
         """The instance again through the detail queryset, so nested lists are fresh."""
         return self.build_queryset(detail=True).get(pk=instance.pk)
+
+    def saved_response(self, instance, *, status_code=status.HTTP_200_OK) -> Response:
+        """The answer to a write: the record as a GET would show it, or, when the writer gave it a
+        level they may not see themselves (an Editor filing a confidential record), only its id."""
+        try:
+            instance = self.refetch(instance)
+        except ObjectDoesNotExist:
+            detail = _("Saved. The record is now at a level you may not see, so it is not shown to you.")
+            return Response({"id": instance.pk, "detail": detail}, status=status_code)
+        response = self.detail_response(instance, status_code=status_code)
+        if status_code == status.HTTP_201_CREATED:
+            response["Location"] = response.data["url"]
+        return response
 
     def check_if_match(self, instance) -> None:
         wanted = _etags(self.request.headers.get("If-Match", ""))
@@ -190,10 +205,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.perform_create(serializer)
-        instance = self.refetch(serializer.instance)
-        response = self.detail_response(instance, status_code=status.HTTP_201_CREATED)
-        response["Location"] = response.data["url"]
-        return response
+        return self.saved_response(serializer.instance, status_code=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
@@ -203,7 +215,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         self.check_if_match(instance)
         self.perform_update(serializer)
-        return self.detail_response(self.refetch(serializer.instance))
+        return self.saved_response(serializer.instance)
 
     def destroy(self, request, *args, **kwargs):
         instance = self.get_object()
@@ -213,4 +225,4 @@ class RecordViewSet(viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def perform_destroy(self, instance):
-        record_delete(instance=instance)
+        record_delete(instance=instance, user=self.request.user)

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from casetracker.api.examples import seed_examples
 from casetracker.api.fields import ApproximateDateField, BriefRelatedField, QualifiedFigureField
 from casetracker.api.serializers import CitationsField, NameVariantSerializer, RecordSerializer, SelfUrlField
-from people.models import Membership, Organization, Person, visible_levels
+from people.models import Membership, Organization, Person
 
 COUNTRY_CODE = RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 alpha-2 code in capitals, e.g. 'KZ'.")
 
@@ -28,23 +28,8 @@ def event_label(event) -> str:
     return event.title
 
 
-class ConfidentialityWriteMixin:
-    """A writer may only give a record a confidentiality level they can see themselves."""
-
-    def validate_confidentiality(self, value):
-        request = self.context.get("request")
-        allowed = visible_levels(getattr(request, "user", None))
-        if value not in allowed:
-            labels = ", ".join(allowed)
-            raise serializers.ValidationError(
-                f"You may only set a level you can see yourself ({labels}); ask a colleague with the "
-                f"'view confidential' permission to mark this record {value}."
-            )
-        return value
-
-
 @extend_schema_serializer(examples=seed_examples("persons", detail=False))
-class PersonSerializer(ConfidentialityWriteMixin, RecordSerializer):
+class PersonSerializer(RecordSerializer):
     """A person, or a group of persons not identified by name."""
 
     names_relation = "names"

@@ -52,18 +52,6 @@ def test_a_size_for_an_individual_is_a_400_naming_group_size(staff_user):
     assert list(response.json()) == ["group_size"]
 
 
-def test_staff_may_only_set_a_confidentiality_they_can_see(staff_user, senior_user):
-    response = client_for(staff_user).post(
-        "/api/v1/persons/", {"name": "Witness", "confidentiality": "confidential"}, format="json"
-    )
-    assert response.status_code == 400
-    assert "view confidential" in response.json()["confidentiality"][0]
-    response = client_for(senior_user).post(
-        "/api/v1/persons/", {"name": "Witness", "confidentiality": "confidential"}, format="json"
-    )
-    assert response.status_code == 201
-
-
 def test_person_detail_shows_memberships_cases_events_and_citations():
     graph = make_graph(name="Vladimir Kozlov")
     body = client_for(None).get(f"/api/v1/persons/{graph.person.pk}/").json()
