@@ -3,23 +3,29 @@
 - Status changes are recorded on the defendant page (or the status change
   page) and always go through ``cases.services.defendant_change_status``;
   recorded changes are read-only.
-- Records of confidential people or cases are hidden from staff without
-  ``people.view_confidential``.
+- Every admin and inline is built on :mod:`casetracker.admin`: what a user may
+  not see (the project's one visibility rule) is never shown on any admin page.
 - Every admin keeps its change list to a fixed number of queries
   (``list_select_related`` / prefetches) whatever the number of rows.
 """
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count
 from django.template.response import TemplateResponse
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
+from casetracker.admin import (
+    RecordAdmin,
+    RestrictedGenericTabularInline,
+    RestrictedStackedInline,
+    RestrictedTabularInline,
+)
+from casetracker.choices import Confidentiality
+from casetracker.visibility import visible_count, visible_levels
 from people.admin import NameSearchMixin, OrganizationAdmin, PersonAdmin
-from people.models import visible_levels
 
 from .admin_actions import SENTENCE_SUMMARY_ACTIONS
 from .forms import StatusChangeForm
@@ -40,27 +46,18 @@ from .models import (
 )
 from .services import defendant_change_status
 
-
-def visible_defendants(queryset, request, prefix: str = ""):
-    """Limit ``queryset`` to rows whose defendant's person and case the user may see."""
-    levels = visible_levels(request.user)
-    return queryset.filter(
-        **{f"{prefix}person__confidentiality__in": levels, f"{prefix}case__confidentiality__in": levels}
-    )
-
-
 # Excerpts and notes are a phrase or two: keep inline rows compact.
 COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
 
 
-class CitationInline(GenericTabularInline):
+class CitationInline(RestrictedGenericTabularInline):
     model = Citation
     formfield_overrides = COMPACT_TEXT
     extra = 1
     fields = ["source", "excerpt", "locator", "note"]
     autocomplete_fields = ["source"]
-    verbose_name = "citation"
-    verbose_name_plural = "Citations (every fact has a source)"
+    verbose_name = _("citation")
+    verbose_name_plural = _("Citations (every fact has a source)")
 
 
 # The people app knows nothing of citations; attach them here.
@@ -69,11 +66,22 @@ OrganizationAdmin.inlines = [*OrganizationAdmin.inlines, CitationInline]
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "kind", "publisher", "published", "citation_count"]
-    list_filter = ["kind", "language"]
+class SourceAdmin(RecordAdmin):
+    list_display = ["title", "kind", "publisher", "published", "confidentiality", "citation_count"]
+    list_filter = ["kind", "language", "confidentiality"]
     search_fields = ["title", "publisher", "author", "reference", "url"]
-    fields = ["title", "kind", "publisher", "author", "published", "language", "url", "reference", "notes"]
+    fields = [
+        "title",
+        "kind",
+        "publisher",
+        "author",
+        "published",
+        "language",
+        "url",
+        "reference",
+        "notes",
+        "confidentiality",
+    ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "url":
@@ -81,16 +89,18 @@ class SourceAdmin(SimpleHistoryAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
-        # An aggregate drops Meta.ordering; keep pages (and autocomplete) in a stable order.
-        return super().get_queryset(request).annotate(citation_count=Count("citations")).order_by("title", "id")
+        # Only the citations the user may see are counted. An annotation drops Meta.ordering; keep pages
+        # (and autocomplete) in a stable order.
+        citations = visible_count(Citation.objects.all(), request.user, outer="source")
+        return super().get_queryset(request).annotate(citation_count=citations).order_by("title", "id")
 
-    @admin.display(description="Citations", ordering="citation_count")
+    @admin.display(description=_("Citations"), ordering="citation_count")
     def citation_count(self, source):
         return source.citation_count
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(RecordAdmin):
     list_display = ["source", "content_type", "cited_record", "excerpt"]
     list_select_related = ["source", "content_type"]
     list_filter = ["content_type", "source"]
@@ -100,40 +110,41 @@ class CitationAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("content_object")
 
-    @admin.display(description="Record")
+    @admin.display(description=_("Record"))
     def cited_record(self, citation):
-        return citation.content_object or "(hidden or deleted record)"
+        # A citation is listed only when the user may see the record it cites (casetracker.visibility).
+        return citation.content_object or _("(deleted record)")
 
 
-class PlaceNameInline(admin.TabularInline):
+class PlaceNameInline(RestrictedTabularInline):
     model = PlaceName
     extra = 1
     fields = ["name", "language", "note"]
 
 
 @admin.register(Place)
-class PlaceAdmin(NameSearchMixin, SimpleHistoryAdmin):
+class PlaceAdmin(NameSearchMixin, RecordAdmin):
     list_display = ["name", "kind", "country", "region"]
     list_select_related = ["region"]
     list_filter = ["kind", "country"]
     search_fields = ["search_text__contains"]
-    search_help_text = "Search by name or any recorded spelling (Aqtau, Aktau, …)."
+    search_help_text = _("Search by name or any recorded spelling (Aqtau, Aktau, …).")
     fields = ["name", "kind", "country", "region"]
     autocomplete_fields = ["region"]
     inlines = [PlaceNameInline, CitationInline]
 
 
-class EventFigureInline(admin.TabularInline):
+class EventFigureInline(RestrictedTabularInline):
     model = EventFigure
     formfield_overrides = COMPACT_TEXT
     extra = 1
     fields = ["measure", "qualifier", "value", "source", "excerpt", "note"]
     autocomplete_fields = ["source"]
-    verbose_name_plural = "Figures (one row per claim; contested figures keep every claim with its source)"
+    verbose_name_plural = _("Figures (one row per claim; contested figures keep every claim with its source)")
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(RecordAdmin):
     list_display = ["title", "kind", "place", "start", "end"]
     list_select_related = ["place"]
     list_filter = ["kind"]
@@ -143,7 +154,7 @@ class EventAdmin(SimpleHistoryAdmin):
     inlines = [EventFigureInline, CitationInline]
 
 
-class DefendantInline(admin.TabularInline):
+class DefendantInline(RestrictedTabularInline):
     model = Defendant
     extra = 1
     fields = ["person", "arrested", "status", "status_date"]
@@ -152,10 +163,10 @@ class DefendantInline(admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return visible_defendants(super().get_queryset(request), request).select_related("person")
+        return super().get_queryset(request).select_related("person")
 
 
-class TrialInline(admin.TabularInline):
+class TrialInline(RestrictedTabularInline):
     model = Trial
     extra = 0
     fields = ["court", "place", "start", "end", "verdict_date"]
@@ -164,7 +175,7 @@ class TrialInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(RecordAdmin):
     list_display = ["title", "kind", "country", "opened", "confidentiality", "defendant_count"]
     list_filter = ["kind", "confidentiality", "country", "events"]
     search_fields = ["title", "description"]
@@ -173,20 +184,16 @@ class CaseAdmin(SimpleHistoryAdmin):
     inlines = [DefendantInline, TrialInline, CitationInline]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(confidentiality__in=visible_levels(request.user))
-            .annotate(defendant_count=Count("defendants"))
-            .order_by("title", "id")
-        )
+        # Only the defendants the user may see are counted (a confidential witness in a public case is not).
+        defendants = visible_count(Defendant.objects.all(), request.user, outer="case")
+        return super().get_queryset(request).annotate(defendant_count=defendants).order_by("title", "id")
 
-    @admin.display(description="Defendants", ordering="defendant_count")
+    @admin.display(description=_("Defendants"), ordering="defendant_count")
     def defendant_count(self, case):
         return case.defendant_count
 
 
-class ChargeInline(admin.TabularInline):
+class ChargeInline(RestrictedTabularInline):
     model = Charge
     extra = 1
     fields = ["article", "offence_description", "outcome"]
@@ -194,7 +201,7 @@ class ChargeInline(admin.TabularInline):
     show_change_link = True
 
 
-class SentenceInline(admin.StackedInline):
+class SentenceInline(RestrictedStackedInline):
     model = Sentence
     extra = 0
     fields = [
@@ -210,7 +217,7 @@ class SentenceInline(admin.StackedInline):
     show_change_link = True
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(RestrictedTabularInline):
     """The dated status history: recorded entries are read-only, new ones go through the service."""
 
     model = StatusChange
@@ -220,8 +227,8 @@ class StatusChangeInline(admin.TabularInline):
     readonly_fields = ["recorded_by", "created"]
     autocomplete_fields = ["source"]
     ordering = ["date", "created"]
-    verbose_name = "status change"
-    verbose_name_plural = "Status history (add a row to record a change; recorded changes cannot be edited)"
+    verbose_name = _("status change")
+    verbose_name_plural = _("Status history (add a row to record a change; recorded changes cannot be edited)")
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -237,12 +244,12 @@ class StatusChangeInline(admin.TabularInline):
 
 
 class ConfidentialityFilter(admin.SimpleListFilter):
-    title = "confidentiality of the person"
+    """The person's level; only the levels the user may see are offered (the rows are restricted anyway)."""
+
+    title = _("confidentiality of the person")
     parameter_name = "person_confidentiality"
 
     def lookups(self, request, model_admin):
-        from casetracker.choices import Confidentiality
-
         return [(level, Confidentiality(level).label) for level in visible_levels(request.user)]
 
     def queryset(self, request, queryset):
@@ -252,7 +259,7 @@ class ConfidentialityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Defendant)
-class DefendantAdmin(NameSearchMixin, SimpleHistoryAdmin):
+class DefendantAdmin(NameSearchMixin, RecordAdmin):
     list_display = ["person", "case", "status", "status_date", "arrested"]
     list_select_related = ["person", "case"]
     list_filter = [
@@ -263,22 +270,23 @@ class DefendantAdmin(NameSearchMixin, SimpleHistoryAdmin):
         "sentences__kind",
     ]
     search_fields = ["person__search_text__contains", "case__title"]
-    search_help_text = "Search by the defendant's name or any variant, or the case title."
+    search_help_text = _("Search by the defendant's name or any variant, or the case title.")
     fields = ["case", "person", "arrested", "status", "status_date", "description"]
     readonly_fields = ["status", "status_date"]
     autocomplete_fields = ["case", "person"]
     inlines = [StatusChangeInline, ChargeInline, SentenceInline, CitationInline]
     actions = ["record_status_change", *SENTENCE_SUMMARY_ACTIONS]
 
-    def get_queryset(self, request):
-        return visible_defendants(super().get_queryset(request), request)
-
-    @admin.action(description="Record a status change for the selected defendants", permissions=["add_status"])
+    @admin.action(description=_("Record a status change for the selected defendants"), permissions=["add_status"])
     def record_status_change(self, request, queryset):
-        """One dated, sourced change for many defendants (an amnesty, a group verdict): all or none."""
+        """One dated, sourced change for many defendants (an amnesty, a group verdict): all or none.
+
+        ``queryset`` holds only defendants the user may see (the change list's), and the form offers only
+        sources the user may see.
+        """
         defendants = list(queryset.select_related("person", "case"))
         refusals = []
-        form = StatusChangeForm(request.POST if "apply" in request.POST else None)
+        form = StatusChangeForm(request.POST if "apply" in request.POST else None, user=request.user)
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -292,12 +300,20 @@ class DefendantAdmin(NameSearchMixin, SimpleHistoryAdmin):
             except ValidationError:
                 pass
             else:
-                self.message_user(request, f"Recorded the status change for {len(defendants)} defendant(s).")
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Recorded the status change for %(count)d defendant.",
+                        "Recorded the status change for %(count)d defendants.",
+                        len(defendants),
+                    )
+                    % {"count": len(defendants)},
+                )
                 return None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Record a status change",
+            "title": gettext("Record a status change"),
             "defendants": defendants,
             "form": form,
             "refusals": refusals,
@@ -326,11 +342,15 @@ class DefendantAdmin(NameSearchMixin, SimpleHistoryAdmin):
                 user=request.user,
             )
             formset.new_objects.append(recorded)
-            messages.info(request, f"Recorded status “{recorded.get_status_display()}” ({recorded.date}).")
+            messages.info(
+                request,
+                gettext("Recorded status “%(status)s” (%(date)s).")
+                % {"status": recorded.get_status_display(), "date": recorded.date},
+            )
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(NameSearchMixin, SimpleHistoryAdmin):
+class StatusChangeAdmin(NameSearchMixin, RecordAdmin):
     """A list of every status change; new ones are recorded through the service."""
 
     list_display = ["defendant", "status", "date", "source", "recorded_by", "created"]
@@ -341,9 +361,6 @@ class StatusChangeAdmin(NameSearchMixin, SimpleHistoryAdmin):
     readonly_fields = ["recorded_by", "created"]
     autocomplete_fields = ["defendant", "source"]
     date_hierarchy = None
-
-    def get_queryset(self, request):
-        return visible_defendants(super().get_queryset(request), request, prefix="defendant__")
 
     def has_change_permission(self, request, obj=None):
         # A recorded change is history; correct it by recording a new one.
@@ -364,7 +381,7 @@ class StatusChangeAdmin(NameSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(LegalArticle)
-class LegalArticleAdmin(SimpleHistoryAdmin):
+class LegalArticleAdmin(RecordAdmin):
     list_display = ["code", "article", "title", "country"]
     list_filter = ["country", "code"]
     search_fields = ["code", "article", "title"]
@@ -372,7 +389,7 @@ class LegalArticleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Charge)
-class ChargeAdmin(NameSearchMixin, SimpleHistoryAdmin):
+class ChargeAdmin(NameSearchMixin, RecordAdmin):
     list_display = ["defendant", "label", "outcome"]
     list_select_related = ["defendant__person", "defendant__case", "article"]
     list_filter = ["outcome", ("article", admin.RelatedOnlyFieldListFilter)]
@@ -380,16 +397,13 @@ class ChargeAdmin(NameSearchMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["defendant", "article"]
     inlines = [CitationInline]
 
-    def get_queryset(self, request):
-        return visible_defendants(super().get_queryset(request), request, prefix="defendant__")
-
-    @admin.display(description="Charge")
+    @admin.display(description=_("Charge"))
     def label(self, charge):
         return charge.label
 
 
 @admin.register(Trial)
-class TrialAdmin(SimpleHistoryAdmin):
+class TrialAdmin(RecordAdmin):
     list_display = ["case", "court", "place", "start", "verdict_date"]
     list_select_related = ["case", "court", "place"]
     list_filter = [("court", admin.RelatedOnlyFieldListFilter)]
@@ -397,12 +411,9 @@ class TrialAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["case", "court", "place"]
     inlines = [CitationInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(case__confidentiality__in=visible_levels(request.user))
-
 
 @admin.register(Sentence)
-class SentenceAdmin(NameSearchMixin, SimpleHistoryAdmin):
+class SentenceAdmin(NameSearchMixin, RecordAdmin):
     list_display = ["person", "case", "kind", "term", "start", "expected_end", "actual_release", "status"]
     list_select_related = ["defendant__person", "defendant__case", "trial"]
     list_filter = ["kind", "status", "term_qualifier", ("defendant__case", admin.RelatedOnlyFieldListFilter)]
@@ -421,17 +432,14 @@ class SentenceAdmin(NameSearchMixin, SimpleHistoryAdmin):
     inlines = [CitationInline]
     actions = SENTENCE_SUMMARY_ACTIONS
 
-    def get_queryset(self, request):
-        return visible_defendants(super().get_queryset(request), request, prefix="defendant__")
-
-    @admin.display(description="Person", ordering="defendant__person__name")
+    @admin.display(description=_("Person"), ordering="defendant__person__name")
     def person(self, sentence):
         return sentence.defendant.person
 
-    @admin.display(description="Case", ordering="defendant__case__title")
+    @admin.display(description=_("Case"), ordering="defendant__case__title")
     def case(self, sentence):
         return sentence.defendant.case
 
-    @admin.display(description="Term", ordering="term_months")
+    @admin.display(description=_("Term"), ordering="term_months")
     def term(self, sentence):
         return sentence.term_display or "—"

@@ -1,42 +1,45 @@
 """Admin actions: export the selected sentences (or the sentences of the selected defendants).
 
 The file is streamed as it is built, from the same selector and row
-function as the API and the command, with the same rule for protected
-people: admin users are staff, so anyone above their level appears as
-"Protected person" (the admin change lists already hide such records from
-staff without ``people.view_confidential``; this holds even if they did not).
-CSV from the admin starts with a byte-order mark, since it is usually
-opened in Excel.
+function as the API and the command. Only sentences the user may see are
+exported: the action receives the change list's restricted queryset, and the
+sentences are restricted again here, so an action called with any queryset
+cannot export a hidden record. The rows follow the same masking rule as the
+API and the command. CSV from the admin starts with a byte-order mark, since
+it is usually opened in Excel.
 """
 
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .exports import streaming_export_response
 from .models import Defendant, Sentence
 from .selectors import sentence_summary_rows
 
 
-def _selected_sentences(queryset):
+def _selected_sentences(queryset, user):
+    """The sentences ``queryset`` selects (sentences, or defendants' sentences) that ``user`` may see."""
     if queryset.model is Sentence:
-        return Sentence.objects.filter(pk__in=queryset.values("pk"))
+        return Sentence.objects.filter(pk__in=queryset.values("pk")).restrict(user)
     if queryset.model is Defendant:
-        return Sentence.objects.filter(defendant__in=queryset.values("pk"))
+        return Sentence.objects.filter(defendant__in=queryset.values("pk")).restrict(user)
     raise TypeError(f"Sentence summaries export sentences or defendants, not {queryset.model.__name__}.")
 
 
 def _export(fmt: str, request, queryset):
     as_of = timezone.localdate()
-    rows = sentence_summary_rows(sentences=_selected_sentences(queryset), user=request.user, as_of=as_of)
+    sentences = _selected_sentences(queryset, request.user)
+    rows = sentence_summary_rows(sentences=sentences, user=request.user, as_of=as_of)
     return streaming_export_response(fmt, rows, as_of=as_of, bom=fmt == "csv")
 
 
-@admin.action(description="Export selected as CSV (sentence summaries)", permissions=["view"])
+@admin.action(description=_("Export selected as CSV (sentence summaries)"), permissions=["view"])
 def export_sentence_summaries_csv(modeladmin, request, queryset):
     return _export("csv", request, queryset)
 
 
-@admin.action(description="Export selected as XLSX (sentence summaries)", permissions=["view"])
+@admin.action(description=_("Export selected as XLSX (sentence summaries)"), permissions=["view"])
 def export_sentence_summaries_xlsx(modeladmin, request, queryset):
     return _export("xlsx", request, queryset)
 

@@ -1,6 +1,7 @@
 """Forms for the staff back office."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from casetracker.approximate_dates import ApproximateDateFormField
 
@@ -9,10 +10,19 @@ from .models import Source
 
 
 class StatusChangeForm(forms.Form):
-    """One status change, to be recorded for one or many defendants through the service."""
+    """One status change, to be recorded for one or many defendants through the service.
 
-    status = forms.ChoiceField(choices=DefendantStatus.choices)
-    date = ApproximateDateFormField(help_text="YYYY, YYYY-MM or YYYY-MM-DD, or e.g. 'October 2012'.")
-    source = forms.ModelChoiceField(queryset=Source.objects.filter(synthetic=False), required=False)
-    excerpt = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    ``user`` is who records it: only the sources they may see are offered.
+    """
+
+    status = forms.ChoiceField(label=_("Status"), choices=DefendantStatus.choices)
+    date = ApproximateDateFormField(
+        label=_("Date"), help_text=_("YYYY, YYYY-MM or YYYY-MM-DD, or e.g. 'October 2012'.")
+    )
+    source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.none(), required=False)
+    excerpt = forms.CharField(label=_("Excerpt"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = Source.objects.filter(synthetic=False).restrict(user)
