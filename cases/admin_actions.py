@@ -2,11 +2,11 @@
 
 The file is streamed as it is built, from the same selector and row
 function as the API and the command. Only sentences the user may see are
-exported: the action receives the change list's restricted queryset, and the
-sentences are restricted again here, so an action called with any queryset
-cannot export a hidden record. The rows follow the same masking rule as the
-API and the command. CSV from the admin starts with a byte-order mark, since
-it is usually opened in Excel.
+selected: the admin hands an action the change list's queryset, which
+``casetracker.admin`` restricts. Should an action be called with any other
+queryset, the selector still masks the rows as it does for the API ("Protected
+person"). CSV from the admin starts with a byte-order mark, since it is
+usually opened in Excel.
 """
 
 from django.contrib import admin
@@ -18,18 +18,18 @@ from .models import Defendant, Sentence
 from .selectors import sentence_summary_rows
 
 
-def _selected_sentences(queryset, user):
-    """The sentences ``queryset`` selects (sentences, or defendants' sentences) that ``user`` may see."""
+def _selected_sentences(queryset):
+    """The sentences ``queryset`` selects: the sentences themselves, or the selected defendants' sentences."""
     if queryset.model is Sentence:
-        return Sentence.objects.filter(pk__in=queryset.values("pk")).restrict(user)
+        return Sentence.objects.filter(pk__in=queryset.values("pk"))
     if queryset.model is Defendant:
-        return Sentence.objects.filter(defendant__in=queryset.values("pk")).restrict(user)
+        return Sentence.objects.filter(defendant__in=queryset.values("pk"))
     raise TypeError(f"Sentence summaries export sentences or defendants, not {queryset.model.__name__}.")
 
 
 def _export(fmt: str, request, queryset):
     as_of = timezone.localdate()
-    sentences = _selected_sentences(queryset, request.user)
+    sentences = _selected_sentences(queryset)
     rows = sentence_summary_rows(sentences=sentences, user=request.user, as_of=as_of)
     return streaming_export_response(fmt, rows, as_of=as_of, bom=fmt == "csv")
 
