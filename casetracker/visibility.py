@@ -225,6 +225,47 @@ def visible_prefetch(lookup: str, queryset: QuerySet, user, to_attr: str | None 
     return Prefetch(lookup, queryset=restrict(queryset, user), to_attr=to_attr)
 
 
+def restrict_prefetches(queryset: QuerySet, user) -> QuerySet:
+    """``queryset`` with every ``prefetch_related`` lookup narrowed to what ``user`` may see.
+
+    ``"status_changes__source"`` becomes a restricted prefetch of the status
+    changes and, inside them, of their sources (a hidden source reads as no
+    source). Explicit ``Prefetch`` objects keep their own queryset, narrowed
+    too. So a viewset that lists a prefetch cannot forget the rule; generic
+    relations are left alone (a citation's target is checked by the citation's
+    own rule).
+    """
+    lookups = getattr(queryset, "_prefetch_related_lookups", ())
+    if not lookups or not restricts(user):
+        return queryset
+    restricted: dict[str, Prefetch] = {}
+    for lookup in lookups:
+        if isinstance(lookup, Prefetch):
+            if lookup.queryset is not None:
+                lookup.queryset = restrict(lookup.queryset, user)
+            restricted.setdefault(lookup.prefetch_to, lookup)
+            continue
+        model, path = queryset.model, []
+        for part in lookup.split("__"):
+            path.append(part)
+            key = "__".join(path)
+            try:
+                field = model._meta.get_field(part)
+            except Exception:  # a GenericForeignKey or an attribute: not ours to narrow
+                restricted.setdefault(key, Prefetch(key))
+                break
+            related = getattr(field, "related_model", None)
+            if related is None or not is_governed(related):
+                restricted.setdefault(key, Prefetch(key))
+                model = related
+                if related is None:
+                    break
+                continue
+            restricted.setdefault(key, Prefetch(key, queryset=restrict(related._base_manager.all(), user)))
+            model = related
+    return queryset.prefetch_related(None).prefetch_related(*restricted.values())
+
+
 def visible_count(queryset: QuerySet, user, *, outer: str, inner: str = "pk"):
     """A subquery counting the records of ``queryset`` that ``user`` may see, per outer row.
 

@@ -169,3 +169,19 @@ def test_a_confidential_source_and_what_quotes_it_stay_hidden(staff_user, senior
         assert "Zqx" not in client.get(f"/api/v1/cases/{case.pk}/").content.decode()
         assert "Zqx" not in client.get("/api/v1/citations/").content.decode()
     assert "Zqx said" in client_for(senior_user).get(f"/api/v1/cases/{case.pk}/").content.decode()
+
+
+def test_nested_lists_drop_what_quotes_a_hidden_source(staff_user):
+    from cases.tests.factories import EventFactory, EventFigureFactory, StatusChangeFactory
+
+    interview = SourceFactory(title="Interview with Zqx witness", confidentiality=CONFIDENTIAL)
+    event = EventFactory()
+    EventFigureFactory(event=event, source=interview, excerpt="Zqx counted 70 dead")
+    defendant = DefendantFactory()
+    StatusChangeFactory(defendant=defendant, source=interview, excerpt="Zqx saw him taken")
+    for user in (None, staff_user):
+        client = client_for(user)
+        for url in (f"/api/v1/events/{event.pk}/", "/api/v1/events/", f"/api/v1/defendants/{defendant.pk}/"):
+            response = client.get(url)
+            assert response.status_code == 200
+            assert "Zqx" not in response.content.decode(), url

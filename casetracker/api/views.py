@@ -24,7 +24,7 @@ from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 
 from casetracker.deletion import record_delete
-from casetracker.visibility import restrict, visible_prefetch
+from casetracker.visibility import restrict, restrict_prefetches, visible_prefetch
 
 from .citations import attach_citations
 from .exceptions import PreconditionFailed
@@ -72,7 +72,8 @@ class RecordViewSet(viewsets.ModelViewSet):
         if detail:
             queryset = self.shape_detail_queryset(queryset)
         queryset = self.shape_queryset(queryset)
-        return restrict(queryset, self.request.user)
+        # The records, and every record prefetched for them, narrowed by the one rule.
+        return restrict_prefetches(restrict(queryset, self.request.user), self.request.user)
 
     def base_queryset(self) -> QuerySet:
         """Hook: the resource's query (a selector, or the ``queryset`` attribute)."""
