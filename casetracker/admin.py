@@ -295,7 +295,8 @@ class RestrictedFormMixin:
             return
         if not is_governed(model) or not rule_for(model).level:
             return
-        if level_rank(self.initial.get(LEVEL_FIELD) or LEVEL_BEFORE_CREATION) < level_rank(LEVEL_BEFORE_CREATION):
+        level = self.get_initial_for_field(self.fields[LEVEL_FIELD], LEVEL_FIELD) or LEVEL_BEFORE_CREATION
+        if level_rank(level) < level_rank(LEVEL_BEFORE_CREATION):
             self.initial[LEVEL_FIELD] = LEVEL_BEFORE_CREATION
 
     def clean(self):
