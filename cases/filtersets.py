@@ -48,8 +48,6 @@ from .models import (
     Trial,
 )
 
-PERSON_AND_CASE = ["defendant__person__confidentiality", "defendant__case__confidentiality"]
-
 
 def ordering_by(*fields):
     return StableOrderingFilter(
@@ -104,9 +102,7 @@ class SentenceFilterSet(VisibilityFilterSet):
         field_name="expected_end",
         help_text="Sentences expected to end on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).",
     )
-    confidentiality = ConfidentialityFilter(
-        paths=["defendant__person__confidentiality", "defendant__case__confidentiality"]
-    )
+    confidentiality = ConfidentialityFilter()
     q = SearchFilter(
         field_name="defendant__person__search_text",
         help_text="Search the sentenced person's name and every recorded variant (any script, case-insensitive).",
@@ -170,6 +166,7 @@ class SourceFilterSet(VisibilityFilterSet):
     published_before = ApproximateDateToFilter(
         field_name="published", help_text="Published on or before this date (any precision)."
     )
+    confidentiality = ConfidentialityFilter()
     ordering = ordering_by(("title", "title"), ("published", "published"), ("id", "id"))
 
     class Meta:
@@ -296,7 +293,7 @@ class CaseFilterSet(VisibilityFilterSet):
     country = CountryFilter(help_text="ISO 3166-1 alpha-2 code of the prosecuting state, e.g. KZ.")
     opened_after = ApproximateDateFromFilter(field_name="opened", help_text="Opened on or after this date.")
     opened_before = ApproximateDateToFilter(field_name="opened", help_text="Opened on or before this date.")
-    confidentiality = ConfidentialityFilter(paths=["confidentiality"])
+    confidentiality = ConfidentialityFilter()
     ordering = ordering_by(("title", "title"), ("opened", "opened"), ("created", "created"), ("id", "id"))
 
     class Meta:
@@ -355,7 +352,7 @@ class DefendantFilterSet(VisibilityFilterSet):
     status_before = ApproximateDateToFilter(
         field_name="status_date", help_text="Current status dated on or before this date."
     )
-    confidentiality = ConfidentialityFilter(paths=["person__confidentiality", "case__confidentiality"])
+    confidentiality = ConfidentialityFilter()
     ordering = ordering_by(
         ("person__name", "person"),
         ("case__title", "case"),
@@ -386,7 +383,7 @@ class StatusChangeFilterSet(VisibilityFilterSet):
     source = IdFilter(field_name="source_id", help_text="Changes reported by this source (source id).")
     date_after = ApproximateDateFromFilter(field_name="date", help_text="Dated on or after this date (any precision).")
     date_before = ApproximateDateToFilter(field_name="date", help_text="Dated on or before this date (any precision).")
-    confidentiality = ConfidentialityFilter(paths=PERSON_AND_CASE)
+    confidentiality = ConfidentialityFilter()
     ordering = ordering_by(
         ("date", "date"), ("defendant__person__name", "person"), ("created", "created"), ("id", "id")
     )
@@ -424,7 +421,7 @@ class ChargeFilterSet(VisibilityFilterSet):
     person = IdFilter(field_name="defendant__person_id", help_text="Charges against this person (person id).")
     legal_article = IdFilter(field_name="article_id", help_text="Charges under this legal article.")
     outcome = ChoicesFilter(choices=ChargeOutcome.choices, help_text="Outcome; repeatable.")
-    confidentiality = ConfidentialityFilter(paths=PERSON_AND_CASE)
+    confidentiality = ConfidentialityFilter()
     ordering = ordering_by(("defendant__person__name", "person"), ("outcome", "outcome"), ("id", "id"))
 
     class Meta:
@@ -445,7 +442,7 @@ class TrialFilterSet(VisibilityFilterSet):
     start_before = ApproximateDateToFilter(field_name="start", help_text="Began on or before this date.")
     verdict_after = ApproximateDateFromFilter(field_name="verdict_date", help_text="Verdict on or after this date.")
     verdict_before = ApproximateDateToFilter(field_name="verdict_date", help_text="Verdict on or before this date.")
-    confidentiality = ConfidentialityFilter(paths=["case__confidentiality"])
+    confidentiality = ConfidentialityFilter()
     ordering = ordering_by(("start", "start"), ("verdict_date", "verdict_date"), ("case__title", "case"), ("id", "id"))
 
     class Meta:

@@ -196,6 +196,22 @@ def _cited_record_condition(levels: list[str], prefix: str) -> Q:
     return result
 
 
+def at_level(model: type[Model], level: str) -> Q:
+    """The records of ``model`` whose level, by the rule, is exactly ``level``.
+
+    A record's level is the most protected level among its own and those of
+    the records it is protected by: a sentence of a public person in a
+    confidential case is confidential. So: visible at ``level``, not below it.
+    """
+    rank = level_rank(level)
+    upto = condition(model, LEVEL_ORDER[: rank + 1])
+    result = upto if upto is not None else Q()
+    if rank:
+        below = condition(model, LEVEL_ORDER[:rank])
+        result &= ~below if below is not None else Q(pk__in=[])
+    return result
+
+
 def restrict(queryset: QuerySet | None, user) -> QuerySet | None:
     """``queryset`` narrowed to the records ``user`` may see."""
     if queryset is None or not restricts(user) or not is_governed(queryset.model):

@@ -33,7 +33,7 @@ class PersonFilterSet(VisibilityFilterSet):
     )
     case = IdFilter(method="filter_case", model="cases.Case", help_text="Persons prosecuted in this case (case id).")
     event = IdFilter(method="filter_event", model="cases.Event", help_text="Persons involved in this event (event id).")
-    confidentiality = ConfidentialityFilter(paths=["confidentiality"])
+    confidentiality = ConfidentialityFilter()
     ordering = StableOrderingFilter(
         fields=(("name", "name"), ("created", "created"), ("updated", "updated"), ("id", "id")),
         help_text="Sort by these fields, comma-separated; prefix '-' for descending.",

@@ -185,3 +185,22 @@ def test_nested_lists_drop_what_quotes_a_hidden_source(staff_user):
             response = client.get(url)
             assert response.status_code == 200
             assert "Zqx" not in response.content.decode(), url
+
+
+def test_staff_filter_sources_and_sentences_by_the_level_the_rule_gives_them(staff_user, senior_user):
+    from cases.tests.factories import SentenceFactory
+
+    SourceFactory(title="Open source")
+    SourceFactory(title="Staff notes", confidentiality=RESTRICTED)
+    SourceFactory(title="Zqx interview", confidentiality=CONFIDENTIAL)
+    client = client_for(senior_user)
+    titles = [
+        row["title"] for row in client.get("/api/v1/sources/", {"confidentiality": "restricted"}).json()["results"]
+    ]
+    assert titles == ["Staff notes"]
+    # A public person in a confidential case: the sentence is confidential.
+    hidden_case = SentenceFactory(defendant=DefendantFactory(case=CaseFactory(confidentiality=CONFIDENTIAL)))
+    SentenceFactory()
+    ids = [row["id"] for row in client.get("/api/v1/sentences/", {"confidentiality": "confidential"}).json()["results"]]
+    assert ids == [hidden_case.pk]
+    assert client_for(None).get("/api/v1/sources/", {"confidentiality": "public"}).status_code == 403

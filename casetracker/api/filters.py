@@ -18,7 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from casetracker.approximate_dates import ApproximateDateFormField, prefixes
 from casetracker.choices import Confidentiality
-from casetracker.visibility import is_governed, restrict, restricts
+from casetracker.visibility import at_level, is_governed, restrict, restricts
 from people.models import search_key
 
 from .fields import ISO_DATE, ISO_DATE_MESSAGE
@@ -247,20 +247,19 @@ class ChoicesFilter(django_filters.MultipleChoiceFilter):
 class ConfidentialityFilter(django_filters.ChoiceFilter):
     """Staff only: records at one confidentiality level.
 
-    ``field_name`` is unused; ``paths`` lists the confidentiality columns that
-    together decide a record's level (the strictest wins: a sentence is
-    confidential if its person or its case is). Anonymous and non-staff
-    clients get 403: they only ever see public records.
+    A record's level is worked out by the project's one rule
+    (:func:`casetracker.visibility.at_level`): the most protected of its own
+    level and those of the people, cases and sources it involves. Anonymous
+    and non-staff clients get 403: they only ever see public records.
     """
 
-    def __init__(self, *args, paths: list[str], **kwargs):
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", Confidentiality.choices)
         kwargs.setdefault(
             "help_text",
             "Staff only (403 otherwise): records at this confidentiality level. A record is as confidential "
-            "as the most confidential person or case it involves.",
+            "as the most confidential person, case or source it involves.",
         )
-        self.paths = paths
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -270,26 +269,7 @@ class ConfidentialityFilter(django_filters.ChoiceFilter):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_staff:
             raise PermissionDenied("Only signed-in staff may filter by confidentiality; remove the parameter.")
-        return qs.filter(confidentiality_condition(self.paths, value))
-
-
-def confidentiality_condition(paths: list[str], level: str) -> Q:
-    """Records whose strictest confidentiality over ``paths`` is ``level``."""
-
-    def any_at(wanted: str) -> Q:
-        condition = Q()
-        for path in paths:
-            condition |= Q(**{path: wanted})
-        return condition
-
-    if level == Confidentiality.PUBLIC:
-        condition = Q()
-        for path in paths:
-            condition &= Q(**{path: Confidentiality.PUBLIC})
-        return condition
-    if level == Confidentiality.RESTRICTED:
-        return any_at(Confidentiality.RESTRICTED) & ~any_at(Confidentiality.CONFIDENTIAL)
-    return any_at(Confidentiality.CONFIDENTIAL)
+        return qs.filter(at_level(qs.model, value))
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
