@@ -45,7 +45,7 @@ from people.tests.factories import MembershipFactory, OrganizationFactory, Perso
 
 pytestmark = pytest.mark.django_db
 
-SECRET = "Zqx"  # in every protected text, and nowhere else
+SECRET = "Zqx "  # starts every protected text (with the space, so that no random token matches it)
 PUBLIC = Confidentiality.PUBLIC
 RESTRICTED = Confidentiality.RESTRICTED
 CONFIDENTIAL = Confidentiality.CONFIDENTIAL
