@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from casetracker.approximate_dates import ApproximateDate
+from casetracker.db import lock_row
 
 from .models import Defendant, Source, StatusChange
 
@@ -25,7 +26,25 @@ def defendant_change_status(
     source or a note is required). The defendant's current status becomes
     that of the latest-dated change, so back-filling an old change does not
     overwrite a newer status.
+
+    Recording the same change twice (same defendant, date, status and source:
+    a client that retried, two colleagues entering the same report) returns
+    the change already recorded, with ``already_recorded = True``, instead of
+    a duplicate. The defendant's row is locked first, so two identical
+    requests at the same moment still make one record.
     """
+    lock_row(Defendant, defendant.pk)
+    parsed = parsed_date(date)
+    existing = (
+        StatusChange.objects.filter(defendant=defendant, status=status, date=parsed, source=source)
+        .order_by("id")
+        .first()
+        if parsed is not None
+        else None
+    )
+    if existing is not None:
+        existing.already_recorded = True
+        return existing
     change = StatusChange(
         defendant=defendant,
         status=status,
@@ -39,8 +58,19 @@ def defendant_change_status(
     if user is not None and user.is_authenticated:
         change._history_user = user
     change.save()
+    change.already_recorded = False
     defendant_refresh_status(defendant=defendant, user=user)
     return change
+
+
+def parsed_date(value) -> ApproximateDate | None:
+    """``value`` as a date the duplicate check can compare, or None (a bad date is full_clean's to report)."""
+    if isinstance(value, ApproximateDate):
+        return value
+    try:
+        return ApproximateDate.parse(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def defendant_refresh_status(*, defendant: Defendant, user: AbstractBaseUser | None = None) -> Defendant:

@@ -165,6 +165,10 @@ REST_FRAMEWORK = {
     "UNICODE_JSON": True,
 }
 
+# API_REQUIRE_IF_MATCH=1: PUT, PATCH and DELETE must send the ETag they read in If-Match (428 without
+# it), so no client can overwrite a colleague's change it never saw. Off by default for simple clients.
+API_REQUIRE_IF_MATCH = env_bool("API_REQUIRE_IF_MATCH", False)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "casetracker API",
     "DESCRIPTION": (

@@ -183,7 +183,8 @@ class DefendantViewSet(RecordViewSet):
         defendant = self.get_object()
         if request.method == "GET":
             changes = (
-                StatusChange.objects.filter(defendant=defendant)
+                StatusChange.objects.restrict(request.user)
+                .filter(defendant=defendant)
                 .select_related("defendant__person", "defendant__case", "source")
                 .order_by("date", "created", "id")
             )
@@ -192,9 +193,10 @@ class DefendantViewSet(RecordViewSet):
         serializer = NewStatusChangeSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         change = defendant_change_status(defendant=defendant, user=request.user, **serializer.validated_data)
+        code = status.HTTP_200_OK if change.already_recorded else status.HTTP_201_CREATED
         change = StatusChange.objects.select_related("defendant__person", "defendant__case", "source").get(pk=change.pk)
         data = StatusChangeSerializer(change, context=self.get_serializer_context()).data
-        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
+        return Response(data, status=code, headers={"Location": data["url"]})
 
     def get_serializer_class(self):
         if self.action == "status_changes":

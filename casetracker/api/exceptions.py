@@ -27,6 +27,15 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "precondition_failed"
 
 
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = _(
+        "This service requires conditional writes: GET the record, then send its ETag in an If-Match header "
+        "with your PUT, PATCH or DELETE."
+    )
+    default_code = "precondition_required"
+
+
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state of the record."

@@ -16,18 +16,21 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 
+from casetracker.db import lock_row
 from casetracker.deletion import record_delete
 from casetracker.visibility import restrict, restrict_prefetches, visible_prefetch
 
 from .citations import attach_citations
-from .exceptions import PreconditionFailed
+from .exceptions import PreconditionFailed, PreconditionRequired
 from .filters import MAX_ID
 from .renderers import ORJSONRenderer
 
@@ -48,8 +51,16 @@ def etag_for(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
 
 
-def _etags(header: str) -> list[str]:
-    return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
+def _etags(header: str, *, weak: bool = True) -> list[str]:
+    """The entity tags listed in an ``If-Match``/``If-None-Match`` header.
+
+    ``weak=False`` is RFC 9110's strong comparison (``If-Match``): a weak tag (``W/"…"``) never
+    matches. ``If-None-Match`` compares weakly: ``W/"x"`` matches ``"x"``.
+    """
+    tags = [tag.strip() for tag in header.split(",") if tag.strip()]
+    if weak:
+        return [tag.removeprefix("W/") for tag in tags]
+    return [tag for tag in tags if not tag.startswith("W/")]
 
 
 class RecordViewSet(viewsets.ModelViewSet):
@@ -91,10 +102,17 @@ class RecordViewSet(viewsets.ModelViewSet):
         """A ``Prefetch`` of only the related records the user may see."""
         return visible_prefetch(lookup, queryset, self.request.user, to_attr=to_attr)
 
-    def get_object(self):
+    def get_object(self, *, lock: bool = False):
+        """The record named in the URL, if the user may see it (404 otherwise).
+
+        ``lock=True`` (writes) first locks its row until the request's transaction ends, so a
+        conditional write's check and save cannot interleave with another writer's.
+        """
         pk = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
         if not (pk.isascii() and pk.isdigit()) or int(pk) > MAX_ID or int(pk) < 1:
             raise exceptions.NotFound(f"No record with id {pk!r}: ids are whole numbers from 1.")
+        if lock:
+            lock_row(self.get_queryset().model, int(pk))
         try:
             obj = self.get_queryset().get(pk=int(pk))
         except self.get_queryset().model.DoesNotExist as error:
@@ -169,13 +187,20 @@ class RecordViewSet(viewsets.ModelViewSet):
             detail = _("Saved. The record is now at a level you may not see, so it is not shown to you.")
             return Response({"id": instance.pk, "detail": detail}, status=status_code)
         response = self.detail_response(instance, status_code=status_code)
-        if status_code == status.HTTP_201_CREATED:
+        if self.action == "create":
             response["Location"] = response.data["url"]
         return response
 
     def check_if_match(self, instance) -> None:
-        wanted = _etags(self.request.headers.get("If-Match", ""))
-        if not wanted or "*" in wanted:
+        """412 unless ``If-Match`` names the record's current ETag (strong comparison); 428 when
+        ``API_REQUIRE_IF_MATCH`` is on and the header is missing. Call it with the row locked."""
+        header = self.request.headers.get("If-Match")
+        if header is None:
+            if settings.API_REQUIRE_IF_MATCH:
+                raise PreconditionRequired()
+            return
+        wanted = _etags(header, weak=False)
+        if "*" in wanted:
             return
         current = self.etag_of(self.detail_data(instance))
         if current not in wanted:
@@ -206,23 +231,29 @@ class RecordViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.perform_create(serializer)
-        return self.saved_response(serializer.instance, status_code=status.HTTP_201_CREATED)
+        # A service may answer with the record already there (a retried POST): 200, not a second 201.
+        repeated = getattr(serializer.instance, "already_recorded", False)
+        return self.saved_response(
+            serializer.instance, status_code=status.HTTP_200_OK if repeated else status.HTTP_201_CREATED
+        )
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
-        instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
-        # A malformed body is a 400 whatever the ETag; a well-formed one must still be fresh.
-        serializer.is_valid(raise_exception=True)
-        self.check_if_match(instance)
-        self.perform_update(serializer)
+        with transaction.atomic():
+            instance = self.get_object(lock=True)
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            # A malformed body is a 400 whatever the ETag; a well-formed one must still be fresh.
+            serializer.is_valid(raise_exception=True)
+            self.check_if_match(instance)
+            self.perform_update(serializer)
         return self.saved_response(serializer.instance)
 
     def destroy(self, request, *args, **kwargs):
-        instance = self.get_object()
-        self.check_if_match(instance)
-        self._deleting = instance
-        self.perform_destroy(instance)
+        with transaction.atomic():
+            instance = self.get_object(lock=True)
+            self.check_if_match(instance)
+            self._deleting = instance
+            self.perform_destroy(instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def perform_destroy(self, instance):
