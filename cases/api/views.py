@@ -222,7 +222,7 @@ class StatusChangeViewSet(RecordViewSet):
 
     def perform_destroy(self, instance):
         defendant = instance.defendant
-        record_delete(instance=instance, user=self.request.user)
+        record_delete(instance=instance, user=self.request.user, cascade=self.cascade_requested())
         defendant_refresh_status(defendant=defendant, user=self.request.user)
 
 

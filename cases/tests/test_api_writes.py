@@ -286,6 +286,8 @@ def test_history_records_the_user_behind_a_token_write(staff_user):
     client.post("/api/v1/persons/", {"name": "New witness"}, format="json")
     created = Person.history.get(name="New witness", history_type="+")
     assert created.history_user == staff_user
-    client.delete(f"/api/v1/sentences/{graph.sentence.pk}/")
+    # The sentence's citations go with it only when the client says so.
+    assert client.delete(f"/api/v1/sentences/{graph.sentence.pk}/").status_code == 409
+    assert client.delete(f"/api/v1/sentences/{graph.sentence.pk}/?cascade=true").status_code == 204
     deleted = Sentence.history.get(id=graph.sentence.pk, history_type="-")
     assert deleted.history_user == staff_user

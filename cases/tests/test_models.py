@@ -206,10 +206,52 @@ def test_deleting_a_cited_source_is_refused():
     assert Source.objects.filter(pk=citation.source.pk).exists()
 
 
-def test_deleting_a_case_without_dependants_removes_its_citations():
+def test_deleting_a_cited_case_needs_cascade_and_then_removes_its_citations():
     case = CaseFactory()
-    CitationFactory(content_object=case)
+    citation = CitationFactory(content_object=case)
+    with pytest.raises(DeletionRefused) as refused:
+        record_delete(instance=case)
+    assert "citation" in refused.value.message and "cascade" in refused.value.message
+    assert Citation.objects.filter(pk=citation.pk).exists()
     case_id = case.pk
-    record_delete(instance=case)
+    record_delete(instance=case, cascade=True)
     assert not Citation.objects.exists()
     assert Case.history.filter(id=case_id, history_type="-").exists()
+    assert Citation.history.filter(id=citation.pk, history_type="-").exists()
+
+
+def test_deleting_an_event_keeps_its_links_unless_told_and_then_records_them_in_each_case():
+    from cases.models import Event, EventFigure
+    from cases.tests.factories import EventFactory, EventFigureFactory
+    from people.tests.factories import PersonFactory
+
+    event = EventFactory(title="The shooting")
+    cases = [CaseFactory(), CaseFactory()]
+    for case in cases:
+        case.events.add(event)
+    event.persons.add(PersonFactory(name="A participant"))
+    EventFigureFactory(event=event)
+    with pytest.raises(DeletionRefused) as refused:
+        record_delete(instance=event)
+    message = refused.value.message
+    assert all(case.title in message for case in cases) and "A participant" in message
+    assert Event.objects.filter(pk=event.pk).exists() and EventFigure.objects.filter(event=event).exists()
+    before = {case.pk: case.history.count() for case in cases}
+    record_delete(instance=event, cascade=True)
+    assert not Event.objects.filter(pk=event.pk).exists()
+    for case in cases:
+        assert list(case.events.all()) == []
+        assert case.history.count() == before[case.pk] + 1, "each case's history records the removed link"
+        latest = case.history.latest("history_date")
+        assert list(latest.events.all()) == []
+        assert len(latest.prev_record.events.all()) == 1
+
+
+def test_deleting_a_person_takes_their_own_name_variants_without_asking():
+    from people.models import Person, PersonName
+    from people.tests.factories import PersonFactory, PersonNameFactory
+
+    person = PersonFactory()
+    PersonNameFactory(person=person)
+    record_delete(instance=person)
+    assert not Person.objects.filter(pk=person.pk).exists() and not PersonName.objects.exists()

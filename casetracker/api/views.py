@@ -128,6 +128,8 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     def allowed_query_parameters(self) -> set[str]:
         allowed = set(ALWAYS_ALLOWED)
+        if self.action == "destroy":
+            allowed.add("cascade")
         if self.action == "list":
             allowed |= PAGINATION_PARAMETERS
             filterset_class = getattr(self, "filterset_class", None)
@@ -257,4 +259,11 @@ class RecordViewSet(viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def perform_destroy(self, instance):
-        record_delete(instance=instance, user=self.request.user)
+        record_delete(instance=instance, user=self.request.user, cascade=self.cascade_requested())
+
+    def cascade_requested(self) -> bool:
+        """``?cascade=true``: the client agrees that links, citations and figures go with the record."""
+        value = self.request.query_params.get("cascade", "false").strip().lower()
+        if value not in ("true", "false"):
+            raise exceptions.ValidationError({"cascade": [_("Say true or false.")]})
+        return value == "true"
