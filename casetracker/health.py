@@ -13,6 +13,8 @@ import time
 from django.db import DatabaseError, connections
 from django.http import HttpRequest, JsonResponse
 
+from casetracker.outage import note_failure, note_success
+
 logger = logging.getLogger(__name__)
 
 HEALTH_PATHS = frozenset({"/healthz", "/healthz/"})
@@ -25,9 +27,10 @@ def database_health(*, alias: str = "default") -> tuple[bool, str]:
             cursor.execute("SELECT 1")
             row = cursor.fetchone()
     except DatabaseError as error:
-        # The full error goes to the log, not to an unauthenticated client.
-        logger.error("Health check: the database did not answer: %s", error)
+        # Logged once per outage (casetracker.outage), not once per probe; nothing to the client.
+        note_failure(error)
         return False, f"unavailable ({type(error).__name__})"
+    note_success()
     if row is None or row[0] != 1:
         return False, "unexpected answer"
     return True, "ok"

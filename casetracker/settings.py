@@ -17,6 +17,7 @@ import dj_database_url
 from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
+from casetracker.accounts.caches import DEFAULT_CACHE_URL, cache_from_url
 from casetracker.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "axes",
     "people",
     "cases",
+    "casetracker.accounts",
     # Last: its post_migrate hook (casetracker.roles) needs the permissions of the apps above.
     "casetracker.apps.CasetrackerConfig",
 ]
@@ -77,9 +79,15 @@ MIDDLEWARE = [
     # /healthz answers before host validation and the HTTPS redirect, so a container or load
     # balancer probe on plain http://127.0.0.1 works; it reveals nothing but "database ok".
     "casetracker.health.HealthCheckMiddleware",
+    # A database outage is a 503 (JSON for the API) and one log line, not a 500 per request.
+    "casetracker.outage.DatabaseOutageMiddleware",
     # CORS before anything that can answer on its own (security redirects, whitenoise, common).
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
+    # Vary on every API response; Cache-Control: private on authenticated ones.
+    "casetracker.headers.ApiCacheHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,7 +163,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["casetracker.api.permissions.ReadAnyoneWriteWithModelPermissions"],
     "DEFAULT_THROTTLE_CLASSES": ["casetracker.api.throttling.AnonymousRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_THROTTLE_RATE", "120/minute") or None},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_ANON_THROTTLE_RATE", "120/minute") or None,
+        # Sign-in attempts (admin and token login together), whatever their outcome: per client
+        # address, and per user name from any address. casetracker.api.throttling.
+        "login-address": env_str("LOGIN_RATE_PER_ADDRESS", "30/hour") or None,
+        "login-username": env_str("LOGIN_RATE_PER_USERNAME", "20/hour") or None,
+    },
     "DEFAULT_RENDERER_CLASSES": ["casetracker.api.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "casetracker.api.pagination.RecordPagination",
@@ -268,9 +282,25 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "casetracker/locked_out.html"
-if BEHIND_PROXY:
-    AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1)
+
+# The client's address, for throttles and the lockout alike: REMOTE_ADDR, or behind
+# TRUSTED_PROXY_COUNT proxies (DJANGO_PROXY_COUNT, with DJANGO_BEHIND_PROXY=1) the address the
+# outermost proxy saw, i.e. that many entries from the right of X-Forwarded-For. Entries a client
+# adds on the left are never read, so rotating them changes nothing.
+TRUSTED_PROXY_COUNT = max(env_int("DJANGO_PROXY_COUNT", 1), 1) if BEHIND_PROXY else 0
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+if TRUSTED_PROXY_COUNT:
+    # django-ipware counts only the proxies listed in X-Forwarded-For (not the one that connects
+    # to us), and its strict mode would refuse a header with extra client-sent entries.
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Shared cache (throttle counts): every worker and instance must see the same counts. The
+# database by default (table created by migrate); CACHE_URL=redis://host:6379/0 for Redis.
+CACHES = {"default": cache_from_url(env_str("CACHE_URL", DEFAULT_CACHE_URL))}
 
 # Logs go to standard error (gunicorn and docker collect them); errors and failed logins show
 # in production too, where Django's own console handler is silent.
@@ -278,6 +308,28 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A database outage is logged once by casetracker.outage, not once per request.
+    "filters": {"quiet_outage": {"()": "casetracker.outage.QuietOutageFilter"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["quiet_outage"]}},
     "root": {"handlers": ["stderr"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING").upper()},
+}
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts, images and API calls come from this
+# service only, so the admin, Swagger UI and Redoc work offline and a page cannot be made to load or
+# send anything elsewhere. Inline styles are allowed (Swagger UI and Redoc set them); inline scripts
+# are not (Swagger UI is served as a separate script, Redoc from a local template without fonts).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
