@@ -12,6 +12,11 @@ WORKDIR /app
 RUN groupadd --system --gid 10001 casetracker \
     && useradd --system --uid 10001 --gid casetracker --home-dir /app --shell /usr/sbin/nologin casetracker
 
+# gpg encrypts backups when CASETRACKER_BACKUP_PASSPHRASE is set (manage.py backup / restore).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gnupg \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 

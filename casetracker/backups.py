@@ -7,9 +7,12 @@ custom format is faster, smaller and exact (sequences, indexes, everything). Use
 ``manage.py backup`` and ``manage.py restore``.
 """
 
+import contextlib
 import os
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.management import call_command
@@ -17,6 +20,12 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test.utils import override_settings
 
 PG_CUSTOM_MAGIC = b"PGDMP"
+
+#: Backups hold password hashes, tokens and every protected record: only their owner may read them.
+PRIVATE_MODE = 0o600
+#: The passphrase a backup is encrypted with (gpg, AES-256), when set.
+PASSPHRASE_VARIABLE = "CASETRACKER_BACKUP_PASSPHRASE"
+ENCRYPTED_SUFFIX = ".gpg"
 
 # Rebuilt by migrate (content types, permissions) or worthless in a backup (sessions,
 # the login-lockout counters).
@@ -120,3 +129,81 @@ def restore_portable(*, path: Path, using: str = DEFAULT_DB_ALIAS, verbosity: in
 def is_postgres_dump(path: Path) -> bool:
     with path.open("rb") as handle:
         return handle.read(len(PG_CUSTOM_MAGIC)) == PG_CUSTOM_MAGIC
+
+
+# -- private files and encryption ---------------------------------------------------------------
+
+
+def make_private(path: Path) -> Path:
+    """Create (or truncate) ``path`` readable and writable by its owner only, before anything is written."""
+    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, PRIVATE_MODE)
+    os.close(descriptor)
+    os.chmod(path, PRIVATE_MODE)  # an existing file keeps its old mode through os.open
+    return path
+
+
+@contextlib.contextmanager
+def private_temporary(directory: Path, *, suffix: str) -> Iterator[Path]:
+    """A private scratch file next to the backup (same disk), removed afterwards whatever happens."""
+    descriptor, name = tempfile.mkstemp(prefix=".casetracker-", suffix=suffix, dir=directory)
+    os.close(descriptor)  # mkstemp already made it 0600
+    try:
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def backup_passphrase(*, required: bool) -> str | None:
+    passphrase = os.environ.get(PASSPHRASE_VARIABLE, "")
+    if not passphrase and required:
+        raise BackupError(
+            f"This needs the backup passphrase: set {PASSPHRASE_VARIABLE} in the environment "
+            "(the same one the backup was made with)."
+        )
+    return passphrase or None
+
+
+def _gpg(arguments: list[str], *, passphrase: str) -> None:
+    gpg = shutil.which("gpg")
+    if gpg is None:
+        raise BackupError("gpg is not on PATH; install it (apt-get install gnupg) to encrypt or decrypt backups.")
+    with tempfile.TemporaryDirectory(prefix="casetracker-gnupg-") as home:
+        command = [gpg, "--homedir", home, "--batch", "--yes", "--quiet", "--pinentry-mode", "loopback"]
+        completed = subprocess.run(
+            [*command, "--passphrase-fd", "0", *arguments],
+            input=passphrase,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if completed.returncode != 0:
+        detail = completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else ""
+        raise BackupError(f"gpg failed (exit {completed.returncode}): {detail}. Is the passphrase right?")
+
+
+def encrypt(*, plain: Path, target: Path, passphrase: str) -> None:
+    """Encrypt ``plain`` into ``target`` (gpg symmetric, AES-256), ``target`` private from the start."""
+    make_private(target)
+    _gpg(["--symmetric", "--cipher-algo", "AES256", "--output", str(target), str(plain)], passphrase=passphrase)
+    os.chmod(target, PRIVATE_MODE)
+
+
+def decrypt(*, encrypted: Path, target: Path, passphrase: str) -> None:
+    _gpg(["--decrypt", "--output", str(target), str(encrypted)], passphrase=passphrase)
+    os.chmod(target, PRIVATE_MODE)
+
+
+def is_encrypted(path: Path) -> bool:
+    """A gpg-encrypted backup: by its name, or by its first byte (an OpenPGP packet, not PGDMP or XML)."""
+    if path.suffix == ENCRYPTED_SUFFIX:
+        return True
+    with path.open("rb") as handle:
+        first = handle.read(1)
+    return first in (b"\x8c", b"\xc3")
+
+
+def forget_cached_ids() -> None:
+    """Drop this process's cached content-type ids: a restore may have renumbered them."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()

@@ -151,7 +151,7 @@ class Command(BaseCommand):
             if output == "-":
                 self._to_stdout(chunks, fmt)
             else:
-                self._to_file(chunks, Path(output))
+                self._to_file(chunks, Path(output), private=user is not None)
 
         where = "standard output" if output == "-" else output
         self.stderr.write(
@@ -209,7 +209,7 @@ class Command(BaseCommand):
         if binary is not None:
             binary.flush()
 
-    def _to_file(self, chunks, path: Path) -> None:
+    def _to_file(self, chunks, path: Path, *, private: bool) -> None:
         directory = path.parent if str(path.parent) else Path(".")
         if not directory.is_dir():
             raise CommandError(
@@ -221,9 +221,11 @@ class Command(BaseCommand):
             with os.fdopen(handle, "wb") as out:
                 for chunk in chunks:
                     out.write(chunk)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; give it a normal file's mode
+            if not private:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; give it a normal file's mode
+            # else: mkstemp's 0600 stays: protected people are named in it, only its owner may read it.
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

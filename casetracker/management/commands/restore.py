@@ -4,7 +4,17 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from casetracker.backups import BackupError, is_postgres_dump, restore_portable, restore_postgres
+from casetracker.backups import (
+    BackupError,
+    backup_passphrase,
+    decrypt,
+    forget_cached_ids,
+    is_encrypted,
+    is_postgres_dump,
+    private_temporary,
+    restore_portable,
+    restore_postgres,
+)
 
 
 class Command(BaseCommand):
@@ -28,15 +38,35 @@ class Command(BaseCommand):
             if answer.strip().lower() != "yes":
                 raise CommandError("Restore cancelled; nothing was changed.")
         try:
-            if is_postgres_dump(path):
-                self.stdout.write(f"Restoring the PostgreSQL dump {path} into {target} with pg_restore …")
-                restore_postgres(path=path, using=database)
-                # A dump from an older release gets the newer migrations; roles are re-synced.
-                call_command("migrate", database=database, interactive=False, verbosity=max(verbosity - 1, 0))
+            if is_encrypted(path):
+                passphrase = backup_passphrase(required=True)
+                # ".xml": loaddata tells the format by the name; pg_restore reads its dump whatever the name.
+                with private_temporary(path.parent if str(path.parent) else Path("."), suffix=".xml") as plain:
+                    self.stdout.write(f"Decrypting {path} …")
+                    decrypt(encrypted=path, target=plain, passphrase=passphrase)
+                    self._restore(plain, path, target, database, verbosity)
             else:
-                self.stdout.write(f"Loading the dumpdata backup {path} into {target} …")
-                call_command("migrate", database=database, interactive=False, verbosity=max(verbosity - 1, 0))
-                restore_portable(path=path, using=database, verbosity=verbosity)
+                self._restore(path, path, target, database, verbosity)
         except BackupError as error:
             raise CommandError(str(error)) from None
+        # Content types may have new ids now (a dumpdata restore renumbers them): this process forgets the
+        # old ones; every running server must be restarted to do the same.
+        forget_cached_ids()
         self.stdout.write(self.style.SUCCESS(f"Restored {path} into {target}."))
+        self.stdout.write(
+            self.style.WARNING(
+                "Restart every running casetracker process (gunicorn, workers) now: they cache ids that the "
+                "restore may have changed, and would attach citations to the wrong records until restarted."
+            )
+        )
+
+    def _restore(self, path: Path, shown: Path, target: str, database: str, verbosity: int) -> None:
+        if is_postgres_dump(path):
+            self.stdout.write(f"Restoring the PostgreSQL dump {shown} into {target} with pg_restore …")
+            restore_postgres(path=path, using=database)
+            # A dump from an older release gets the newer migrations; roles are re-synced.
+            call_command("migrate", database=database, interactive=False, verbosity=max(verbosity - 1, 0))
+        else:
+            self.stdout.write(f"Loading the dumpdata backup {shown} into {target} …")
+            call_command("migrate", database=database, interactive=False, verbosity=max(verbosity - 1, 0))
+            restore_portable(path=path, using=database, verbosity=verbosity)
