@@ -477,6 +477,17 @@ def test_a_public_events_page_lists_no_confidential_participant_and_saving_keeps
     assert set(world.event.persons.all()) == {world.public_person, world.witness}
 
 
+def test_a_senior_editor_sees_and_edits_every_participant(world, senior, as_user):
+    client = as_user(senior)
+    change = url(world.event, "change")
+    response = client.get(change)
+    data = form_post_data(response)
+    assert sorted(data["persons"]) == sorted([str(world.public_person.pk), str(world.witness.pk)])
+    data["persons"] = [str(world.public_person.pk)]
+    assert client.post(change, data).status_code == 302
+    assert list(world.event.persons.all()) == [world.public_person]
+
+
 def test_a_viewer_sees_a_read_only_event_page_without_the_confidential_participant(world, viewer, as_user):
     response = as_user(viewer).get(url(world.event, "change"))
     assert response.status_code == 200
