@@ -19,11 +19,17 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    """Anonymous API requests are throttled per address, counted in the cache: every test starts at zero."""
+def _fresh_throttle_counts(request):
+    """API requests and sign-ins are throttled, counted in the cache: every test starts at zero.
+
+    The cache is a database table (casetracker.accounts.caches), so only tests with the database have one."""
     from django.core.cache import cache
 
-    cache.clear()
+    db_fixtures = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+    if request.node.get_closest_marker("django_db") or db_fixtures & set(request.fixturenames):
+        # This fixture runs before the test's own fixtures: open the test database the way they will.
+        request.getfixturevalue("_django_db_helper")
+        cache.clear()
 
 
 @pytest.fixture
@@ -68,3 +74,31 @@ def role_user(django_user_model):
         return django_user_model.objects.get(pk=user.pk)  # fresh permission cache
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(monkeypatch):
+    """``client.force_login(user)`` signs a user in without their password; here it also signs them in
+    as if they had typed their two-factor code, for users who need one (casetracker.accounts.two_factor),
+    so admin and API tests of Senior editors and superusers test what those users see once signed in.
+    ``tests/test_two_factor.py`` signs in through the login form to test the second factor itself."""
+    from django.test import Client
+
+    sign_in = Client.force_login
+
+    def force_login(self, user, backend=None):
+        sign_in(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from casetracker.accounts.two_factor import two_factor_needed
+
+        if two_factor_needed(user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="test device", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

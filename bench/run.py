@@ -418,15 +418,15 @@ def bench_token() -> str:
     """A token of a staff member who may see everything (for the full export)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     user, _ = get_user_model().objects.get_or_create(username="bench-senior", defaults={"is_staff": True})
     user.is_staff = True
     user.set_unusable_password()
     user.save()
     user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["people", "cases"]))
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
+    _record, token = AuthToken.objects.create(user=user)
+    return token
 
 
 _SKIPPED_STATEMENTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")

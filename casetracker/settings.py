@@ -54,14 +54,18 @@ if not DEBUG:
         )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with casetracker.accounts.admin_site as admin.site (sign-in limits).
+    "casetracker.accounts.admin_config.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -93,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): did this session sign in with a two-factor code (django-otp)?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -157,9 +163,9 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: a request without credentials that needs them gets 401 with
-        # "WWW-Authenticate: Token", not 403.
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # "WWW-Authenticate: Token", not 403. Tokens are django-rest-knox's (hashed, expiring), staff only.
+        "casetracker.api.authentication.StaffTokenAuthentication",
+        "casetracker.api.authentication.TwoFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["casetracker.api.permissions.ReadAnyoneWriteWithModelPermissions"],
     "DEFAULT_THROTTLE_CLASSES": ["casetracker.api.throttling.AnonymousRateThrottle"],
@@ -178,6 +184,23 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNICODE_JSON": True,
 }
+
+# API tokens (django-rest-knox): stored as digests, valid for API_TOKEN_TTL_HOURS from issue, revoked
+# when the user's password changes (casetracker.accounts.tokens). "Authorization: Token <token>".
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 10)
+if API_TOKEN_TTL_HOURS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_HOURS must be at least 1 (hours a new API token stays valid).")
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+
+# Two-factor sign-in (django-otp; casetracker.accounts.two_factor): required for staff who may see
+# confidential records, on the admin login and the token login. The issuer is the name authenticator
+# apps show next to the code.
+OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "casetracker")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # API_REQUIRE_IF_MATCH=1: PUT, PATCH and DELETE must send the ETag they read in If-Match (428 without
 # it), so no client can overwrite a colleague's change it never saw. Off by default for simple clients.

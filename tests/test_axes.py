@@ -8,7 +8,8 @@ import pytest
 from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.crypto import hash_token
+from knox.models import AuthToken
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_token_login_locks_out_after_repeated_failures(client, staff_user):
     assert int(locked["Retry-After"]) == 30 * 60
     refused = token_login(client, "staff", "staff-pass-123")
     assert refused.status_code == 429 and "token" not in refused.json()
-    assert not Token.objects.filter(user=staff_user).exists()
+    assert not AuthToken.objects.filter(user=staff_user).exists()
 
 
 def test_failed_token_logins_are_recorded_despite_the_request_transaction(client, staff_user):
@@ -118,4 +119,5 @@ def test_an_administrator_can_lift_a_lockout(client, staff_user):
 def test_good_token_login_still_returns_a_token(client, staff_user):
     response = token_login(client, "staff", "staff-pass-123")
     assert response.status_code == 200
-    assert response.json()["token"] == Token.objects.get(user=staff_user).key
+    # Only a digest of the token is stored.
+    assert AuthToken.objects.get(user=staff_user).digest == hash_token(response.json()["token"])

@@ -17,7 +17,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from cases.models import Defendant, Source, StatusChange
 from cases.services import defendant_change_status
@@ -29,7 +29,7 @@ QUIET = {"stdout": StringIO(), "verbosity": 0}
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 # Everything a deployment holds: the case records and their history, staff, roles, tokens, the admin log.
-SNAPSHOT_APPS = ("people", "cases", "auth", "authtoken", "admin")
+SNAPSHOT_APPS = ("people", "cases", "auth", "knox", "admin")
 
 
 def snapshot() -> dict[str, list[str]]:
@@ -54,7 +54,7 @@ def deployment(django_user_model, monkeypatch):
     monkeypatch.setenv("CASETRACKER_STAFF_PASSWORD", "a-long-passphrase-42")
     call_command("create_staff_user", "editor", role=EDITOR, interactive=False, **QUIET)
     editor = django_user_model.objects.get(username="editor")
-    Token.objects.create(user=editor)
+    AuthToken.objects.create(user=editor)
     defendant = Defendant.objects.select_related("person").filter(person__name__icontains="Kozlov").first()
     defendant_change_status(
         defendant=defendant,

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from casetracker.choices import Confidentiality
 from casetracker.roles import EDITOR, SENIOR_EDITOR, VIEWER
@@ -125,23 +125,23 @@ def test_create_staff_user_refuses_a_weak_password(monkeypatch):
 
 def test_editor_does_not_see_a_confidential_person_in_the_api(client, make_staff, witness):
     public = PersonFactory(name="Vladimir Kozlov")
-    token = Token.objects.create(user=make_staff("editor", EDITOR))
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    _record, token = AuthToken.objects.create(user=make_staff("editor", EDITOR))
+    auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
     assert client.get(f"/api/v1/persons/{witness.pk}/", **auth).status_code == 404
     names = [row["name"] for row in client.get("/api/v1/persons/", {"page_size": 100}, **auth).json()["results"]]
     assert public.name in names and witness.name not in names
 
 
 def test_senior_editor_sees_a_confidential_person_in_the_api(client, make_staff, witness):
-    token = Token.objects.create(user=make_staff("senior-editor", SENIOR_EDITOR))
-    response = client.get(f"/api/v1/persons/{witness.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _record, token = AuthToken.objects.create(user=make_staff("senior-editor", SENIOR_EDITOR))
+    response = client.get(f"/api/v1/persons/{witness.pk}/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200
     assert response.json()["name"] == witness.name and response.json()["confidentiality"] == "confidential"
 
 
 def test_viewer_reads_the_api_but_cannot_write(client, make_staff):
-    token = Token.objects.create(user=make_staff("viewer", VIEWER))
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    _record, token = AuthToken.objects.create(user=make_staff("viewer", VIEWER))
+    auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
     assert client.get("/api/v1/cases/", **auth).status_code == 200
     created = client.post("/api/v1/persons/", {"name": "New person"}, content_type="application/json", **auth)
     assert created.status_code == 403

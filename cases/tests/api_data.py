@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from cases.models import (
@@ -129,8 +129,8 @@ def client_for(user=None, *, token: bool = True) -> APIClient:
     client = APIClient()
     if user is not None:
         if token:
-            key, _created = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {key.key}")
+            _record, key = AuthToken.objects.create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         else:
             client.force_login(user)
     return client
