@@ -14,6 +14,12 @@ Dates keep their precision. CSV and JSON write ISO 8601 text (``2012-10-08``,
 (formatted ``yyyy-mm-dd``, so it sorts and computes in a spreadsheet) and a
 date known only to the month or year as the same ISO text: turning
 "October 2012" into 1 October 2012 would state a day nobody knows.
+
+Text cells of CSV and XLSX go through :func:`spreadsheet_text`: a text that a
+spreadsheet would run as a formula (``=HYPERLINK(…)``) gets a leading quote, as
+OWASP recommends against CSV injection, and characters a workbook cannot hold
+are dropped, so no stored text can make an export fail half-way. Numbers stay
+numbers. JSON is data, not a spreadsheet: it carries the text as stored.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from casetracker.approximate_dates import DAY, ApproximateDate
+from casetracker.text import clean_text
 
 from .summaries import COLUMNS, column_headers
 
@@ -59,12 +66,33 @@ def export_filename(fmt: str, *, as_of: datetime.date) -> str:
     return f"sentence-summaries-{as_of.isoformat()}.{fmt}"
 
 
+# A cell whose text starts with one of these is read as a formula by Excel, LibreOffice or
+# Google Sheets (OWASP, "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """``text`` as a CSV or XLSX cell may safely hold it.
+
+    Characters a workbook cannot hold (:mod:`casetracker.text`) are dropped: the model refuses
+    them, but a value stored before that rule, or written around it, must not break an export.
+    A text a spreadsheet would run as a formula is prefixed with a single quote, so it shows
+    as the text it is. Only text goes through here: a number such as -3 stays a number.
+    """
+    text = clean_text(text)
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
 def text_value(value) -> str:
-    """A row value as CSV text: ISO dates at their precision, empty for unknown."""
+    """A row value as CSV text: ISO dates at their precision, empty for unknown, text formula-safe."""
     if value is None:
         return ""
     if isinstance(value, ApproximateDate):
         return value.isoformat()
+    if isinstance(value, str):
+        return spreadsheet_text(value)
     return str(value)
 
 
@@ -75,11 +103,13 @@ def json_value(value):
 
 
 def xlsx_value(value):
-    """A real date when known to the day; the ISO text of a coarser date; the value otherwise."""
+    """A real date when known to the day; the ISO text of a coarser date; formula-safe text; numbers as they are."""
     if isinstance(value, ApproximateDate):
         if value.precision == DAY:
             return datetime.date(value.year, value.month, value.day)
         return value.isoformat()
+    if isinstance(value, str):
+        return spreadsheet_text(value)
     return value
 
 

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from casetracker.approximate_dates import ApproximateDate, ApproximateDateField, known
 from casetracker.base_models import (
+    CleanTextModel,
     NameSearchable,
     NameSearchQuerySet,
     NameVariant,
@@ -58,7 +59,7 @@ def excerpt_errors(excerpt: str, field: str = "excerpt") -> dict:
     return {}
 
 
-class Source(models.Model):
+class Source(CleanTextModel):
     """A document that supports facts in the tracker: an article, a verdict, a report."""
 
     title = models.CharField(
@@ -113,7 +114,7 @@ class Source(models.Model):
         return self.title
 
 
-class Citation(models.Model):
+class Citation(CleanTextModel):
     """Ties any record to a source, with the short passage that supports it."""
 
     source = models.ForeignKey(
@@ -205,7 +206,7 @@ class PlaceName(NameVariant):
         constraints = [models.UniqueConstraint(fields=["place", "name"], name="unique_place_name_variant")]
 
 
-class Event(models.Model):
+class Event(CleanTextModel):
     """Something that happened, where and when: a strike, a shooting, a state of emergency."""
 
     title = models.CharField(
@@ -255,7 +256,7 @@ class Event(models.Model):
             raise_if({"end": "An event cannot end before it began."})
 
 
-class EventFigure(models.Model):
+class EventFigure(CleanTextModel):
     """One claim about a number for an event (deaths, arrests), with its own source.
 
     Contested figures are several claims for the same event and measure:
@@ -306,7 +307,7 @@ class CaseQuerySet(RestrictedQuerySet):
         return self.restrict(user)
 
 
-class Case(models.Model):
+class Case(CleanTextModel):
     """A prosecution or a related matter (a media closure, an investigation)."""
 
     title = models.CharField(
@@ -356,7 +357,7 @@ class DefendantQuerySet(RestrictedQuerySet):
         return self.restrict(user)
 
 
-class Defendant(models.Model):
+class Defendant(CleanTextModel):
     """A person (or group) prosecuted in a case, with where they stand today.
 
     ``status`` is the latest entry of the dated :class:`StatusChange` history
@@ -404,7 +405,7 @@ class Defendant(models.Model):
             raise_if({"arrested": "An arrest cannot be dated in the future."})
 
 
-class StatusChange(models.Model):
+class StatusChange(CleanTextModel):
     """A dated, sourced change of a defendant's status (detained → convicted → released …)."""
 
     defendant = models.ForeignKey(
@@ -465,7 +466,7 @@ class StatusChange(models.Model):
         raise_if(errors)
 
 
-class LegalArticle(models.Model):
+class LegalArticle(CleanTextModel):
     """A provision of a legal code, e.g. an article of Kazakhstan's Criminal Code."""
 
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. 'KZ'.")
@@ -490,7 +491,7 @@ class LegalArticle(models.Model):
         return f"{text} ({self.title})" if self.title else text
 
 
-class Charge(models.Model):
+class Charge(CleanTextModel):
     """A defendant charged under an article, or with a described offence when the article is unknown."""
 
     defendant = models.ForeignKey(
@@ -540,7 +541,7 @@ class Charge(models.Model):
             raise_if({"offence_description": "Name the legal article or describe the offence."})
 
 
-class Trial(models.Model):
+class Trial(CleanTextModel):
     """A trial in a case: where, when, before which court, and what observers found."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="trials", help_text="The case tried.")
@@ -590,7 +591,7 @@ class Trial(models.Model):
         raise_if(errors)
 
 
-class Sentence(models.Model):
+class Sentence(CleanTextModel):
     """A sentence handed to a defendant: kind, term, dates and where it stands.
 
     ``expected_end`` is derived from ``start`` and ``term_months`` on save, at

@@ -7,10 +7,39 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from casetracker.choices import Confidentiality, Qualifier
+from casetracker.text import control_character_error, is_text_field
 from casetracker.visibility import RestrictedQuerySet
 
 
-class NameVariant(models.Model):
+class CleanTextModel(models.Model):
+    """A record whose text holds no control characters (see :mod:`casetracker.text`).
+
+    ``clean_fields()`` (so ``full_clean()``: the API's serializers, the admin's forms, the
+    services and commands) refuses them in every ``CharField`` and ``TextField``, with the
+    error on the field. Every model of ``people`` and ``cases`` derives from it; being
+    abstract and fieldless, it changes no table and needs no migration.
+    """
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if field.name in errors or (exclude and field.name in exclude) or not is_text_field(field):
+                continue
+            error = control_character_error(getattr(self, field.attname))
+            if error is not None:
+                errors[field.name] = [error]
+        if errors:
+            raise ValidationError(errors)
+
+
+class NameVariant(CleanTextModel):
     """Another way a name is written: a transliteration, translation or script."""
 
     name = models.CharField(
@@ -96,7 +125,7 @@ class NameSearchQuerySet(RestrictedQuerySet):
         return self.filter(search_text__contains=search_key(text))
 
 
-class NameSearchable(models.Model):
+class NameSearchable(CleanTextModel):
     """A record found by its name or any of its variants (``self.names``).
 
     ``search_text`` holds them all case-folded, so search is a plain

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from casetracker.approximate_dates import ApproximateDateField, known
 from casetracker.base_models import (
+    CleanTextModel,
     NameSearchable,
     NameSearchQuerySet,
     NameVariant,
@@ -166,7 +167,7 @@ class OrganizationName(NameVariant):
         ]
 
 
-class Membership(models.Model):
+class Membership(CleanTextModel):
     """A person's role in an organization, e.g. Kozlov leads Algha!."""
 
     person = models.ForeignKey(

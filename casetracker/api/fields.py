@@ -17,6 +17,7 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 
 from casetracker.approximate_dates import ApproximateDate
 from casetracker.choices import Qualifier, qualified
+from casetracker.text import validate_clean_text
 from casetracker.visibility import is_visible, restrict
 
 # The API speaks ISO 8601 only (ASCII digits); the admin also accepts dates in words.
@@ -60,6 +61,11 @@ class StrictCharField(serializers.CharField):
     """Text only: a number or a boolean where text is expected is a 400, not silently turned into text."""
 
     default_error_messages = {"not_text": "Send text (a JSON string), not {kind}."}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # The models' rule (casetracker.text), also for text no model validates (name variants).
+        self.validators.append(validate_clean_text)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):

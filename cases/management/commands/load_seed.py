@@ -34,14 +34,17 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import Defendant, Sentence, Source
 from cases.services import defendant_refresh_status
+from casetracker.text import forbidden_characters, has_forbidden_characters, is_text_field
 
 SEED_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "zhanaozen.json"
 LOADED_REASON = "Loaded from the seed data (fixtures/zhanaozen.json)"
@@ -62,6 +65,25 @@ def seed_rows(path: Path = SEED_FIXTURE) -> list[dict]:
             f"The seed fixture {path} is not valid JSON ({error}). Regenerate it with "
             "'python fixtures/build_zhanaozen.py'."
         ) from error
+
+
+def seed_text_problems(rows: list[dict]) -> list[str]:
+    """The fixture's text values that hold control characters (``casetracker.text``), one per value.
+
+    Loading skips ``full_clean()``, so the fixture is checked with the models' own rule first.
+    """
+    problems = []
+    for row in rows:
+        model = apps.get_model(row["model"])
+        for name, value in row["fields"].items():
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue  # loaddata names the unknown field itself
+            if is_text_field(field) and isinstance(value, str) and has_forbidden_characters(value):
+                characters = ", ".join(forbidden_characters(value))
+                problems.append(f"{row['model']} {row['pk']}, {name}: {characters}")
+    return problems
 
 
 def seed_pks(rows: list[dict]) -> dict[type[models.Model], list]:
@@ -159,6 +181,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, force: bool = False, **options):
         rows = seed_rows()
+        problems = seed_text_problems(rows)
+        if problems:
+            raise CommandError(
+                _(
+                    "Nothing was loaded: text in the seed fixture holds control characters (%(problems)s). "
+                    "Remove them from %(fixture)s, or regenerate it with 'python fixtures/build_zhanaozen.py'."
+                )
+                % {"problems": "; ".join(problems[:20]), "fixture": SEED_FIXTURE.relative_to(settings.BASE_DIR)}
+            )
         pks = seed_pks(rows)
         with transaction.atomic():
             present = seed_is_present(rows)
