@@ -119,4 +119,7 @@ class QuietOutageFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        return not is_outage(exc)
+        if is_outage(exc):
+            return False
+        # Django logs every 5xx answer ("Service Unavailable: /api/…"): the outage's own 503s are known.
+        return not (getattr(record, "status_code", None) == 503 and is_down())
