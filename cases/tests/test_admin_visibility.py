@@ -626,6 +626,20 @@ def test_a_change_of_link_to_a_hidden_record_is_not_named_in_the_history(world, 
     assert_no_secret(response)
 
 
+def test_a_version_that_pointed_at_a_hidden_person_is_neither_listed_nor_shown(world, restricted_user, as_user):
+    defendant = DefendantFactory(case=CaseFactory(title="Another case"), person=world.witness)
+    defendant.person = PersonFactory(name="Public stand-in")
+    defendant.save()
+    old, new = defendant.history.order_by("history_date")
+    client = as_user(restricted_user)
+    history = client.get(url(defendant, "history"))
+    assert history.status_code == 200
+    assert len(history.context["page_obj"].object_list) == 1
+    assert_no_secret(history)
+    assert client.get(url(defendant, "simple_history", old.history_id)).status_code == 404
+    assert client.get(url(defendant, "simple_history", new.history_id)).status_code == 200
+
+
 def test_history_of_a_record_hidden_later_or_deleted_while_hidden_is_404(restricted_user, senior, as_user):
     later = PersonFactory(name="Zqx Public at first")
     later.confidentiality = CONFIDENTIAL
