@@ -14,6 +14,7 @@ from django.contrib.admin.filters import AllValuesFieldListFilter, RelatedFieldL
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.contrib.auth.models import Group
+from django.core.exceptions import FieldDoesNotExist
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -40,6 +41,7 @@ from casetracker.admin import (
 )
 from casetracker.choices import Confidentiality
 from casetracker.roles import EDITOR, SENIOR_EDITOR, VIEWER, roles_sync
+from casetracker.visibility import is_governed, rule_for
 from people.models import Membership, Person
 from people.tests.factories import MembershipFactory, OrganizationFactory, PersonFactory
 
@@ -248,6 +250,52 @@ def test_every_relational_and_value_list_filter_is_a_restricted_one():
                 restricted = (RestrictedRelatedFieldListFilter, RestrictedRelatedOnlyFieldListFilter)
                 if issubclass(filter_class, unrestricted):
                     assert issubclass(filter_class, (*restricted, RestrictedAllValuesFieldListFilter)), (model, path)
+
+
+def _may_be_hidden(model) -> bool:
+    rule = rule_for(model)
+    return bool(rule.level or rule.through or rule.cites)
+
+
+def _unsafe_steps(model, path):
+    """The relation steps of ``path`` that could match rows through a record the user may not see."""
+    unsafe = []
+    for name in path.split("__"):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            break  # a lookup (contains, exact …)
+        if not field.is_relation:
+            break
+        target = field.related_model
+        if is_governed(target) and _may_be_hidden(target):
+            if field.concrete or field.many_to_many and not field.auto_created:
+                safe = field.name in rule_for(model).through  # the row is hidden whenever the target is
+            else:  # a reverse relation: safe when the target is hidden exactly when this row is
+                target_rule = rule_for(target)
+                safe = target_rule.through == (field.field.name,) and not target_rule.level and not target_rule.cites
+            if not safe:
+                unsafe.append(f"{model.__name__}.{name}")
+        model = target
+    return unsafe
+
+
+def test_search_fields_and_filters_never_match_rows_through_a_record_that_may_be_hidden():
+    """Otherwise a search for a hidden person's name would list the public events they took part in."""
+    assert _unsafe_steps(Event, "persons__search_text__contains") == ["Event.persons"]
+    assert _unsafe_steps(Case, "defendants__person__name") == ["Case.defendants"]
+    assert _unsafe_steps(Defendant, "sentences__trial__case__title") == ["Sentence.trial"]
+    assert _unsafe_steps(Defendant, "person__name") == []
+    for model, model_admin in registered_admins():
+        paths = [field.lstrip("^=@") for field in model_admin.get_search_fields(None)]
+        paths += [
+            spec if isinstance(spec, str) else spec[0] for spec in model_admin.list_filter if not isinstance(spec, type)
+        ]
+        for path in paths:
+            assert not _unsafe_steps(model, path), (
+                f"{type(model_admin).__name__}: {path!r} goes through {_unsafe_steps(model, path)}, which may be "
+                f"hidden while the row is not; search or filter on the row's own fields, or on links that protect it."
+            )
 
 
 # -- change lists, search, filters, counts ---------------------------------------------------------
