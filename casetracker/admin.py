@@ -232,8 +232,11 @@ class RestrictedFormMixin:
         #: field name -> keys of linked records the user may not see, kept on save
         self.hidden_links: dict[str, list] = {}
         adding = self.instance._state.adding
+        model = self._meta.model
+        # A record the user may see has visible targets on the links that protect it: no need to ask.
+        protecting = set(rule_for(model).through) if is_governed(model) and not adding else set()
         for name, field in self.fields.items():
-            if field.disabled or not isinstance(field, forms.ModelChoiceField):
+            if field.disabled or name in protecting or not isinstance(field, forms.ModelChoiceField):
                 continue
             if not _governed_for(field.queryset.model, self.visibility_user):
                 continue
