@@ -163,7 +163,8 @@ class DefendantInline(RestrictedTabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person")
+        # Each row's title names its person and case.
+        return super().get_queryset(request).select_related("person", "case")
 
 
 class TrialInline(RestrictedTabularInline):
@@ -172,6 +173,10 @@ class TrialInline(RestrictedTabularInline):
     fields = ["court", "place", "start", "end", "verdict_date"]
     autocomplete_fields = ["court", "place"]
     show_change_link = True
+
+    def get_queryset(self, request):
+        # Each row's title names its case.
+        return super().get_queryset(request).select_related("case")
 
 
 @admin.register(Case)

@@ -78,8 +78,11 @@ HIDDEN_LINK_HELP = _("Linked to a record you cannot see. The link is kept as it 
 
 
 def _governed_for(model, user) -> bool:
-    """True when records of ``model`` may be hidden from ``user`` (so they must be checked)."""
-    return model is not None and is_governed(model) and restricts(user)
+    """True when some records of ``model`` may be hidden from ``user`` (so they must be checked)."""
+    if model is None or not is_governed(model) or not restricts(user):
+        return False
+    everything = model._default_manager.all()
+    return restrict(everything, user) is not everything  # building a queryset runs no query
 
 
 # -- list filters ---------------------------------------------------------------------------------------
@@ -90,11 +93,8 @@ def _visible_limit(field, user, extra: Q | None = None) -> Q | None:
     model = field.related_model
     limit = extra
     if _governed_for(model, user):
-        everything = model._default_manager.all()
-        visible = restrict(everything, user)
-        if visible is not everything:
-            mine = Q(pk__in=visible.values("pk"))
-            limit = mine if limit is None else limit & mine
+        mine = Q(pk__in=restrict(model._default_manager.all(), user).values("pk"))
+        limit = mine if limit is None else limit & mine
     own = getattr(field, "get_limit_choices_to", lambda: getattr(field, "limit_choices_to", None))()
     if own:
         own = own if isinstance(own, Q) else Q(**own)
