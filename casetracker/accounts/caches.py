@@ -3,7 +3,8 @@
 Throttle counts live in this cache, so it must be shared: a per-process cache (Django's default,
 local memory) lets each gunicorn worker count on its own, multiplying every limit by the number
 of workers. By default the cache is a table in the database (``db://casetracker_cache``, created
-by every ``migrate``); ``redis://`` or ``rediss://`` URLs use Django's built-in Redis cache.
+by every ``migrate``; ``cache_backend.SharedDatabaseCache``); ``redis://`` or ``rediss://`` URLs use
+Django's built-in Redis cache. Imported by settings, so it imports nothing of Django's database layer.
 """
 
 from urllib.parse import urlsplit
@@ -30,7 +31,7 @@ def cache_from_url(url: str) -> dict:
         table = (parts.netloc + parts.path).strip("/")
         if not table.replace("_", "").isalnum():
             raise ImproperlyConfigured(f"CACHE_URL={url!r}: name a table, e.g. {DEFAULT_CACHE_URL}.")
-        entry.update(BACKEND="django.core.cache.backends.db.DatabaseCache", LOCATION=table)
+        entry.update(BACKEND="casetracker.accounts.cache_backend.SharedDatabaseCache", LOCATION=table)
     elif scheme in _REDIS_SCHEMES:
         if not parts.hostname:
             raise ImproperlyConfigured("CACHE_URL: name the Redis host, e.g. redis://127.0.0.1:6379/0.")
