@@ -82,7 +82,9 @@ def test_editor_does_not_see_a_confidential_person_in_the_admin(client, make_sta
     search = client.get("/admin/people/person/", {"q": "witness W-7"})
     assert search.context["cl"].result_count == 0
     hidden = client.get(f"/admin/people/person/{witness.pk}/change/")
-    assert hidden.status_code == 302 and hidden["Location"] == "/admin/", "a hidden person looks like a missing one"
+    missing = client.get("/admin/people/person/999999/change/")
+    assert hidden.status_code == missing.status_code == 404, "a hidden person looks like a missing one, as in the API"
+    assert witness.name not in hidden.content.decode()
 
 
 def test_senior_editor_sees_a_confidential_person_in_the_admin(client, make_staff, witness):
