@@ -16,7 +16,7 @@ def database_away(monkeypatch):
         raise OperationalError('connection to server at "db" failed: Connection refused')
 
     monkeypatch.setattr("casetracker.api.views.RecordViewSet.list", refuse)
-    monkeypatch.setattr("django.contrib.admin.options.ModelAdmin.changelist_view", refuse)
+    monkeypatch.setattr("django.contrib.admin.views.main.ChangeList.get_results", refuse)
     yield
     outage.note_success()
 
