@@ -83,6 +83,9 @@ def test_each_login_issues_a_new_token_and_the_old_ones_still_work(client, staff
     first, second = issue(client), issue(client)
     assert first != second
     assert write_with(client, first).status_code == 201 and write_with(client, second).status_code == 201
+    AuthToken.objects.filter(digest=hash_token(first)).update(expiry=timezone.now() - timedelta(minutes=1))
+    issue(client)
+    assert AuthToken.objects.filter(user=staff_user).count() == 2  # the expired one went
 
 
 def test_a_user_who_is_not_staff_gets_no_token(client, django_user_model):

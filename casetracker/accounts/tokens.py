@@ -18,6 +18,8 @@ def token_create(*, user) -> tuple[AuthToken, str]:
     """Issue a token for ``user`` (expiring after ``API_TOKEN_TTL_HOURS``); returns the record and the
     token itself, which is never stored and cannot be shown again."""
     assert user.is_active and user.is_staff, "API tokens are for active staff members only; check before issuing."
+    # Each sign-in issues a new token; the user's expired ones (which no longer work) go now.
+    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     return AuthToken.objects.create(user=user)
 
 
