@@ -43,6 +43,7 @@ from .models import (
     Source,
     StatusChange,
     Trial,
+    status_timeline,
 )
 from .services import defendant_change_status
 
@@ -157,8 +158,8 @@ class EventAdmin(RecordAdmin):
 class DefendantInline(RestrictedTabularInline):
     model = Defendant
     extra = 1
-    fields = ["person", "arrested", "status", "status_date"]
-    readonly_fields = ["status", "status_date"]
+    fields = ["person", "arrested", "status", "status_date", "status_as_of"]
+    readonly_fields = ["status", "status_date", "status_as_of"]
     autocomplete_fields = ["person"]
     show_change_link = True
 
@@ -210,7 +211,7 @@ class SentenceInline(RestrictedStackedInline):
     model = Sentence
     extra = 0
     fields = [
-        ("kind", "status"),
+        ("kind", "status", "status_as_of"),
         ("term_qualifier", "term_months"),
         ("fine_amount", "fine_currency"),
         ("start", "expected_end", "actual_release"),
@@ -228,10 +229,10 @@ class StatusChangeInline(RestrictedTabularInline):
     model = StatusChange
     formfield_overrides = COMPACT_TEXT
     extra = 1
-    fields = ["date", "status", "note", "source", "excerpt", "recorded_by", "created"]
+    fields = ["date", "known_as_of", "status", "note", "source", "excerpt", "recorded_by", "created"]
     readonly_fields = ["recorded_by", "created"]
     autocomplete_fields = ["source"]
-    ordering = ["date", "created"]
+    ordering = [status_timeline(), "created"]
     verbose_name = _("status change")
     verbose_name_plural = _("Status history (add a row to record a change; recorded changes cannot be edited)")
 
@@ -265,7 +266,7 @@ class ConfidentialityFilter(admin.SimpleListFilter):
 
 @admin.register(Defendant)
 class DefendantAdmin(NameSearchMixin, RecordAdmin):
-    list_display = ["person", "case", "status", "status_date", "arrested"]
+    list_display = ["person", "case", "current_status", "arrested"]
     list_select_related = ["person", "case"]
     list_filter = [
         "status",
@@ -276,11 +277,15 @@ class DefendantAdmin(NameSearchMixin, RecordAdmin):
     ]
     search_fields = ["person__search_text__contains", "case__title"]
     search_help_text = _("Search by the defendant's name or any variant, or the case title.")
-    fields = ["case", "person", "arrested", "status", "status_date", "description"]
-    readonly_fields = ["status", "status_date"]
+    fields = ["case", "person", "arrested", "status", "status_date", "status_as_of", "description"]
+    readonly_fields = ["status", "status_date", "status_as_of"]
     autocomplete_fields = ["case", "person"]
     inlines = [StatusChangeInline, ChargeInline, SentenceInline, CitationInline]
     actions = ["record_status_change", *SENTENCE_SUMMARY_ACTIONS]
+
+    @admin.display(description=_("Current status"), ordering="status")
+    def current_status(self, defendant):
+        return defendant.status_display
 
     @admin.action(description=_("Record a status change for the selected defendants"), permissions=["add_status"])
     def record_status_change(self, request, queryset):
@@ -340,7 +345,8 @@ class DefendantAdmin(NameSearchMixin, RecordAdmin):
             recorded = defendant_change_status(
                 defendant=formset.instance,
                 status=data["status"],
-                date=data["date"],
+                date=data.get("date"),
+                known_as_of=data.get("known_as_of"),
                 note=data.get("note", ""),
                 source=data.get("source"),
                 excerpt=data.get("excerpt", ""),
@@ -350,7 +356,7 @@ class DefendantAdmin(NameSearchMixin, RecordAdmin):
             messages.info(
                 request,
                 gettext("Recorded status “%(status)s” (%(date)s).")
-                % {"status": recorded.get_status_display(), "date": recorded.date},
+                % {"status": recorded.get_status_display(), "date": recorded.dates_display},
             )
 
 
@@ -358,11 +364,11 @@ class DefendantAdmin(NameSearchMixin, RecordAdmin):
 class StatusChangeAdmin(NameSearchMixin, RecordAdmin):
     """A list of every status change; new ones are recorded through the service."""
 
-    list_display = ["defendant", "status", "date", "source", "recorded_by", "created"]
+    list_display = ["defendant", "status", "date", "known_as_of", "source", "recorded_by", "created"]
     list_select_related = ["defendant__person", "defendant__case", "source", "recorded_by"]
     list_filter = ["status", "defendant__case"]
     search_fields = ["defendant__person__search_text__contains", "note"]
-    fields = ["defendant", "date", "status", "note", "source", "excerpt", "recorded_by", "created"]
+    fields = ["defendant", "date", "known_as_of", "status", "note", "source", "excerpt", "recorded_by", "created"]
     readonly_fields = ["recorded_by", "created"]
     autocomplete_fields = ["defendant", "source"]
     date_hierarchy = None
@@ -376,7 +382,8 @@ class StatusChangeAdmin(NameSearchMixin, RecordAdmin):
         saved = defendant_change_status(
             defendant=data["defendant"],
             status=data["status"],
-            date=data["date"],
+            date=data.get("date"),
+            known_as_of=data.get("known_as_of"),
             note=data.get("note", ""),
             source=data.get("source"),
             excerpt=data.get("excerpt", ""),
@@ -419,14 +426,14 @@ class TrialAdmin(RecordAdmin):
 
 @admin.register(Sentence)
 class SentenceAdmin(NameSearchMixin, RecordAdmin):
-    list_display = ["person", "case", "kind", "term", "start", "expected_end", "actual_release", "status"]
+    list_display = ["person", "case", "kind", "term", "start", "expected_end", "actual_release", "status_known"]
     list_select_related = ["defendant__person", "defendant__case", "trial"]
     list_filter = ["kind", "status", "term_qualifier", ("defendant__case", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["defendant__person__search_text__contains", "defendant__case__title"]
     fields = [
         "defendant",
         "trial",
-        ("kind", "status"),
+        ("kind", "status", "status_as_of"),
         ("term_qualifier", "term_months"),
         ("fine_amount", "fine_currency"),
         ("start", "expected_end", "actual_release"),
@@ -448,3 +455,7 @@ class SentenceAdmin(NameSearchMixin, RecordAdmin):
     @admin.display(description=_("Term"), ordering="term_months")
     def term(self, sentence):
         return sentence.term_display or "—"
+
+    @admin.display(description=_("Status"), ordering="status")
+    def status_known(self, sentence):
+        return sentence.status_display

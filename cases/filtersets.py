@@ -381,11 +381,25 @@ class StatusChangeFilterSet(VisibilityFilterSet):
     person = IdFilter(field_name="defendant__person_id", help_text="Changes of this person (person id).")
     status = ChoicesFilter(choices=DefendantStatus.choices, help_text="New status; repeatable.")
     source = IdFilter(field_name="source_id", help_text="Changes reported by this source (source id).")
-    date_after = ApproximateDateFromFilter(field_name="date", help_text="Dated on or after this date (any precision).")
-    date_before = ApproximateDateToFilter(field_name="date", help_text="Dated on or before this date (any precision).")
+    date_after = ApproximateDateFromFilter(
+        field_name="date", help_text="Took effect on or after this date (any precision); undated changes never match."
+    )
+    date_before = ApproximateDateToFilter(
+        field_name="date", help_text="Took effect on or before this date (any precision); undated changes never match."
+    )
+    known_as_of_after = ApproximateDateFromFilter(
+        field_name="known_as_of", help_text="Known as of this date or later (the report's date; any precision)."
+    )
+    known_as_of_before = ApproximateDateToFilter(
+        field_name="known_as_of", help_text="Known as of this date or earlier (the report's date; any precision)."
+    )
     confidentiality = ConfidentialityFilter()
     ordering = ordering_by(
-        ("date", "date"), ("defendant__person__name", "person"), ("created", "created"), ("id", "id")
+        ("date", "date"),
+        ("known_as_of", "known_as_of"),
+        ("defendant__person__name", "person"),
+        ("created", "created"),
+        ("id", "id"),
     )
 
     class Meta:

@@ -17,7 +17,16 @@ class StatusChangeForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), choices=DefendantStatus.choices)
     date = ApproximateDateFormField(
-        label=_("Date"), help_text=_("YYYY, YYYY-MM or YYYY-MM-DD, or e.g. 'October 2012'.")
+        label=_("Took effect"),
+        required=False,
+        help_text=_("YYYY, YYYY-MM or YYYY-MM-DD, or e.g. 'October 2012'. Empty when the source does not say."),
+    )
+    known_as_of = ApproximateDateFormField(
+        label=_("Known as of"),
+        required=False,
+        help_text=_(
+            "The date the source shows the status holding (the report's date). Needed when 'took effect' is empty."
+        ),
     )
     source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.none(), required=False)
     excerpt = forms.CharField(label=_("Excerpt"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -12,10 +12,14 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from casetracker.approximate_dates import ApproximateDate, ApproximateDateField, known
+from casetracker.approximate_dates import ApproximateDate, ApproximateDateField, known, with_as_of
 from casetracker.base_models import (
     CleanTextModel,
     NameSearchable,
@@ -384,7 +388,21 @@ class Defendant(CleanTextModel):
         db_index=True,
         help_text="Where the defendant stands now: the latest entry of the status history.",
     )
-    status_date = ApproximateDateField(null=True, blank=True, editable=False, help_text="Date of the current status.")
+    status_date = ApproximateDateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the current status took effect, if that is known (from the latest status change)."),
+    )
+    status_as_of = ApproximateDateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The date the current status is known as of (from the latest status change): the date of the report "
+            "that says so. The status is not known to hold after it."
+        ),
+    )
     description = models.TextField(blank=True, help_text="The defendant's role in the case as the sources describe it.")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -400,13 +418,43 @@ class Defendant(CleanTextModel):
     def __str__(self):
         return f"{self.person} ({self.case})"
 
+    @property
+    def status_display(self) -> str:
+        """The current status with what is known of its dates: 'Imprisoned since 2012-10 (as of 2012-12)'."""
+        return dated_status(self.get_status_display(), took_effect=self.status_date, as_of=self.status_as_of)
+
     def clean(self):
         if known(self.arrested) and self.arrested.is_certainly_after(ApproximateDate.parse(timezone.localdate())):
             raise_if({"arrested": "An arrest cannot be dated in the future."})
 
 
+def dated_status(label: str, *, took_effect: ApproximateDate | None, as_of: ApproximateDate | None) -> str:
+    """A status with what is known of its dates.
+
+    ``Convicted since 2012-10``; ``Serving a prison sentence since 2012-10 (as of 2012-12)``; with the
+    date it took effect unknown, ``Serving a prison sentence (as of 2012-12)``. A date it is known as
+    of that is the date it took effect is not repeated.
+    """
+    text = label
+    if took_effect is not None:
+        text = gettext("%(status)s since %(date)s") % {"status": label, "date": took_effect}
+    return with_as_of(text, as_of if as_of != took_effect else None)
+
+
+def status_timeline():
+    """Where a status change sits in a defendant's history: the date it took effect, or, when that is
+    unknown, the date it is known as of (it had taken effect by then)."""
+    return Coalesce("date", "known_as_of")
+
+
 class StatusChange(CleanTextModel):
-    """A dated, sourced change of a defendant's status (detained → convicted → released …)."""
+    """A dated, sourced change of a defendant's status (detained → convicted → released …).
+
+    Two dates, because a report is not an event: ``date`` is when the status took effect (it may stay
+    unknown), ``known_as_of`` the date a source shows it holding ("is serving", written in December
+    2012). At least one is given. In the history a change sits at its ``date``, or, when that is
+    unknown, at its ``known_as_of`` (:func:`status_timeline`).
+    """
 
     defendant = models.ForeignKey(
         Defendant,
@@ -415,7 +463,24 @@ class StatusChange(CleanTextModel):
         help_text="Whose status changed.",
     )
     status = models.CharField(max_length=16, choices=DefendantStatus.choices, help_text="The new status.")
-    date = ApproximateDateField(db_index=True, help_text="When the status took effect, at the precision known.")
+    date = ApproximateDateField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "When the status took effect, at the precision known. Leave it empty when the source does not say: "
+            "a report that someone is in prison dates the report, not the imprisonment."
+        ),
+    )
+    known_as_of = ApproximateDateField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date the source shows the status holding, usually the date of the report ('is serving', "
+            "written in December 2012). Required when the date it took effect is unknown; empty when the source "
+            "only dates the change itself."
+        ),
+    )
     note = models.TextField(blank=True, help_text="What happened, in our own words. Required when no source is given.")
     source = models.ForeignKey(
         Source,
@@ -444,11 +509,27 @@ class StatusChange(CleanTextModel):
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["defendant", "date", "created", "id"]
-        get_latest_by = ["date", "created"]
+        ordering = ["defendant", status_timeline().asc(), "created", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date__isnull=False) | Q(known_as_of__isnull=False),
+                name="status_change_dated",
+                violation_error_message=_(
+                    "Give the date the status took effect, or the date it is known as of (the report's date)."
+                ),
+            )
+        ]
 
     def __str__(self):
-        return f"{self.get_status_display()} ({self.date})"
+        return f"{self.get_status_display()} ({self.dates_display})"
+
+    @property
+    def dates_display(self) -> str:
+        """'2012-10', '2012-10, as of 2012-12' or 'date unknown, as of 2012-12'."""
+        took_effect = str(self.date) if self.date is not None else gettext("date unknown")
+        if self.known_as_of is None or self.known_as_of == self.date:
+            return took_effect
+        return gettext("%(date)s, as of %(as_of)s") % {"date": took_effect, "as_of": self.known_as_of}
 
     def clean(self):
         errors = excerpt_errors(self.excerpt)
@@ -456,13 +537,29 @@ class StatusChange(CleanTextModel):
             errors["source"] = "Give a source for the change, or a note saying how it is known."
         if self.excerpt and not self.source_id:
             errors["excerpt"] = "An excerpt needs the source it is quoted from."
+        if self.date is None and self.known_as_of is None:
+            errors["date"] = gettext(
+                "Give the date the status took effect, or, when the source does not say, the date it is known as "
+                "of (the report's date) under 'known as of'."
+            )
+        today = ApproximateDate.parse(timezone.localdate())
+        arrested = known(self.defendant.arrested) if self.defendant_id else None
         if known(self.date):
-            today = ApproximateDate.parse(timezone.localdate())
             if self.date.is_certainly_after(today):
                 errors["date"] = "A status change cannot be dated in the future."
-            arrested = known(self.defendant.arrested) if self.defendant_id else None
             if arrested and self.date.is_certainly_before(arrested):
                 errors["date"] = f"The change is dated before the defendant's arrest ({arrested})."
+        if known(self.known_as_of):
+            if self.known_as_of.is_certainly_after(today):
+                errors["known_as_of"] = gettext("A status cannot be known as of a date in the future.")
+            elif known(self.date) and self.known_as_of.is_certainly_before(self.date):
+                errors["known_as_of"] = gettext(
+                    "A status cannot be known as of a date before it took effect (%(date)s)."
+                ) % {"date": self.date}
+            elif self.date is None and arrested and self.known_as_of.is_certainly_before(arrested):
+                errors["known_as_of"] = gettext(
+                    "The change is known as of a date before the defendant's arrest (%(date)s)."
+                ) % {"date": arrested}
         raise_if(errors)
 
 
@@ -638,7 +735,12 @@ class Sentence(CleanTextModel):
         max_length=3, blank=True, help_text="For a fine: ISO 4217 currency code, e.g. 'KZT'."
     )
     start = ApproximateDateField(
-        null=True, blank=True, help_text="When the sentence began (often the arrest, for time served)."
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the sentence began (often the arrest, for time served), if a source says so. Never the date of "
+            "a report that the person is serving: that is the status's 'known as of'."
+        ),
     )
     expected_end = ApproximateDateField(
         null=True,
@@ -657,6 +759,15 @@ class Sentence(CleanTextModel):
         db_index=True,
         help_text="Where the sentence stands.",
     )
+    status_as_of = ApproximateDateField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date the status is known as of: the date of the latest source that reports it ('serving', as "
+            "reported in December 2012). Empty when staff keep the status current. The status is not known to "
+            "hold after this date, so time served is counted to it and no further."
+        ),
+    )
     note = models.TextField(blank=True, help_text="Anything else, e.g. appeals, conditions of probation.")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -673,6 +784,11 @@ class Sentence(CleanTextModel):
     @property
     def term_display(self) -> str:
         return term_in_words(self.term_months, self.term_qualifier)
+
+    @property
+    def status_display(self) -> str:
+        """The status with the date it is known as of: 'Serving (as of 2012-12)'."""
+        return with_as_of(self.get_status_display(), self.status_as_of)
 
     def derive_expected_end(self):
         if known(self.start) and self.term_months is not None and self.kind in TERM_KINDS:
@@ -694,6 +810,9 @@ class Sentence(CleanTextModel):
             errors["actual_release"] = f"The release cannot come before the sentence began ({self.start})."
         if known(self.actual_release) and self.status == SentenceStatus.SERVING:
             errors["status"] = "A released person is no longer serving; choose completed, released early, pardoned …"
+        today = ApproximateDate.parse(timezone.localdate())
+        if known(self.status_as_of) and self.status_as_of.is_certainly_after(today):
+            errors["status_as_of"] = gettext("A status cannot be known as of a date in the future.")
         raise_if(errors)
 
     def save(self, *args, **kwargs):

@@ -6,7 +6,7 @@ from django.db import transaction
 from casetracker.approximate_dates import ApproximateDate
 from casetracker.db import lock_row
 
-from .models import Defendant, Source, StatusChange
+from .models import Defendant, Source, StatusChange, status_timeline
 
 
 @transaction.atomic
@@ -14,7 +14,8 @@ def defendant_change_status(
     *,
     defendant: Defendant,
     status: str,
-    date: ApproximateDate | str,
+    date: ApproximateDate | str | None = None,
+    known_as_of: ApproximateDate | str | None = None,
     note: str = "",
     source: Source | None = None,
     excerpt: str = "",
@@ -22,24 +23,30 @@ def defendant_change_status(
 ) -> StatusChange:
     """Record a dated, sourced change of a defendant's status and make it current.
 
-    Validates before writing (no date in the future or before the arrest; a
-    source or a note is required). The defendant's current status becomes
-    that of the latest-dated change, so back-filling an old change does not
-    overwrite a newer status.
+    ``date`` is when the status took effect and may be unknown (``None``);
+    ``known_as_of`` is the date a source shows it holding (the report's date).
+    At least one is needed. Validates before writing (no date in the future or
+    before the arrest; a source or a note is required). The defendant's
+    current status becomes that of the latest change in the history
+    (:func:`cases.models.status_timeline`), so back-filling an old change does
+    not overwrite a newer status.
 
-    Recording the same change twice (same defendant, date, status and source:
+    Recording the same change twice (same defendant, dates, status and source:
     a client that retried, two colleagues entering the same report) returns
     the change already recorded, with ``already_recorded = True``, instead of
     a duplicate. The defendant's row is locked first, so two identical
     requests at the same moment still make one record.
     """
     lock_row(Defendant, defendant.pk)
-    parsed = parsed_date(date)
+    parsed, parsed_as_of = parsed_date(date), parsed_date(known_as_of)
+    well_formed = (date in (None, "") or parsed is not None) and (known_as_of in (None, "") or parsed_as_of is not None)
     existing = (
-        StatusChange.objects.filter(defendant=defendant, status=status, date=parsed, source=source)
+        StatusChange.objects.filter(
+            defendant=defendant, status=status, date=parsed, known_as_of=parsed_as_of, source=source
+        )
         .order_by("id")
         .first()
-        if parsed is not None
+        if well_formed and (parsed is not None or parsed_as_of is not None)
         else None
     )
     if existing is not None:
@@ -49,6 +56,7 @@ def defendant_change_status(
         defendant=defendant,
         status=status,
         date=date,
+        known_as_of=known_as_of,
         note=note,
         source=source,
         excerpt=excerpt,
@@ -74,14 +82,22 @@ def parsed_date(value) -> ApproximateDate | None:
 
 
 def defendant_refresh_status(*, defendant: Defendant, user: AbstractBaseUser | None = None) -> Defendant:
-    """Set the defendant's current status from the latest-dated entry of its history."""
-    latest = defendant.status_changes.order_by("-date", "-created", "-id").first()
+    """Set the defendant's current status from the latest entry of its history.
+
+    The latest entry is the last by the date it took effect or, when that is
+    unknown, by the date it is known as of (:func:`cases.models.status_timeline`).
+    Its two dates become the current status's: a status reported in December
+    2012 without a date of its own is "(as of 2012-12)", never "since 2012-12".
+    """
+    latest = defendant.status_changes.order_by(status_timeline().desc(), "-created", "-id").first()
     status = latest.status if latest else Defendant._meta.get_field("status").default
     date = latest.date if latest else None
-    if (defendant.status, defendant.status_date) != (status, date):
+    as_of = latest.known_as_of if latest else None
+    if (defendant.status, defendant.status_date, defendant.status_as_of) != (status, date, as_of):
         defendant.status = status
         defendant.status_date = date
+        defendant.status_as_of = as_of
         if user is not None and user.is_authenticated:
             defendant._history_user = user
-        defendant.save(update_fields=["status", "status_date", "updated"])
+        defendant.save(update_fields=["status", "status_date", "status_as_of", "updated"])
     return defendant

@@ -29,8 +29,9 @@ from types import SimpleNamespace
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext
 
-from casetracker.approximate_dates import ApproximateDate, months_between
+from casetracker.approximate_dates import ApproximateDate, months_between, with_as_of
 from casetracker.choices import Qualifier, qualified
 from casetracker.visibility import visible_at
 from people.choices import PersonKind
@@ -109,20 +110,35 @@ COLUMNS: tuple[Column, ...] = (
     Column("start", "Start", DATE, 12, "When the sentence began, at the precision known."),
     Column("expected_end", "Expected end", DATE, 13, "Start plus term, at the start's precision."),
     Column("actual_release", "Actual release", DATE, 13, "When the person was actually released, if they were."),
-    Column("status", "Status", width=18, description="Where the sentence stands."),
+    Column(
+        "status",
+        "Status",
+        width=26,
+        description="Where the sentence stands, with the date it is known as of when a source reported it: "
+        "'Serving (as of 2012-12)' says what was true then, not today.",
+    ),
+    Column(
+        "status_as_of",
+        "Status as of",
+        DATE,
+        13,
+        "The date the status is known as of (the date of the source that reports it); empty when staff keep "
+        "the status current.",
+    ),
     Column(
         "time_served",
         "Time served",
         width=20,
         description="Time served as of the export date, in words; 'about' when the start is not known to the day. "
-        "Empty when the start is unknown.",
+        "When the status is known only as of an earlier date, 'at least' the time served by then. Empty when "
+        "the start is unknown.",
     ),
     Column(
         "time_remaining",
         "Time remaining",
         width=20,
-        description="Time left to serve as of the export date, in words; empty when the start is unknown or "
-        "for a sentence that has no term.",
+        description="Time left to serve as of the export date, in words ('up to' when the status is known only as "
+        "of an earlier date); empty when the start is unknown or for a sentence that has no term.",
     ),
     Column(
         "sources",
@@ -189,7 +205,8 @@ def sentence_summary_row(sentence: Sentence, *, as_of: datetime.date, levels: Co
         "start": sentence.start,
         "expected_end": sentence.expected_end,
         "actual_release": sentence.actual_release,
-        "status": STATUS_LABELS.get(sentence.status, sentence.status),
+        "status": status_label(sentence),
+        "status_as_of": sentence.status_as_of,
         "time_served": served,
         "time_remaining": remaining,
         "sources": _joined(extras.sources),
@@ -207,16 +224,33 @@ def masked_row(sentence) -> dict:
             "term": term_label(sentence),
             "term_months": sentence.term_months,
             "term_qualifier": QUALIFIER_LABELS.get(sentence.term_qualifier) if sentence.term_qualifier else None,
-            "status": STATUS_LABELS.get(sentence.status, sentence.status),
+            "status": masked_status_label(sentence),
         }
     )
     return row
 
 
+def status_label(sentence) -> str:
+    """'Serving (as of 2012-12)': the status, with the date it is known as of when that is recorded."""
+    return with_as_of(STATUS_LABELS.get(sentence.status, sentence.status), sentence.status_as_of)
+
+
+def masked_status_label(sentence) -> str:
+    """A masked row's status: never the date it is known as of (a report's date can pick out a person),
+    but never read as today's either."""
+    label = STATUS_LABELS.get(sentence.status, sentence.status)
+    if sentence.status_as_of is None:
+        return label
+    return gettext("%(status)s (as of a date not shown)") % {"status": label}
+
+
 def person_label(person) -> str:
-    """A person's name; a group says how many it stands for when that is known."""
+    """A person's name; a group says how many it stands for when that is known, and as of when."""
     if person.kind == PersonKind.GROUP and person.group_size is not None:
-        return f"{person.name} (group of {qualified(person.group_size, person.group_size_qualifier)})"
+        size = qualified(person.group_size, person.group_size_qualifier)
+        if person.group_size_as_of is not None:
+            size = gettext("%(size)s as of %(date)s") % {"size": size, "date": person.group_size_as_of}
+        return gettext("%(name)s (group of %(size)s)") % {"name": person.name, "size": size}
     return person.name
 
 
@@ -234,10 +268,12 @@ SUMMARY_VALUES = (
     "expected_end",
     "actual_release",
     "status",
+    "status_as_of",
     "defendant__person__name",
     "defendant__person__kind",
     "defendant__person__group_size",
     "defendant__person__group_size_qualifier",
+    "defendant__person__group_size_as_of",
     "defendant__person__confidentiality",
     "defendant__case__title",
     "defendant__case__confidentiality",
@@ -258,8 +294,8 @@ def summary_sentences(rows: Iterable[tuple]) -> Iterator[SimpleNamespace]:
     """
     for (
         pk, defendant_id, trial_id, kind, term_months, term_qualifier, fine_amount, fine_currency,
-        start, expected_end, actual_release, status,
-        person_name, person_kind, group_size, group_size_qualifier, person_confidentiality,
+        start, expected_end, actual_release, status, status_as_of,
+        person_name, person_kind, group_size, group_size_qualifier, group_size_as_of, person_confidentiality,
         case_title, case_confidentiality,
         verdict_date, court_name, place_name, masked,
     ) in rows:  # fmt: skip
@@ -268,6 +304,7 @@ def summary_sentences(rows: Iterable[tuple]) -> Iterator[SimpleNamespace]:
             kind=person_kind,
             group_size=group_size,
             group_size_qualifier=group_size_qualifier,
+            group_size_as_of=group_size_as_of,
             confidentiality=person_confidentiality,
         )
         case = SimpleNamespace(title=case_title, confidentiality=case_confidentiality)
@@ -292,6 +329,7 @@ def summary_sentences(rows: Iterable[tuple]) -> Iterator[SimpleNamespace]:
             expected_end=expected_end,
             actual_release=actual_release,
             status=status,
+            status_as_of=status_as_of,
             defendant=SimpleNamespace(person=person, case=case),
             trial=trial,
             **{MASKED: bool(masked)},
@@ -404,7 +442,7 @@ def _one_of(ids: Collection[int]):
 
 
 def time_served_and_remaining(sentence: Sentence, *, as_of: datetime.date) -> tuple[str | None, str | None]:
-    """Time served and time left as of ``as_of``, in words.
+    """Time served and time left as of ``as_of``, in words, from what is known and nothing more.
 
     Counted from the earliest day the start could be, to the release (if
     any), else to ``as_of``, and never beyond the term. Both are empty when
@@ -413,15 +451,42 @@ def time_served_and_remaining(sentence: Sentence, *, as_of: datetime.date) -> tu
     says it has ended (completed, pardoned …) and no release date is known. When
     the start is known only to the month or year the figures are "about";
     when the term is "up to" a length, so is the remainder.
+
+    A status known only as of an earlier date ("serving", as reported in
+    December 2012) says nothing of what came after: the time served is then
+    "at least" what had certainly been served by that date (from the latest
+    day the start could be to the first day of that date), and the remainder
+    "up to" the rest of the term.
     """
     start: ApproximateDate | None = sentence.start
     if start is None or sentence.kind not in TERM_KINDS:
         return None, None
+    status_as_of: ApproximateDate | None = getattr(sentence, "status_as_of", None)
+    ended_status = sentence.status in ENDED_STATUSES
+    known_until = None
+    if (
+        sentence.actual_release is None
+        and status_as_of is not None
+        and not ended_status
+        and status_as_of.earliest() < as_of
+    ):
+        known_until = status_as_of.earliest()
+    term = sentence.term_months
+    if known_until is not None:
+        served = months_between(start.latest(), known_until) if known_until >= start.latest() else 0
+        if term is not None:
+            served = min(served, term)
+        served_text = term_in_words(served, Qualifier.AT_LEAST if served else Qualifier.EXACT)
+        if term is None:
+            return served_text, None
+        remaining = term - served
+        bounded = sentence.term_qualifier in ("", Qualifier.EXACT, Qualifier.UP_TO)
+        qualifier = Qualifier.UP_TO if bounded else Qualifier.ABOUT
+        return served_text, term_in_words(remaining, qualifier if remaining else Qualifier.EXACT)
     until = as_of
     if sentence.actual_release is not None:
         until = min(until, sentence.actual_release.earliest())
     served = months_between(start.earliest(), until) if until >= start.earliest() else 0
-    term = sentence.term_months
     if term is not None:
         served = min(served, term)
     approximate = start.precision != "day"
@@ -432,7 +497,7 @@ def time_served_and_remaining(sentence: Sentence, *, as_of: datetime.date) -> tu
         ended = as_of >= sentence.actual_release.earliest()
     else:
         # The status is today's; it cannot end a sentence before the sentence began.
-        ended = sentence.status in ENDED_STATUSES and as_of >= start.earliest()
+        ended = ended_status and as_of >= start.earliest()
     remaining = 0 if ended else term - served
     if remaining and sentence.term_qualifier and sentence.term_qualifier != Qualifier.EXACT:
         qualifier = sentence.term_qualifier

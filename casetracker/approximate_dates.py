@@ -24,6 +24,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
+from django.utils.translation import gettext
 
 DAY = "day"
 MONTH = "month"
@@ -181,6 +182,18 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
     if end.day < start.day:
         months -= 1
     return max(months, 0)
+
+
+def with_as_of(text: str, as_of: ApproximateDate | None) -> str:
+    """``text`` with the date it is known as of: ``Serving (as of 2012-12)``.
+
+    What a source reports as current ("he is serving", "more than 30 jailed") is known on the
+    day the source was written, not since then and not necessarily still: wherever such a
+    value is shown, the date goes with it. ``text`` alone when that date is not recorded.
+    """
+    if not text or as_of is None:
+        return text
+    return gettext("%(text)s (as of %(date)s)") % {"text": text, "date": as_of}
 
 
 def prefixes(value: ApproximateDate) -> list[str]:

@@ -52,7 +52,7 @@ class PersonAdmin(NameSearchMixin, RecordAdmin):
         (
             _("Group"),
             {
-                "fields": ["group_size", "group_size_qualifier"],
+                "fields": ["group_size", "group_size_qualifier", "group_size_as_of"],
                 "description": _("Only for a group of unidentified persons."),
             },
         ),

@@ -6,9 +6,12 @@ relation), which is why nothing here imports ``cases``.
 """
 
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from casetracker.approximate_dates import ApproximateDateField, known
+from casetracker.approximate_dates import ApproximateDate, ApproximateDateField, known, with_as_of
 from casetracker.base_models import (
     CleanTextModel,
     NameSearchable,
@@ -61,6 +64,14 @@ class Person(NameSearchable):
         blank=True,
         help_text="For a group: how the size was stated (e.g. 'more than' 30).",
     )
+    group_size_as_of = ApproximateDateField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a group: the date the size is known as of, i.e. the date of the source that gives it. A group "
+            "can grow as names and verdicts come out; the size is not known to hold after this date."
+        ),
+    )
     description = models.TextField(
         blank=True,
         help_text="Who this is, in a sentence or two, as the sources describe them.",
@@ -87,12 +98,19 @@ class Person(NameSearchable):
 
     @property
     def group_size_display(self) -> str:
-        return qualified(self.group_size, self.group_size_qualifier)
+        """'more than 30 (as of 2012-12)': the size as stated, with the date it is known as of."""
+        return with_as_of(qualified(self.group_size, self.group_size_qualifier), self.group_size_as_of)
 
     def clean(self):
         errors = {}
         if self.kind == PersonKind.INDIVIDUAL and (self.group_size is not None or self.group_size_qualifier):
             errors["group_size"] = "Only a group has a size; clear it or make this a group."
+        if self.group_size_as_of is not None and self.group_size is None:
+            errors["group_size_as_of"] = gettext("A size is known as of a date only when there is a size.")
+        elif known(self.group_size_as_of) and self.group_size_as_of.is_certainly_after(
+            ApproximateDate.parse(timezone.localdate())
+        ):
+            errors["group_size_as_of"] = gettext("A size cannot be known as of a date in the future.")
         errors.update(
             qualified_figure_errors(self.group_size, self.group_size_qualifier, "group_size", "group_size_qualifier")
         )

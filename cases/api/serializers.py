@@ -8,6 +8,7 @@ rendering a page never queries per row.
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -93,7 +94,7 @@ def sentence_label(sentence: Sentence) -> str:
 
 
 def status_change_label(change: StatusChange) -> str:
-    return f"{change.get_status_display()} ({change.date})"
+    return str(change)
 
 
 def membership_label(membership: Membership) -> str:
@@ -424,6 +425,17 @@ class CaseSerializer(RecordSerializer):
         extra_kwargs = {"country": {"validators": [COUNTRY_CODE]}}
 
 
+STATUS_DATE_HELP = _("When the current status took effect; null when the sources do not say.")
+STATUS_AS_OF_HELP = _(
+    "The date the current status is known as of (the date of the report that says so); null when not recorded. "
+    "The status is not known to hold after it."
+)
+STATUS_DISPLAY_HELP = _(
+    "The current status with its dates, as a person reads it: 'Serving a prison sentence since 2012-10 "
+    "(as of 2012-12)', or 'Serving a prison sentence (as of 2012-12)' when it is not known since when."
+)
+
+
 class CaseDefendantSerializer(serializers.Serializer):
     """A defendant in the case, with their current status."""
 
@@ -432,7 +444,9 @@ class CaseDefendantSerializer(serializers.Serializer):
     person = _brief("api:person-detail", person_label, read_only=True)
     arrested = ApproximateDateField(read_only=True, allow_null=True)
     status = serializers.ChoiceField(choices=DefendantStatus.choices, read_only=True, help_text="Current status.")
-    status_date = ApproximateDateField(read_only=True, allow_null=True, help_text="Date of the current status.")
+    status_date = ApproximateDateField(read_only=True, allow_null=True, help_text=STATUS_DATE_HELP)
+    status_as_of = ApproximateDateField(read_only=True, allow_null=True, help_text=STATUS_AS_OF_HELP)
+    status_display = serializers.CharField(read_only=True, help_text=STATUS_DISPLAY_HELP)
 
 
 class CaseTrialSerializer(serializers.Serializer):
@@ -470,7 +484,9 @@ class DefendantSerializer(RecordSerializer):
         read_only=True,
         help_text="Where the defendant stands now. Change it with POST /api/v1/defendants/{id}/status-changes/.",
     )
-    status_date = ApproximateDateField(read_only=True, allow_null=True, help_text="Date of the current status.")
+    status_date = ApproximateDateField(read_only=True, allow_null=True, help_text=STATUS_DATE_HELP)
+    status_as_of = ApproximateDateField(read_only=True, allow_null=True, help_text=STATUS_AS_OF_HELP)
+    status_display = serializers.CharField(read_only=True, help_text=STATUS_DISPLAY_HELP)
     citations = CitationsField()
 
     class Meta:
@@ -483,11 +499,25 @@ class DefendantSerializer(RecordSerializer):
             "arrested",
             "status",
             "status_date",
+            "status_as_of",
+            "status_display",
             "description",
             "citations",
             "created",
             "updated",
         ]
+
+
+SENTENCE_STATUS_AS_OF_HELP = _(
+    "The date the sentence's status is known as of (the date of the latest source that reports it); null when "
+    "staff keep the status current."
+)
+SENTENCE_STATUS_DISPLAY_HELP = _("The status with the date it is known as of, e.g. 'Serving (as of 2012-12)'.")
+CHANGE_DATE_HELP = _("When the status took effect (YYYY, YYYY-MM or YYYY-MM-DD); null when the source does not say.")
+CHANGE_AS_OF_HELP = _(
+    "The date the source shows the status holding, usually the report's date (YYYY, YYYY-MM or YYYY-MM-DD); "
+    "null when the source only dates the change. A change needs this date or the date it took effect, or both."
+)
 
 
 class DefendantChargeSerializer(serializers.Serializer):
@@ -514,13 +544,16 @@ class DefendantSentenceSerializer(serializers.Serializer):
     expected_end = ApproximateDateField(read_only=True, allow_null=True)
     actual_release = ApproximateDateField(read_only=True, allow_null=True)
     status = serializers.CharField(read_only=True)
+    status_as_of = ApproximateDateField(read_only=True, allow_null=True, help_text=SENTENCE_STATUS_AS_OF_HELP)
+    status_display = serializers.CharField(read_only=True, help_text=SENTENCE_STATUS_DISPLAY_HELP)
 
 
 class DefendantStatusChangeSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:statuschange-detail")
     status = serializers.CharField(read_only=True)
-    date = ApproximateDateField(read_only=True)
+    date = ApproximateDateField(read_only=True, allow_null=True, help_text=CHANGE_DATE_HELP)
+    known_as_of = ApproximateDateField(read_only=True, allow_null=True, help_text=CHANGE_AS_OF_HELP)
     note = serializers.CharField(read_only=True)
     source = _brief("api:source-detail", source_label, read_only=True, allow_null=True)
     excerpt = serializers.CharField(read_only=True)
@@ -551,14 +584,16 @@ class StatusChangeSerializer(RecordSerializer):
 
     class Meta:
         model = StatusChange
-        fields = ["id", "url", "defendant", "status", "date", "note", "source", "excerpt", "created"]
+        fields = ["id", "url", "defendant", "status", "date", "known_as_of", "note", "source", "excerpt", "created"]
+        extra_kwargs = {"date": {"help_text": CHANGE_DATE_HELP}, "known_as_of": {"help_text": CHANGE_AS_OF_HELP}}
 
 
 class NewStatusChangeSerializer(serializers.Serializer):
     """A status change for the defendant in the URL."""
 
     status = serializers.ChoiceField(choices=DefendantStatus.choices, help_text="The new status.")
-    date = ApproximateDateField(help_text="When the status took effect: YYYY, YYYY-MM or YYYY-MM-DD.")
+    date = ApproximateDateField(required=False, allow_null=True, default=None, help_text=CHANGE_DATE_HELP)
+    known_as_of = ApproximateDateField(required=False, allow_null=True, default=None, help_text=CHANGE_AS_OF_HELP)
     note = StrictCharField(
         required=False, allow_blank=True, default="", help_text="What happened. Required when no source is given."
     )
@@ -686,6 +721,7 @@ class SentenceSerializer(RecordSerializer):
     expected_end = ApproximateDateField(
         read_only=True, allow_null=True, help_text="Start plus term, at the start's precision (derived)."
     )
+    status_display = serializers.CharField(read_only=True, help_text=SENTENCE_STATUS_DISPLAY_HELP)
     citations = CitationsField()
 
     class Meta:
@@ -705,6 +741,8 @@ class SentenceSerializer(RecordSerializer):
             "expected_end",
             "actual_release",
             "status",
+            "status_as_of",
+            "status_display",
             "note",
             "citations",
             "created",

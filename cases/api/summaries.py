@@ -221,7 +221,8 @@ class SentenceSummaryBase(GenericAPIView):
     description=(
         "One row per sentence, the same columns as the CSV and XLSX files: defendant, case, charges, court, "
         "verdict date, kind, term (in words and months, with its qualifier), start, expected end, actual "
-        "release, status, time served and remaining as of `as_of`, and sources. Dates keep their precision "
+        "release, status (with the date it is known as of: 'Serving (as of 2012-12)'), time served and remaining "
+        "as of `as_of` (only as far as the status is known), and sources. Dates keep their precision "
         "('2012-10'). Filters are those of /api/v1/sentences/. " + PROTECTION_NOTE
     ),
     parameters=[AS_OF_PARAMETER],
@@ -241,7 +242,8 @@ class SentenceSummaryBase(GenericAPIView):
                 "start": None,
                 "expected_end": None,
                 "actual_release": None,
-                "status": "Serving",
+                "status": "Serving (as of 2012-12)",
+                "status_as_of": "2012-12",
                 "time_served": None,
                 "time_remaining": None,
                 "sources": "News article on Zhanaozen one year after the shooting of 16 December 2011",
@@ -286,7 +288,7 @@ FILE_DESCRIPTION = (
     "Every sentence matching the filters (no pagination), streamed as it is built, with a dated file name "
     "(`sentence-summaries-YYYY-MM-DD.{fmt}`, the `as_of` date). Columns, in order: Defendant, Case, Charges, "
     "Court, Verdict date, Sentence, Term, Term (months), Term stated as, Start, Expected end, Actual release, "
-    "Status, Time served, Time remaining, Sources. "
+    "Status, Status as of, Time served, Time remaining, Sources. "
 )
 
 

@@ -46,6 +46,7 @@ from ..models import (
     Source,
     StatusChange,
     Trial,
+    status_timeline,
 )
 from ..services import defendant_change_status, defendant_refresh_status
 from .serializers import (
@@ -186,7 +187,7 @@ class DefendantViewSet(RecordViewSet):
                 StatusChange.objects.restrict(request.user)
                 .filter(defendant=defendant)
                 .select_related("defendant__person", "defendant__case", "source")
-                .order_by("date", "created", "id")
+                .order_by(status_timeline(), "created", "id")
             )
             serializer = StatusChangeSerializer(changes, many=True, context=self.get_serializer_context())
             return Response(serializer.data)

@@ -46,6 +46,8 @@ def test_case_detail_shows_defendants_with_their_current_status_and_trials(staff
             "arrested": "2012-02",
             "status": "released",
             "status_date": "2014-08",
+            "status_as_of": None,
+            "status_display": "Released since 2014-08",
         }
     ]
     assert [trial["id"] for trial in body["trials"]] == [graph.trial.pk]

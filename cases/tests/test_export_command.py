@@ -40,7 +40,7 @@ def test_csv_file_holds_public_records_by_default(tmp_path):
     assert "public records only" in message
     with open(target, encoding="utf-8", newline="") as handle:
         header = next(csv.reader(handle))
-    assert header[13] == "Time served (as of 2016-02-15)"
+    assert header[14] == "Time served (as of 2016-02-15)"
     assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
 
 

@@ -52,14 +52,16 @@ def test_columns_are_in_the_fixed_order_with_headers_a_person_reads():
         "expected_end",
         "actual_release",
         "status",
+        "status_as_of",
         "time_served",
         "time_remaining",
         "sources",
     )
     headers = column_headers(as_of=AS_OF)
     assert headers[:7] == ["Defendant", "Case", "Charges", "Court", "Verdict date", "Sentence", "Term"]
-    assert headers[13] == "Time served (as of 2016-02-15)"
-    assert headers[14] == "Time remaining (as of 2016-02-15)"
+    assert headers[13] == "Status as of"
+    assert headers[14] == "Time served (as of 2016-02-15)"
+    assert headers[15] == "Time remaining (as of 2016-02-15)"
     assert all(column.description for column in COLUMNS)
 
 

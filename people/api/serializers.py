@@ -1,6 +1,7 @@
 """Serializers for persons, organizations and memberships."""
 
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
@@ -42,6 +43,11 @@ class PersonSerializer(RecordSerializer):
         allow_null=True,
         help_text="For a group: how many people, as the source states it (null when unknown or an individual).",
     )
+    group_size_as_of = ApproximateDateField(
+        required=False,
+        allow_null=True,
+        help_text=_("For a group: the date its size is known as of (the date of the source that gives it)."),
+    )
     names = NameVariantSerializer(
         many=True,
         required=False,
@@ -57,6 +63,7 @@ class PersonSerializer(RecordSerializer):
             "name",
             "kind",
             "group_size",
+            "group_size_as_of",
             "description",
             "confidentiality",
             "names",
@@ -84,7 +91,16 @@ class PersonDefendantSerializer(serializers.Serializer):
     url = SelfUrlField("api:defendant-detail")
     case = BriefRelatedField(read_only=True, view_name="api:case-detail", label_of=case_label)
     status = serializers.CharField(read_only=True, help_text="Current status in this case.")
-    status_date = ApproximateDateField(read_only=True, allow_null=True)
+    status_date = ApproximateDateField(
+        read_only=True, allow_null=True, help_text=_("When the current status took effect; null when not known.")
+    )
+    status_as_of = ApproximateDateField(
+        read_only=True, allow_null=True, help_text=_("The date the current status is known as of (the report's date).")
+    )
+    status_display = serializers.CharField(
+        read_only=True,
+        help_text=_("The current status with its dates, e.g. 'Serving a prison sentence (as of 2012-12)'."),
+    )
 
 
 @extend_schema_serializer(examples=seed_examples("persons", detail=True))
