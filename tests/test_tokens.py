@@ -160,7 +160,7 @@ def test_the_command_lists_tokens_without_revealing_them(client, staff_user, col
     assert any(line.startswith("colleague") and line.endswith("expired") for line in lines)
     assert any(line.startswith("staff") and line.endswith("active") for line in lines)
     assert "2 token(s)" in lines[-1]
-    assert "colleague" not in run_tokens("--user", "staff")
+    assert "colleague" not in run_tokens("--list", "--user", "staff")
 
 
 def test_the_command_revokes_a_users_tokens(client, staff_user, colleague):

@@ -19,6 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--user", metavar="USERNAME", help=_("List only this user's tokens."))
         action = parser.add_mutually_exclusive_group()
+        action.add_argument("--list", action="store_true", help=_("List tokens (what the command does by default)."))
         action.add_argument("--revoke", metavar="USERNAME", help=_("Revoke every token of this user."))
         action.add_argument(
             "--revoke-key", metavar="PREFIX", help=_("Revoke the token whose first characters these are.")
