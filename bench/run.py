@@ -629,6 +629,7 @@ SELECT CASE WHEN p.kind = 'group' AND p.group_size IS NOT NULL
        s.expected_end AS expected_end,
        s.actual_release AS actual_release,
        s.status AS status,
+       s.status_as_of AS status_as_of,
        CASE WHEN s.start IS NULL THEN NULL
             ELSE age(current_date, rpad(s.start, 10, '-01')::date)::text END AS time_served,
        CASE WHEN s.expected_end IS NULL THEN NULL
