@@ -41,7 +41,7 @@ from django.contrib.admin.filters import (
     RelatedOnlyFieldListFilter,
 )
 from django.contrib.admin.utils import NestedObjects, get_fields_from_path, quote, reverse_field_path, unquote
-from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple, ForeignKeyRawIdWidget
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import router
@@ -209,6 +209,36 @@ class RestrictedForeignKeyRawIdWidget(ForeignKeyRawIdWidget):
         except (ValueError, TypeError, ValidationError):
             seen = False
         return super().label_and_url_for_value(value) if seen else ("", "")
+
+
+class PostedBackAutocompleteMixin:
+    """Django's autocomplete widget, also for a form posted back with a value no record can have.
+
+    Redrawing a form with errors looks the posted values up; Django's widget passes them to the
+    database as they came, so ``abc`` (or a 40-digit number) for a link was a server error
+    instead of the field's "Select a valid choice". Such values are left out of the lookup.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        key = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+        return super().optgroups(name, [item for item in value if _can_be_key(key, item)], attr)
+
+
+def _can_be_key(field, value) -> bool:
+    try:
+        prepared = field.get_prep_value(field.to_python(value))
+    except (ValueError, TypeError, ValidationError):
+        return False
+    return not isinstance(prepared, int) or -(2**63) <= prepared < 2**63
+
+
+class PostedBackAutocompleteSelect(PostedBackAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class PostedBackAutocompleteSelectMultiple(PostedBackAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
 
 
 # -- forms --------------------------------------------------------------------------------------------------
@@ -565,7 +595,16 @@ class RestrictedFieldsMixin:
             kwargs["widget"] = RestrictedForeignKeyRawIdWidget(
                 db_field.remote_field, self.admin_site, using=kwargs.get("using"), user=request.user
             )
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = PostedBackAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = PostedBackAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class RestrictedAdminMixin(RestrictedFieldsMixin):

@@ -10,6 +10,11 @@ class CasetrackerConfig(AppConfig):
     verbose_name = "casetracker operations"
 
     def ready(self):
+        from django.db.models import IntegerField
+
         from . import roles
+        from .db import IntegerIn
+
+        IntegerField.register_lookup(IntegerIn)
 
         post_migrate.connect(roles.roles_sync_after_migrate, sender=self, dispatch_uid="casetracker.roles_sync")

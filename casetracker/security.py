@@ -1,15 +1,28 @@
-"""Login lockout (django-axes) for the API token login.
+"""Login lockout (django-axes) for the API token login, and requests no view should see.
 
 django-axes counts failed logins through Django's ``user_login_failed`` signal and its
 ``AxesStandaloneBackend`` refuses locked-out users; for the admin login that is all it
 takes. A DRF token-login view needs two more things, provided by
-:class:`AxesTokenLoginMixin`.
+:class:`AxesTokenLoginMixin`. :func:`axes_username` keeps what axes records of a user name
+within its column, so an absurd user name is a failed login, not a server error.
+
+:class:`RejectNulMiddleware` answers 400 to a request with a NUL character in its address,
+query string or form data before any view runs.
 """
 
 from django.contrib.auth.signals import user_logged_in
 from django.db import connections
+from django.http import HttpResponse, JsonResponse, QueryDict
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.response import Response
+
+NUL = "\x00"
+API_PREFIX = "/api/"
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# The longest user name django-axes can record (AccessAttempt.username and its logs).
+AXES_USERNAME_MAX_LENGTH = 255
 
 
 def _keep_request_transaction() -> None:
@@ -70,3 +83,76 @@ class AxesTokenLoginMixin:
         )
         # handle_exception's caller finalizes this response like any other.
         return response
+
+
+def axes_username(request, credentials=None) -> str | None:
+    """The user name django-axes records and counts failures for (``AXES_USERNAME_CALLABLE``).
+
+    What axes would take itself (the ``username`` of the credentials, else of the posted
+    form), cut to the length of axes' column and without NUL characters: PostgreSQL
+    refuses both, and a login attempt with a 300-character name was a server error instead
+    of a failed login. No real user name is affected (Django allows 150 characters).
+    """
+    data = credentials or getattr(request, "data", request.POST)
+    username = data.get("username")
+    if not isinstance(username, str):
+        return username
+    return username.replace(NUL, "")[:AXES_USERNAME_MAX_LENGTH]
+
+
+def nul_location(request) -> str | None:
+    """Where the request holds a NUL character, in words ("the query parameter “q”"), or None."""
+    if NUL in request.path:
+        return str(_("the address"))
+    for data, where in (
+        (request.GET, _("the query parameter “%(name)s”")),
+        (_form_data(request), _("the form field “%(name)s”")),
+    ):
+        for key, values in data.lists():
+            if NUL in key or any(isinstance(value, str) and NUL in value for value in values):
+                return where % {"name": key.replace(NUL, "%00")[:100]}
+    return None
+
+
+def _form_data(request) -> QueryDict:
+    """The posted form fields (files aside) when Django parses the body as a form; otherwise none."""
+    if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+        return request.POST
+    return QueryDict()
+
+
+class RejectNulMiddleware:
+    """Answer 400 to a request with a NUL character (``%00``) in its address, query string or form data.
+
+    No text the project stores may hold one (PostgreSQL refuses it: a NUL in an admin search,
+    a list filter or an API filter reached the database as a server error), no form or filter
+    needs one, and browsers never send one unless made to. Refusing it here, before any view,
+    covers every page at once; the models refuse the other control characters
+    (:class:`casetracker.base_models.CleanTextModel`). JSON bodies are the API's to check
+    (DRF's text fields refuse NUL with a 400 naming the field).
+
+    The answer is JSON ``{"detail": ...}`` under ``/api/`` and a short page elsewhere.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        where = nul_location(request)
+        if where is not None:
+            return self.refusal(request, where)
+        return self.get_response(request)
+
+    @staticmethod
+    def refusal(request, where: str) -> HttpResponse:
+        message = _(
+            "The request contains a NUL character (%(code)s) in %(where)s, which nothing here accepts. "
+            "Remove it and send the request again."
+        ) % {"code": "%00", "where": where}
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse({"detail": message}, status=status.HTTP_400_BAD_REQUEST)
+        title = _("Bad request")
+        page = format_html(
+            '<!doctype html><html lang="en"><title>{}</title><h1>{}</h1><p>{}</p></html>', title, title, message
+        )
+        return HttpResponse(page, status=status.HTTP_400_BAD_REQUEST, content_type="text/html; charset=utf-8")

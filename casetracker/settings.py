@@ -93,6 +93,8 @@ MIDDLEWARE = [
     # Vary on every API response; Cache-Control: private on authenticated ones.
     "casetracker.headers.ApiCacheHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL character (%00) in the address, query string or form data is a 400 before any view.
+    "casetracker.security.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -305,6 +307,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "casetracker/locked_out.html"
+# The user name axes records, cut to its column: a 300-character name is a failed login, not a 500.
+AXES_USERNAME_CALLABLE = "casetracker.security.axes_username"
 
 # The client's address, for throttles and the lockout alike: REMOTE_ADDR, or behind
 # TRUSTED_PROXY_COUNT proxies (DJANGO_PROXY_COUNT, with DJANGO_BEHIND_PROXY=1) the address the
