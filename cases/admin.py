@@ -30,6 +30,7 @@ from people.admin import NameSearchMixin, OrganizationAdmin, PersonAdmin
 from .admin_actions import SENTENCE_SUMMARY_ACTIONS
 from .forms import StatusChangeForm
 from .models import (
+    Allegation,
     Case,
     Charge,
     Citation,
@@ -144,6 +145,39 @@ class EventFigureInline(RestrictedTabularInline):
     verbose_name_plural = _("Figures (one row per claim; contested figures keep every claim with its source)")
 
 
+class AllegationInline(RestrictedStackedInline):
+    """Claims about the event, each with who makes it: shown apart from the event's established facts."""
+
+    model = Allegation
+    fk_name = "event"
+    formfield_overrides = COMPACT_TEXT
+    extra = 0
+    fields = [
+        "kind",
+        ("alleged_by_person", "alleged_by_organization", "alleged_by_description"),
+        "claim",
+        ("against_person", "against_organization", "against_description"),
+        "made",
+        ("source", "excerpt"),
+        ("response", "response_source", "response_excerpt"),
+    ]
+    autocomplete_fields = [
+        "alleged_by_person",
+        "alleged_by_organization",
+        "against_person",
+        "against_organization",
+        "source",
+        "response_source",
+    ]
+    show_change_link = True
+    verbose_name = _("allegation")
+    verbose_name_plural = _("Allegations about this event (claims attributed to whoever makes them; not facts)")
+
+    def get_queryset(self, request):
+        # Each row's title is its attribution, which names who makes the claim.
+        return super().get_queryset(request).select_related("alleged_by_person", "alleged_by_organization")
+
+
 @admin.register(Event)
 class EventAdmin(RecordAdmin):
     list_display = ["title", "kind", "place", "start", "end"]
@@ -152,7 +186,72 @@ class EventAdmin(RecordAdmin):
     search_fields = ["title", "description", "place__search_text__contains"]
     fields = ["title", "kind", "description", "place", "start", "end", "persons", "organizations"]
     autocomplete_fields = ["place", "persons", "organizations"]
-    inlines = [EventFigureInline, CitationInline]
+    inlines = [EventFigureInline, AllegationInline, CitationInline]
+
+
+@admin.register(Allegation)
+class AllegationAdmin(NameSearchMixin, RecordAdmin):
+    """Claims, always listed with who makes them ("The authorities allege that …")."""
+
+    list_display = ["attribution", "kind", "against", "event", "made", "source", "has_response"]
+    list_select_related = [
+        "alleged_by_person",
+        "alleged_by_organization",
+        "against_person",
+        "against_organization",
+        "event",
+        "source",
+    ]
+    list_filter = ["kind", ("event", admin.RelatedOnlyFieldListFilter), ("source", admin.RelatedOnlyFieldListFilter)]
+    search_fields = [
+        "claim",
+        "response",
+        "alleged_by_description",
+        "against_description",
+        "alleged_by_person__search_text__contains",
+        "against_person__search_text__contains",
+        "alleged_by_organization__search_text__contains",
+        "against_organization__search_text__contains",
+    ]
+    search_help_text = _("Search the claim, the response, and who makes it or whom it is against (any name variant).")
+    fieldsets = [
+        (_("Who alleges"), {"fields": ["alleged_by_person", "alleged_by_organization", "alleged_by_description"]}),
+        (None, {"fields": ["kind", "claim", "made", "event"]}),
+        (_("Against whom"), {"fields": ["against_person", "against_organization", "against_description"]}),
+        (_("Source"), {"fields": ["source", "excerpt", "note"]}),
+        (
+            _("Response or denial"),
+            {
+                "fields": ["response", "response_source", "response_excerpt"],
+                "description": _("The answer to the claim, if one is recorded, saying whose it is."),
+            },
+        ),
+    ]
+    autocomplete_fields = [
+        "alleged_by_person",
+        "alleged_by_organization",
+        "against_person",
+        "against_organization",
+        "event",
+        "source",
+        "response_source",
+    ]
+    inlines = [CitationInline]
+
+    @admin.display(description=_("Allegation (who alleges what)"), ordering="id")
+    def attribution(self, allegation):
+        return allegation.attribution
+
+    @admin.display(description=_("Against"))
+    def against(self, allegation):
+        names = [
+            str(record) for record in (allegation.against_person, allegation.against_organization) if record is not None
+        ]
+        return ", ".join([*names, allegation.against_description] if allegation.against_description else names) or "—"
+
+    @admin.display(description=_("Response recorded"), boolean=True)
+    def has_response(self, allegation):
+        return bool(allegation.response)
 
 
 class DefendantInline(RestrictedTabularInline):

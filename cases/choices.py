@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SourceKind(models.TextChoices):
@@ -21,6 +22,8 @@ class EventKind(models.TextChoices):
     ARRESTS = "arrests", "Arrests"
     DISMISSALS = "dismissals", "Dismissal of officials"
     MEDIA_CLOSURE = "media_closure", "Closure of media outlets"
+    INVESTIGATION = "investigation", _("Investigation or inquiry")
+    PUBLICATION = "publication", _("Publication of evidence (video, photographs, documents)")
     OTHER = "other", "Other"
 
 
@@ -101,3 +104,16 @@ class SentenceStatus(models.TextChoices):
     OVERTURNED = "overturned", "Overturned on appeal"
     NOT_STARTED = "not_started", "Not yet started"
     UNKNOWN = "unknown", "Unknown"
+
+
+class AllegationKind(models.TextChoices):
+    """What a claim is about (see ``cases.models.Allegation``)."""
+
+    EXCESSIVE_FORCE = "excessive_force", _("Excessive or unlawful use of force")
+    TORTURE = "torture", _("Torture or ill-treatment")
+    PERSECUTION = "persecution", _("Persecution or harassment")
+    UNFAIR_PROSECUTION = "unfair_prosecution", _("Unfair prosecution or trial")
+    VIOLENCE = "violence", _("Violence or destruction of property")
+    IMPUNITY = "impunity", _("Failure to investigate or punish")
+    FIGURE = "figure", _("A number claimed (dead, arrested, jailed …)")
+    OTHER = "other", _("Other")

@@ -24,6 +24,7 @@ from casetracker.api.filters import (
 from people.models import Person, search_key
 
 from .choices import (
+    AllegationKind,
     CaseKind,
     ChargeOutcome,
     DefendantStatus,
@@ -34,6 +35,7 @@ from .choices import (
     SourceKind,
 )
 from .models import (
+    Allegation,
     Case,
     Charge,
     Citation,
@@ -150,6 +152,7 @@ CITATION_TARGET_MODELS = {
     "charge": "cases.Charge",
     "trial": "cases.Trial",
     "sentence": "cases.Sentence",
+    "allegation": "cases.Allegation",
 }
 CITATION_TARGET_TYPES = list(CITATION_TARGET_MODELS)
 
@@ -466,3 +469,65 @@ class TrialFilterSet(VisibilityFilterSet):
     def filter_person(self, queryset, name, value):
         defendants = self.visible(Defendant.objects.filter(person_id=value))
         return queryset.filter(case__in=defendants.values("case_id"))
+
+
+class AllegationFilterSet(VisibilityFilterSet):
+    """Allegations by kind, by who makes them, against whom, about which event, and by source."""
+
+    q = text_filter(
+        "The claim, the response, or who makes it or whom it is against (described or named) contains this text.",
+        method="filter_q",
+    )
+    kind = ChoicesFilter(choices=AllegationKind.choices, help_text="What the claim is about; repeatable.")
+    alleged_by_person = IdFilter(field_name="alleged_by_person_id", help_text="Claims made by this person (person id).")
+    alleged_by_organization = IdFilter(
+        field_name="alleged_by_organization_id", help_text="Claims made by this organization (organization id)."
+    )
+    against_person = IdFilter(field_name="against_person_id", help_text="Claims made against this person (person id).")
+    against_organization = IdFilter(
+        field_name="against_organization_id", help_text="Claims made against this organization (organization id)."
+    )
+    person = IdFilter(
+        method="filter_person",
+        model="people.Person",
+        help_text="Claims made by or against this person (person id).",
+    )
+    organization = IdFilter(
+        method="filter_organization",
+        model="people.Organization",
+        help_text="Claims made by or against this organization (organization id).",
+    )
+    event = IdFilter(field_name="event_id", help_text="Claims about this event (event id).")
+    source = IdFilter(
+        method="filter_source",
+        model="cases.Source",
+        help_text="Claims or responses reported by this source (source id).",
+    )
+    made_after = ApproximateDateFromFilter(field_name="made", help_text="Made on or after this date (any precision).")
+    made_before = ApproximateDateToFilter(field_name="made", help_text="Made on or before this date (any precision).")
+    ordering = ordering_by(("made", "made"), ("kind", "kind"), ("created", "created"), ("id", "id"))
+
+    class Meta:
+        model = Allegation
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(claim__icontains=value)
+            | Q(response__icontains=value)
+            | Q(alleged_by_description__icontains=value)
+            | Q(against_description__icontains=value)
+            | Q(alleged_by_organization__search_text__contains=search_key(value))
+            | Q(against_organization__search_text__contains=search_key(value))
+            | Q(alleged_by_person__search_text__contains=search_key(value))
+            | Q(against_person__search_text__contains=search_key(value))
+        )
+
+    def filter_person(self, queryset, name, value):
+        return queryset.filter(Q(alleged_by_person_id=value) | Q(against_person_id=value))
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(Q(alleged_by_organization_id=value) | Q(against_organization_id=value))
+
+    def filter_source(self, queryset, name, value):
+        return queryset.filter(Q(source_id=value) | Q(response_source_id=value))

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -36,6 +37,7 @@ from people.models import Organization, Person
 
 from .choices import (
     TERM_KINDS,
+    AllegationKind,
     CaseKind,
     ChargeOutcome,
     DefendantStatus,
@@ -303,6 +305,174 @@ class EventFigure(CleanTextModel):
     def clean(self):
         errors = qualified_figure_errors(self.value, self.qualifier, "value", "qualifier")
         errors.update(excerpt_errors(self.excerpt))
+        raise_if(errors)
+
+
+class Allegation(CleanTextModel):
+    """A claim someone makes, kept as theirs: who alleges what, against whom, with the source that reports it.
+
+    An allegation is not an established fact. "Police used unnecessary force against protesters", say
+    protesters; "some protesters set fire to buildings", say the authorities. Wherever it is shown it
+    reads with its attribution (``str()``: "The authorities allege that …"), and a response or denial,
+    when one is recorded, goes with it. Who alleges is a recorded person, an organization (or both: a
+    researcher of a rights group), or a described party ("the authorities"). An allegation made by or
+    against a person is hidden wherever that person is (``casetracker.visibility.RULES``).
+    """
+
+    kind = models.CharField(
+        max_length=24,
+        choices=AllegationKind.choices,
+        default=AllegationKind.OTHER,
+        db_index=True,
+        help_text=_("What the claim is about."),
+    )
+    alleged_by_person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allegations_made",
+        help_text=_("The person who makes the claim, when they are a recorded person."),
+    )
+    alleged_by_organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allegations_made",
+        help_text=_("The organization that makes the claim, or that the person making it speaks for."),
+    )
+    alleged_by_description = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Who makes the claim when it is no recorded person or organization, as a plural or collective noun "
+            "that reads before 'allege that': 'the authorities', 'protesters', 'rights groups'. Say how the claim "
+            "reached the source when that matters: 'protesters, as Human Rights Watch reports'."
+        ),
+    )
+    claim = models.TextField(
+        help_text=_(
+            "What is alleged, in our own words, as a clause that reads after 'alleges that': 'police tortured "
+            "suspects in detention'. The attribution is added wherever the claim is shown."
+        )
+    )
+    against_person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allegations_against",
+        help_text=_("The person the claim is made against, if any."),
+    )
+    against_organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allegations_against",
+        help_text=_("The organization the claim is made against, if any."),
+    )
+    against_description = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_("Against whom, when it is no recorded person or organization: 'the police', 'some protesters'."),
+    )
+    event = models.ForeignKey(
+        Event,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allegations",
+        help_text=_("The event the claim is about, if any."),
+    )
+    made = ApproximateDateField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the claim was made, at the precision known; empty when the source does not say (the source's "
+            "own date says when it was reported)."
+        ),
+    )
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="allegations",
+        help_text=_("The document that reports the claim."),
+    )
+    excerpt = models.TextField(
+        max_length=EXCERPT_MAX_CHARS,
+        help_text=format_lazy(
+            _("The source's exact words for the claim: one phrase, at most {words} words."), words=EXCERPT_MAX_WORDS
+        ),
+    )
+    response = models.TextField(
+        blank=True,
+        help_text=_(
+            "The answer to the claim, if one is recorded, in our own words and saying whose it is: a denial by "
+            "those it is made against, an official account, another source's contrary account."
+        ),
+    )
+    response_source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allegation_responses",
+        help_text=_("The document that reports the response."),
+    )
+    response_excerpt = models.TextField(
+        max_length=EXCERPT_MAX_CHARS,
+        blank=True,
+        help_text=format_lazy(
+            _("The exact words of the response's source (at most {words} words)."), words=EXCERPT_MAX_WORDS
+        ),
+    )
+    note = models.CharField(max_length=500, blank=True, help_text=_("Anything a reader should know about the claim."))
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    citations = citations_relation()
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.attribution
+
+    @property
+    def alleged_by(self) -> str:
+        """Who makes the claim, as it reads: 'Hugh Williamson (Human Rights Watch)', 'the authorities'."""
+        person = self.alleged_by_person.name if self.alleged_by_person_id else ""
+        organization = self.alleged_by_organization.name if self.alleged_by_organization_id else ""
+        if person and organization:
+            return f"{person} ({organization})"
+        return person or organization or self.alleged_by_description
+
+    @property
+    def attribution(self) -> str:
+        """The claim with who makes it: 'The authorities allege that some protesters set fire to …'."""
+        who = self.alleged_by or gettext("someone not recorded")
+        if self.alleged_by_person_id or self.alleged_by_organization_id:
+            text = gettext("%(who)s alleges that %(claim)s") % {"who": who, "claim": self.claim}
+        else:
+            text = gettext("%(who)s allege that %(claim)s") % {"who": who, "claim": self.claim}
+        return text[:1].upper() + text[1:]
+
+    def clean(self):
+        errors = excerpt_errors(self.excerpt)
+        errors.update(excerpt_errors(self.response_excerpt, "response_excerpt"))
+        if not (self.alleged_by_person_id or self.alleged_by_organization_id or self.alleged_by_description.strip()):
+            errors["alleged_by_description"] = gettext(
+                "Say who makes the claim: a person, an organization, or a description such as 'the authorities'."
+            )
+        if self.response_excerpt and not self.response_source_id:
+            errors["response_excerpt"] = gettext("A response's excerpt needs the source it is quoted from.")
+        if self.response_source_id and not self.response.strip():
+            errors["response"] = gettext("Say what the response is, and whose, in our own words.")
+        if known(self.made) and self.made.is_certainly_after(ApproximateDate.parse(timezone.localdate())):
+            errors["made"] = gettext("A claim cannot be dated in the future.")
         raise_if(errors)
 
 

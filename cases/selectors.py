@@ -24,7 +24,7 @@ from itertools import islice
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Count, F, Max, QuerySet, Sum, Value, When, Window
+from django.db.models import BooleanField, Count, F, Max, Min, Q, QuerySet, Sum, Value, When, Window
 from django.db.models import Case as DbCase
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -33,6 +33,7 @@ from django_filters import FilterSet
 from casetracker.api.filters import StableOrderingFilter
 from casetracker.choices import Qualifier
 from casetracker.visibility import condition, restricts, visible_levels
+from people.choices import PersonKind
 
 from .choices import SentenceKind, SentenceStatus
 from .filtersets import SentenceFilterSet
@@ -264,6 +265,16 @@ def sentence_summary_page(*, sentences, user=None, as_of: datetime.date | None =
 
 
 # -- statistics ---------------------------------------------------------------
+#
+# A term stated "up to 12 years" or "at least 5 years" is a bound, not a length: adding it to
+# others or taking a median of it as if exact would give a figure no source supports. Exact
+# terms get totals and medians; qualified ones are reported apart, each with its qualifier
+# ("longest: up to 12 years"). And a group's sentence ("a number of protesters … up to 12 years")
+# is one sentence whatever the group's size: every count here counts sentences, not people.
+
+EXACT_TERM = Q(term_months__isnull=False, term_qualifier=Qualifier.EXACT)
+QUALIFIED_TERM = Q(term_months__isnull=False) & ~Q(term_qualifier=Qualifier.EXACT)
+OF_A_GROUP = Q(defendant__person__kind=PersonKind.GROUP)
 
 
 def _median(values: list[int]) -> float | int | None:
@@ -278,6 +289,7 @@ def _middle_terms(queryset: QuerySet, *, per_case: bool) -> dict:
 
     Window functions number the terms in order and count them; only the
     rows at positions (n+1)//2 and (n+2)//2 come back, whatever the size.
+    Give it exact terms only (:data:`EXACT_TERM`).
     """
     partition = [F("defendant__case_id")] if per_case else []
     ranked = (
@@ -296,68 +308,108 @@ def _middle_terms(queryset: QuerySet, *, per_case: bool) -> dict:
     return {key: _median(values) for key, values in middles.items()}
 
 
+# What one aggregate query computes for a set of sentences (the whole set, or each case's).
+COUNTS = {
+    "count": Count("id"),
+    "of_groups": Count("id", filter=OF_A_GROUP),
+    "with_term": Count("term_months"),
+    "exact_count": Count("id", filter=EXACT_TERM),
+    "exact_total": Sum("term_months", filter=EXACT_TERM),
+    "exact_shortest": Min("term_months", filter=EXACT_TERM),
+    "exact_longest": Max("term_months", filter=EXACT_TERM),
+}
+QUALIFIED_COUNTS = {
+    "sentences": Count("id"),
+    "shortest": Min("term_months"),
+    "longest": Max("term_months"),
+}
+
+
+def _in_words(months, qualifier: str = Qualifier.EXACT) -> str | None:
+    return term_in_words(months, qualifier) or None if months is not None else None
+
+
+def _term_block(counts: dict, *, median, qualified: list[dict]) -> dict:
+    """Terms of a set of sentences: exact ones added up, qualified ones kept apart with their qualifier."""
+    return {
+        "sentences_with_term": counts["with_term"],
+        "sentences_without_term": counts["count"] - counts["with_term"],
+        "exact": {
+            "sentences": counts["exact_count"],
+            "total_months": counts["exact_total"],
+            "total": _in_words(counts["exact_total"]),
+            "median_months": median,
+            "median": _in_words(round(median)) if median is not None else None,
+            "shortest_months": counts["exact_shortest"],
+            "shortest": _in_words(counts["exact_shortest"]),
+            "longest_months": counts["exact_longest"],
+            "longest": _in_words(counts["exact_longest"]),
+        },
+        "qualified": [
+            {
+                "qualifier": row["term_qualifier"],
+                "label": Qualifier(row["term_qualifier"]).label,
+                "sentences": row["sentences"],
+                "shortest_months": row["shortest"],
+                "shortest": _in_words(row["shortest"], row["term_qualifier"]),
+                "longest_months": row["longest"],
+                "longest": _in_words(row["longest"], row["term_qualifier"]),
+            }
+            for row in sorted(qualified, key=lambda row: list(Qualifier.values).index(row["term_qualifier"]))
+        ],
+    }
+
+
 def sentence_summary_stats(*, filters: Mapping | None = None, user=None) -> dict:
-    """Counts by kind and status, total/median/longest term, and the same per case.
+    """Counts of sentences by kind and status, and their terms, overall and per case.
 
     Computed by aggregate queries over the filtered set (a fixed number of
     queries, whatever the number of sentences), with the summaries'
     visibility rule: staff count masked sentences too, and a case above
-    their level is named "Protected case". Terms are counted as stated,
-    whatever their qualifier ("up to 12 years" counts as 144 months), and
-    fines (no term) are left out of term figures.
+    their level is named "Protected case". Every count is of sentences: a
+    group's sentence counts once, never as the people it stands for. Only
+    exact terms are added up and have a median; terms stated with a
+    qualifier ("up to 12 years") are counted per qualifier with their
+    shortest and longest as stated. Fines (no term) have no term figures.
     """
     queryset = filtered_sentences(filters=filters, user=user).order_by()
     levels = visible_levels(user)
 
-    overall = queryset.aggregate(
-        count=Count("id"),
-        with_term=Count("term_months"),
-        total_months=Sum("term_months"),
-        longest_months=Max("term_months"),
-    )
+    overall = queryset.aggregate(**COUNTS)
     by_kind = dict(queryset.values_list("kind").annotate(n=Count("id")).order_by())
     by_status = dict(queryset.values_list("status").annotate(n=Count("id")).order_by())
-    longest_qualifier = ""
-    if overall["longest_months"] is not None:
-        longest_qualifier = (
-            queryset.filter(term_months=overall["longest_months"])
-            .order_by("term_qualifier")
-            .values_list("term_qualifier", flat=True)
-            .first()
-            or ""
-        )
-    median = _middle_terms(queryset, per_case=False).get(None)
+    qualified_rows = list(
+        queryset.filter(QUALIFIED_TERM)
+        .values("defendant__case_id", "term_qualifier")
+        .annotate(**QUALIFIED_COUNTS)
+        .order_by()
+    )
+    median = _middle_terms(queryset.filter(EXACT_TERM), per_case=False).get(None)
 
     per_case = (
         queryset.values("defendant__case_id", "defendant__case__title")
         .annotate(case_shown=_shown(condition(Case, levels, "defendant__case__")))
-        .annotate(
-            count=Count("id"),
-            with_term=Count("term_months"),
-            total_months=Sum("term_months"),
-            longest_months=Max("term_months"),
-        )
+        .annotate(**COUNTS)
         .order_by()
     )
-    case_medians = _middle_terms(queryset, per_case=True)
+    case_medians = _middle_terms(queryset.filter(EXACT_TERM), per_case=True)
 
-    def term_block(*, with_term, total_months, median_months, longest_months, longest_qualifier=None):
-        block = {
-            "sentences_with_term": with_term,
-            "total_months": total_months,
-            "total": term_in_words(total_months) or None,
-            "median_months": median_months,
-            "median": term_in_words(round(median_months)) if median_months is not None else None,
-            "longest_months": longest_months,
-        }
-        if longest_qualifier is not None:
-            block["longest"] = term_in_words(longest_months, longest_qualifier or Qualifier.EXACT) or None
-        else:
-            block["longest"] = term_in_words(longest_months) or None
-        return block
+    overall_qualified: dict[str, dict] = {}
+    case_qualified: dict[int, list[dict]] = {}
+    for row in qualified_rows:
+        case_qualified.setdefault(row["defendant__case_id"], []).append(row)
+        total = overall_qualified.setdefault(
+            row["term_qualifier"],
+            {"term_qualifier": row["term_qualifier"], "sentences": 0, "shortest": None, "longest": None},
+        )
+        total["sentences"] += row["sentences"]
+        total["shortest"] = row["shortest"] if total["shortest"] is None else min(total["shortest"], row["shortest"])
+        total["longest"] = row["longest"] if total["longest"] is None else max(total["longest"], row["longest"])
 
     return {
         "count": overall["count"],
+        "sentences_of_individuals": overall["count"] - overall["of_groups"],
+        "sentences_of_groups": overall["of_groups"],
         "by_kind": [
             {"kind": kind.value, "label": kind.label, "count": by_kind[kind.value]}
             for kind in SentenceKind
@@ -368,28 +420,20 @@ def sentence_summary_stats(*, filters: Mapping | None = None, user=None) -> dict
             for status in SentenceStatus
             if by_status.get(status.value)
         ],
-        "term": term_block(
-            with_term=overall["with_term"],
-            total_months=overall["total_months"],
-            median_months=median,
-            longest_months=overall["longest_months"],
-            longest_qualifier=longest_qualifier,
-        ),
+        "term": _term_block(overall, median=median, qualified=list(overall_qualified.values())),
         "cases": sorted(
             (
                 {
                     "case": {
                         "id": row["defendant__case_id"],
-                        "title": row["defendant__case__title"]
-                        if row["case_shown"]
-                        else PROTECTED_CASE,
+                        "title": row["defendant__case__title"] if row["case_shown"] else PROTECTED_CASE,
                     },
                     "count": row["count"],
-                    **term_block(
-                        with_term=row["with_term"],
-                        total_months=row["total_months"],
-                        median_months=case_medians.get(row["defendant__case_id"]),
-                        longest_months=row["longest_months"],
+                    "sentences_of_groups": row["of_groups"],
+                    "term": _term_block(
+                        row,
+                        median=case_medians.get(row["defendant__case_id"]),
+                        qualified=case_qualified.get(row["defendant__case_id"], []),
                     ),
                 }
                 for row in per_case

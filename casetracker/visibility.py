@@ -86,6 +86,10 @@ RULES: dict[str, Rule] = {
     "cases.charge": Rule(through=("defendant",), citable=True),
     "cases.trial": Rule(through=("case",), citable=True),
     "cases.sentence": Rule(through=("defendant",), citable=True),
+    # A claim is hidden with the person who makes it or whom it is made against, and with its sources.
+    "cases.allegation": Rule(
+        through=("alleged_by_person", "against_person", "source", "response_source"), citable=True
+    ),
 }
 
 

@@ -43,6 +43,7 @@ from people.models import Membership, Organization, Person
 
 from ..choices import DefendantStatus
 from ..models import (
+    Allegation,
     Case,
     Charge,
     Citation,
@@ -103,6 +104,11 @@ def membership_label(membership: Membership) -> str:
 
 def event_figure_label(figure: EventFigure) -> str:
     return f"{figure.get_measure_display()}: {figure.display}"
+
+
+def allegation_label(allegation: Allegation) -> str:
+    """The claim with its attribution: an allegation is never shown as a bare fact."""
+    return allegation.attribution
 
 
 def _brief(view_name, label_of, **kwargs):
@@ -178,6 +184,12 @@ CITATION_TARGETS = {
     "charge": (Charge, "api:charge-detail", charge_label, ("article",)),
     "trial": (Trial, "api:trial-detail", trial_label, ("case",)),
     "sentence": (Sentence, "api:sentence-detail", sentence_label, ()),
+    "allegation": (
+        Allegation,
+        "api:allegation-detail",
+        allegation_label,
+        ("alleged_by_person", "alleged_by_organization"),
+    ),
 }
 TARGET_BY_MODEL = {model: name for name, (model, *_rest) in CITATION_TARGETS.items()}
 if set(TARGET_BY_MODEL) != set(citable_models()):
@@ -310,6 +322,16 @@ class FigureSerializer(serializers.Serializer):
     excerpt = serializers.CharField(read_only=True)
 
 
+class EventAllegationSerializer(serializers.Serializer):
+    """A claim about the event, always with its attribution."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = SelfUrlField("api:allegation-detail")
+    attribution = serializers.CharField(read_only=True, help_text=_("'The authorities allege that …'."))
+    kind = serializers.CharField(read_only=True)
+    response = serializers.CharField(read_only=True, help_text=_("The recorded answer to the claim, if any."))
+
+
 @extend_schema_serializer(examples=seed_examples("events", detail=False))
 class EventSerializer(RecordSerializer):
     """Something that happened, where and when, with its contested figures."""
@@ -335,6 +357,11 @@ class EventSerializer(RecordSerializer):
     figures = FigureSerializer(
         many=True, read_only=True, help_text="Numbers claimed by sources (deaths, arrests), one entry per claim."
     )
+    allegations = EventAllegationSerializer(
+        many=True,
+        read_only=True,
+        help_text=_("Claims made about the event, each with who makes it: allegations, not established facts."),
+    )
     citations = CitationsField()
 
     class Meta:
@@ -351,6 +378,7 @@ class EventSerializer(RecordSerializer):
             "persons",
             "organizations",
             "figures",
+            "allegations",
             "citations",
             "created",
             "updated",
@@ -373,6 +401,104 @@ class EventFigureSerializer(RecordSerializer):
     class Meta:
         model = EventFigure
         fields = ["id", "url", "event", "measure", "figure", "source", "excerpt", "note"]
+
+
+@extend_schema_serializer(examples=seed_examples("allegations", detail=False))
+class AllegationSerializer(RecordSerializer):
+    """A claim someone makes, with who makes it, against whom, its source, and any response.
+
+    Not an established fact: ``attribution`` is how it reads wherever it is shown ("The authorities
+    allege that …").
+    """
+
+    url = SelfUrlField("api:allegation-detail")
+    alleged_by_person = _brief(
+        "api:person-detail",
+        person_label,
+        queryset=Person.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The person who makes the claim, when they are a recorded person.",
+    )
+    alleged_by_organization = _brief(
+        "api:organization-detail",
+        organization_label,
+        queryset=Organization.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The organization that makes the claim, or that the person making it speaks for.",
+    )
+    alleged_by = serializers.CharField(
+        read_only=True, help_text=_("Who makes the claim, as it reads: 'Hugh Williamson (Human Rights Watch)'.")
+    )
+    attribution = serializers.CharField(
+        read_only=True,
+        help_text=_("The claim with who makes it, as it is always shown: 'The authorities allege that …'."),
+    )
+    against_person = _brief(
+        "api:person-detail",
+        person_label,
+        queryset=Person.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The person the claim is made against, if any.",
+    )
+    against_organization = _brief(
+        "api:organization-detail",
+        organization_label,
+        queryset=Organization.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The organization the claim is made against, if any.",
+    )
+    event = _brief(
+        "api:event-detail",
+        event_label,
+        queryset=Event.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The event the claim is about, if any.",
+    )
+    source = _brief(
+        "api:source-detail", source_label, queryset=Source.objects.all(), help_text="The document reporting the claim."
+    )
+    response_source = _brief(
+        "api:source-detail",
+        source_label,
+        queryset=Source.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The document that reports the response, if any.",
+    )
+    citations = CitationsField()
+
+    class Meta:
+        model = Allegation
+        fields = [
+            "id",
+            "url",
+            "attribution",
+            "kind",
+            "alleged_by",
+            "alleged_by_person",
+            "alleged_by_organization",
+            "alleged_by_description",
+            "claim",
+            "against_person",
+            "against_organization",
+            "against_description",
+            "event",
+            "made",
+            "source",
+            "excerpt",
+            "response",
+            "response_source",
+            "response_excerpt",
+            "note",
+            "citations",
+            "created",
+            "updated",
+        ]
 
 
 # -- cases and defendants ----------------------------------------------------------

@@ -98,17 +98,46 @@ class StatusCountSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="How many sentences in this status.")
 
 
+class ExactTermsSerializer(serializers.Serializer):
+    """Terms stated exactly: the only ones that are added up or have a median."""
+
+    sentences = serializers.IntegerField(help_text="How many sentences have an exactly stated term.")
+    total_months = serializers.IntegerField(
+        allow_null=True,
+        help_text="The exact terms added up, in months; each sentence once, a group's sentence too (so not a "
+        "count of years served by people).",
+    )
+    total = serializers.CharField(allow_null=True, help_text="The same in words, e.g. '19 years 6 months'.")
+    median_months = serializers.FloatField(allow_null=True, help_text="The median exact term in months.")
+    median = serializers.CharField(allow_null=True, help_text="The median exact term in words (rounded to a month).")
+    shortest_months = serializers.IntegerField(allow_null=True, help_text="The shortest exact term in months.")
+    shortest = serializers.CharField(allow_null=True, help_text="The shortest exact term in words.")
+    longest_months = serializers.IntegerField(allow_null=True, help_text="The longest exact term in months.")
+    longest = serializers.CharField(allow_null=True, help_text="The longest exact term in words.")
+
+
+class QualifiedTermsSerializer(serializers.Serializer):
+    """Terms stated with one qualifier ('up to', 'at least' …): bounds, never added up or averaged."""
+
+    qualifier = serializers.CharField(help_text="The qualifier's code: up_to, at_least, more_than, fewer_than, about.")
+    label = serializers.CharField(help_text="The qualifier in words, e.g. 'up to'.")
+    sentences = serializers.IntegerField(help_text="How many sentences have a term stated this way.")
+    shortest_months = serializers.IntegerField(help_text="The shortest term stated this way, in months.")
+    shortest = serializers.CharField(help_text="The same in words with its qualifier, e.g. 'up to 5 years'.")
+    longest_months = serializers.IntegerField(help_text="The longest term stated this way, in months.")
+    longest = serializers.CharField(help_text="The same in words with its qualifier, e.g. 'up to 12 years'.")
+
+
 class TermStatsSerializer(serializers.Serializer):
-    """Terms are counted as stated, whatever their qualifier; sentences without a term (fines) are left out."""
+    """Exact terms are added up and have a median; qualified ones are reported apart, with their qualifier."""
 
     sentences_with_term = serializers.IntegerField(help_text="How many sentences have a known term.")
-    total_months = serializers.IntegerField(allow_null=True, help_text="All terms added up, in months.")
-    total = serializers.CharField(allow_null=True, help_text="The same in words, e.g. '19 years 6 months'.")
-    median_months = serializers.FloatField(allow_null=True, help_text="The median term in months.")
-    median = serializers.CharField(allow_null=True, help_text="The median term in words (rounded to a month).")
-    longest_months = serializers.IntegerField(allow_null=True, help_text="The longest term in months.")
-    longest = serializers.CharField(
-        allow_null=True, help_text="The longest term in words, with its qualifier, e.g. 'up to 12 years'."
+    sentences_without_term = serializers.IntegerField(
+        help_text="How many have none: fines, and terms the sources do not give."
+    )
+    exact = ExactTermsSerializer(help_text="Terms stated exactly.")
+    qualified = QualifiedTermsSerializer(
+        many=True, help_text="Terms stated 'up to', 'at least' …, one entry per qualifier (none left out)."
     )
 
 
@@ -117,18 +146,27 @@ class CaseRefSerializer(serializers.Serializer):
     title = serializers.CharField(help_text="The case's title, or 'Protected case' when it is hidden from you.")
 
 
-class CaseStatsSerializer(TermStatsSerializer):
+class CaseStatsSerializer(serializers.Serializer):
     case = CaseRefSerializer(help_text="The case.")
     count = serializers.IntegerField(help_text="How many sentences in this case.")
+    sentences_of_groups = serializers.IntegerField(
+        help_text="How many of them were passed on a group of unnamed persons (each counted once)."
+    )
+    term = TermStatsSerializer(help_text="The case's terms.")
 
 
 class SentenceSummaryStatsSerializer(serializers.Serializer):
-    """Counts and terms over the filtered sentences."""
+    """Counts of sentences (never of people) and their terms, over the filtered sentences."""
 
     count = serializers.IntegerField(help_text="How many sentences match.")
-    by_kind = KindCountSerializer(many=True, help_text="Counts by sentence kind (kinds with none left out).")
-    by_status = StatusCountSerializer(many=True, help_text="Counts by sentence status (statuses with none left out).")
-    term = TermStatsSerializer(help_text="Total, median and longest term.")
+    sentences_of_individuals = serializers.IntegerField(help_text="How many were passed on a named individual.")
+    sentences_of_groups = serializers.IntegerField(
+        help_text="How many were passed on a group of unnamed persons ('a number of protesters'): one sentence per "
+        "group, whatever its size, so these counts are sentences, not people."
+    )
+    by_kind = KindCountSerializer(many=True, help_text="Sentences by kind (kinds with none left out).")
+    by_status = StatusCountSerializer(many=True, help_text="Sentences by status (statuses with none left out).")
+    term = TermStatsSerializer(help_text="Exact terms' total, median, shortest and longest; qualified terms apart.")
     cases = CaseStatsSerializer(many=True, help_text="The same figures per case, by case title.")
 
 
@@ -333,9 +371,12 @@ class SentenceSummaryXLSXView(SentenceSummaryFileView):
     tags=["sentence summaries"],
     summary="Statistics of the sentences",
     description=(
-        "Counts by kind and status, total, median and longest term, and the same per case, over the sentences "
-        "matching the filters (computed by the database, whatever their number). Terms count as stated, "
-        "whatever their qualifier ('up to 12 years' counts 144 months); fines have no term. " + PROTECTION_NOTE
+        "Counts of sentences by kind and status, and their terms, overall and per case, over the sentences "
+        "matching the filters (computed by the database, whatever their number). Every count is of sentences: "
+        "a group's sentence ('a number of protesters … up to 12 years') counts once, never as people. Only "
+        "terms stated exactly are added up and have a median; a term stated 'up to' or 'at least' is a bound, "
+        "so such terms are reported apart, per qualifier, with their shortest and longest as stated ('longest: "
+        "up to 12 years'). Fines have no term. " + PROTECTION_NOTE
     ),
     responses={200: SentenceSummaryStatsSerializer},
 )

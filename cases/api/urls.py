@@ -8,6 +8,7 @@ from .summaries import (
     SentenceSummaryXLSXView,
 )
 from .views import (
+    AllegationViewSet,
     CaseViewSet,
     ChargeViewSet,
     CitationViewSet,
@@ -28,6 +29,7 @@ router.register("citations", CitationViewSet, basename="citation")
 router.register("places", PlaceViewSet, basename="place")
 router.register("events", EventViewSet, basename="event")
 router.register("event-figures", EventFigureViewSet, basename="eventfigure")
+router.register("allegations", AllegationViewSet, basename="allegation")
 router.register("cases", CaseViewSet, basename="case")
 router.register("defendants", DefendantViewSet, basename="defendant")
 router.register("status-changes", StatusChangeViewSet, basename="statuschange")

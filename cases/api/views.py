@@ -20,6 +20,7 @@ from casetracker.visibility import visible_count
 from people.models import Person
 
 from ..filtersets import (
+    AllegationFilterSet,
     CaseFilterSet,
     ChargeFilterSet,
     CitationFilterSet,
@@ -34,6 +35,7 @@ from ..filtersets import (
     TrialFilterSet,
 )
 from ..models import (
+    Allegation,
     Case,
     Charge,
     Citation,
@@ -51,6 +53,7 @@ from ..models import (
 from ..services import defendant_change_status, defendant_refresh_status
 from .serializers import (
     CITATION_TARGETS,
+    AllegationSerializer,
     CaseDetailSerializer,
     CaseSerializer,
     ChargeSerializer,
@@ -96,7 +99,9 @@ class PlaceViewSet(RecordViewSet):
 
 
 class EventViewSet(RecordViewSet):
-    queryset = Event.objects.select_related("place").prefetch_related("organizations", "figures__source")
+    queryset = Event.objects.select_related("place").prefetch_related(
+        "organizations", "figures__source", "allegations__alleged_by_person", "allegations__alleged_by_organization"
+    )
     serializer_class = EventSerializer
     filterset_class = EventFilterSet
 
@@ -108,6 +113,15 @@ class EventFigureViewSet(RecordViewSet):
     queryset = EventFigure.objects.select_related("event", "source")
     serializer_class = EventFigureSerializer
     filterset_class = EventFigureFilterSet
+
+
+class AllegationViewSet(RecordViewSet):
+    queryset = Allegation.objects.select_related(
+        "alleged_by_person", "alleged_by_organization", "against_person", "against_organization", "event",
+        "source", "response_source",
+    )
+    serializer_class = AllegationSerializer
+    filterset_class = AllegationFilterSet
 
 
 class CaseViewSet(RecordViewSet):

@@ -6,6 +6,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from cases.models import (
+    Allegation,
     Case,
     Charge,
     Citation,
@@ -20,6 +21,7 @@ from cases.models import (
     Trial,
 )
 from cases.tests.factories import (
+    AllegationFactory,
     CaseFactory,
     ChargeFactory,
     CitationFactory,
@@ -48,6 +50,7 @@ LIST_ENDPOINTS = {
     "places": Place,
     "events": Event,
     "event-figures": EventFigure,
+    "allegations": Allegation,
     "cases": Case,
     "defendants": Defendant,
     "status-changes": StatusChange,
@@ -67,6 +70,7 @@ class Graph:
     place: Place
     event: Event
     figure: EventFigure
+    allegation: Allegation
     case: Case
     defendant: Defendant
     status_change: StatusChange
@@ -94,6 +98,10 @@ def make_graph(
     event.persons.add(person)
     event.organizations.add(organization)
     figure = EventFigureFactory(event=event, source=source)
+    # The person tells of a claim against an organization, about the event.
+    allegation = AllegationFactory(
+        alleged_by_person=person, against_organization=organization, event=event, source=source
+    )
     case = CaseFactory(confidentiality=case_confidentiality)
     case.events.add(event)
     case.organizations.add(organization)
@@ -103,8 +111,8 @@ def make_graph(
     charge = ChargeFactory(defendant=defendant, article=article)
     trial = TrialFactory(case=case, place=place, court=OrganizationFactory(kind="court"))
     sentence = SentenceFactory(defendant=defendant, trial=trial)
-    for record in (person, organization, membership, place, event, figure, case, defendant, status_change,
-                   article, charge, trial, sentence):
+    for record in (person, organization, membership, place, event, figure, allegation, case, defendant,
+                   status_change, article, charge, trial, sentence):
         CitationFactory(content_object=record, source=source)
     return Graph(
         person=person,
@@ -114,6 +122,7 @@ def make_graph(
         place=place,
         event=event,
         figure=figure,
+        allegation=allegation,
         case=case,
         defendant=defendant,
         status_change=status_change,

@@ -1,8 +1,17 @@
 import factory
 from django.contrib.contenttypes.models import ContentType
 
-from cases.choices import CaseKind, DefendantStatus, EventKind, FigureMeasure, SentenceKind, SentenceStatus
+from cases.choices import (
+    AllegationKind,
+    CaseKind,
+    DefendantStatus,
+    EventKind,
+    FigureMeasure,
+    SentenceKind,
+    SentenceStatus,
+)
 from cases.models import (
+    Allegation,
     Case,
     Charge,
     Citation,
@@ -151,3 +160,16 @@ class SentenceFactory(factory.django.DjangoModelFactory):
     term_qualifier = Qualifier.EXACT
     start = "2012-01-23"
     status = SentenceStatus.SERVING
+
+
+class AllegationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Allegation
+
+    kind = AllegationKind.TORTURE
+    alleged_by_description = "protesters"
+    claim = "police tortured suspects in detention"
+    against_description = "the police"
+    event = factory.SubFactory(EventFactory)
+    source = factory.SubFactory(SourceFactory)
+    excerpt = "tortured suspects in detention"

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cases.models import StatusChange
 from cases.tests.factories import (
+    AllegationFactory,
     CaseFactory,
     ChargeFactory,
     CitationFactory,
@@ -34,6 +35,7 @@ FACTORIES = {
     "cases/citation": CitationFactory,
     "cases/place": PlaceFactory,
     "cases/event": EventFactory,
+    "cases/allegation": AllegationFactory,
     "cases/case": CaseFactory,
     "cases/defendant": DefendantFactory,
     "cases/statuschange": StatusChangeFactory,

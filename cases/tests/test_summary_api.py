@@ -14,6 +14,7 @@ from cases.summaries import COLUMN_KEYS
 from cases.tests.factories import CaseFactory, DefendantFactory, SentenceFactory
 from cases.tests.summary_data import build_seed_like
 from casetracker.choices import Qualifier
+from people.tests.factories import GroupFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -275,41 +276,88 @@ def test_stats_count_kinds_statuses_and_terms(api):
         fine_currency="KZT",
     )
     body = api.get(STATS).json()
-    assert body["count"] == 5
+    assert (body["count"], body["sentences_of_individuals"], body["sentences_of_groups"]) == (5, 5, 0)
     assert {item["kind"]: item["count"] for item in body["by_kind"]} == {"imprisonment": 3, "probation": 1, "fine": 1}
     assert {item["status"]: item["count"] for item in body["by_status"]} == {"serving": 4, "completed": 1}
-    assert body["term"] == {
-        "sentences_with_term": 4,
-        "total_months": 330,
-        "total": "27 years 6 months",
-        "median_months": 75,  # (60 + 90) / 2
-        "median": "6 years 3 months",
+    up_to_12_years = {
+        "qualifier": "up_to",
+        "label": "up to",
+        "sentences": 1,
+        "shortest_months": 144,
+        "shortest": "up to 12 years",
         "longest_months": 144,
         "longest": "up to 12 years",
+    }
+    assert body["term"] == {
+        "sentences_with_term": 4,
+        "sentences_without_term": 1,  # the fine
+        # 90, 36 and 60 months: the "up to 12 years" is a bound, never added in.
+        "exact": {
+            "sentences": 3,
+            "total_months": 186,
+            "total": "15 years 6 months",
+            "median_months": 60,
+            "median": "5 years",
+            "shortest_months": 36,
+            "shortest": "3 years",
+            "longest_months": 90,
+            "longest": "7 years 6 months",
+        },
+        "qualified": [up_to_12_years],
     }
     cases = {item["case"]["title"]: item for item in body["cases"]}
     assert [item["case"]["title"] for item in body["cases"]] == ["A case", "B case"]
     assert cases["A case"]["count"] == 3
-    assert cases["A case"]["median_months"] == 90
-    assert cases["A case"]["total_months"] == 270
-    assert cases["A case"]["longest_months"] == 144
+    assert cases["A case"]["term"]["exact"]["median_months"] == 63  # (36 + 90) / 2
+    assert cases["A case"]["term"]["exact"]["total_months"] == 126
+    assert cases["A case"]["term"]["exact"]["longest_months"] == 90
+    assert cases["A case"]["term"]["qualified"] == [up_to_12_years]
     assert cases["B case"]["count"] == 2
-    assert cases["B case"]["sentences_with_term"] == 1
-    assert cases["B case"]["median_months"] == 60
+    assert cases["B case"]["term"]["sentences_with_term"] == 1
+    assert cases["B case"]["term"]["exact"]["median_months"] == 60
+    assert cases["B case"]["term"]["qualified"] == []
+
+
+def test_stats_never_add_up_or_average_terms_stated_with_a_qualifier(api):
+    for months, qualifier in ((144, Qualifier.UP_TO), (60, Qualifier.UP_TO), (24, Qualifier.AT_LEAST)):
+        SentenceFactory(term_months=months, term_qualifier=qualifier)
+
+    term = api.get(STATS).json()["term"]
+
+    assert term["exact"]["sentences"] == 0
+    assert term["exact"]["total_months"] is None and term["exact"]["median_months"] is None
+    assert [(item["label"], item["sentences"], item["shortest"], item["longest"]) for item in term["qualified"]] == [
+        ("at least", 1, "at least 2 years", "at least 2 years"),
+        ("up to", 2, "up to 5 years", "up to 12 years"),
+    ]
+
+
+def test_a_groups_sentence_is_one_sentence_never_its_people(api):
+    group = GroupFactory(group_size=300, group_size_qualifier=Qualifier.MORE_THAN)
+    SentenceFactory(defendant=DefendantFactory(person=group), term_months=60, term_qualifier=Qualifier.EXACT)
+    SentenceFactory(term_months=24, term_qualifier=Qualifier.EXACT)
+
+    body = api.get(STATS).json()
+
+    assert (body["count"], body["sentences_of_individuals"], body["sentences_of_groups"]) == (2, 1, 1)
+    assert body["term"]["exact"]["total_months"] == 84
+    assert sum(item["count"] for item in body["by_status"]) == 2
 
 
 def test_stats_follow_filters(api):
     build_seed_like()
     body = api.get(STATS, {"kind": "imprisonment", "term_min": 100}).json()
     assert body["count"] == 1
-    assert body["term"]["longest"] == "up to 12 years"
+    assert body["term"]["qualified"][0]["longest"] == "up to 12 years"
+    assert body["term"]["exact"]["sentences"] == 0
     assert body["cases"][0]["case"]["title"] == "Convicted Zhanaozen protesters"
 
 
 def test_stats_of_nothing(api):
     body = api.get(STATS).json()
     assert body["count"] == 0
-    assert body["term"]["median_months"] is None and body["term"]["total"] is None
+    assert body["term"]["exact"]["median_months"] is None and body["term"]["exact"]["total"] is None
+    assert body["term"]["qualified"] == []
     assert body["cases"] == []
 
 
@@ -321,7 +369,7 @@ def test_stats_name_a_hidden_case_protected_case(staff_user):
 
 def test_stats_query_count_does_not_grow_with_rows(api, django_assert_num_queries, unthrottled):
     SentenceFactory()
-    # totals, by kind, by status, the longest term's qualifier, the median, per case, per-case medians
+    # totals, by kind, by status, qualified terms (per case), the median, per case, per-case medians
     with django_assert_num_queries(REQUEST_TRANSACTION + 7):
         api.get(STATS)
     for _ in range(30):
@@ -340,4 +388,7 @@ def test_seed_data_kozlov_from_the_api(api):
     assert not any(row["defendant"].startswith("Anonymous") for row in rows)
     records = csv_records(api.get(CSV))
     assert {record["Defendant"] for record in records} == {row["defendant"] for row in rows}
-    assert api.get(STATS).json()["term"]["longest"] == "up to 12 years"
+    stats = api.get(STATS).json()
+    assert stats["term"]["exact"]["longest"] == "7 years 6 months"
+    assert stats["term"]["qualified"][0]["longest"] == "up to 12 years"
+    assert stats["sentences_of_groups"] == 1

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.urls import NoReverseMatch, reverse
 from rest_framework import serializers
+from rest_framework.fields import empty
 from rest_framework.relations import MANY_RELATION_KWARGS
 
 from casetracker.approximate_dates import ApproximateDate
@@ -236,6 +237,13 @@ class BriefRelatedField(serializers.PrimaryKeyRelatedField):
 
     def use_pk_only_optimization(self):
         return False
+
+    def run_validation(self, data=empty):
+        # DRF reads "" as null for relations (an HTML form's empty choice); the API takes JSON, whose
+        # schema says an id or null, so "" is the wrong type, not a way to clear the link.
+        if data == "":
+            self.fail("incorrect_type", data_type="str")
+        return super().run_validation(data)
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int):

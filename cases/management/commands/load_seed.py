@@ -11,7 +11,10 @@ be harmless to repeat:
   content (edits to seeded records are overwritten; records staff added are
   kept), and only records that actually changed get a history entry;
 - it refuses, changing nothing, when the database lacks the seed but already
-  holds other records under the seed's fixed ids, rather than overwrite them.
+  holds other records under the seed's fixed ids, rather than overwrite them;
+  and ``--force`` refuses likewise when a corrected seed has records under ids
+  that records staff added already hold (a seeded record's first history
+  entry says it was loaded from the seed; a staff record's does not).
 
 Fixtures are loaded with raw saves, which skip ``save()``, ``auto_now`` and
 django-simple-history. Afterwards this command therefore:
@@ -118,6 +121,27 @@ def seed_collisions(pks: dict[type[models.Model], list]) -> dict[str, list]:
     return taken
 
 
+def foreign_records(pks: dict[type[models.Model], list]) -> dict[str, list]:
+    """Records under the seed's ids that were not loaded from the seed (staff added them), per model label.
+
+    A record ``load_seed`` created has a first history entry whose reason is :data:`LOADED_REASON`;
+    one staff created has another. A corrected seed with more records than the one loaded
+    would otherwise overwrite them on ``--force``.
+    """
+    foreign = {}
+    for model, ids in pks.items():
+        manager_name = getattr(model._meta, "simple_history_manager_attribute", None)
+        if manager_name is None:
+            continue
+        # The latest creation of each id decides (a seeded record deleted, then its id taken by staff).
+        creations = getattr(model, manager_name).filter(id__in=ids, history_type="+").order_by("history_date")
+        latest = dict(creations.values_list("id", "history_change_reason"))
+        found = sorted(pk for pk, reason in latest.items() if reason != LOADED_REASON)
+        if found:
+            foreign[model._meta.label] = found
+    return foreign
+
+
 def snapshot(pks: dict[type[models.Model], list]) -> dict[tuple[str, object], dict]:
     """Each seeded record's current field values (many-to-many links included), keyed by (model label, pk)."""
     state = {}
@@ -200,6 +224,15 @@ class Command(BaseCommand):
                     f"{SEED_FIXTURE.relative_to(settings.BASE_DIR)}."
                 )
                 return
+            if present:
+                foreign = foreign_records(pks)
+                if foreign:
+                    listing = "; ".join(f"{label} {', '.join(map(str, ids[:10]))}" for label, ids in foreign.items())
+                    raise CommandError(
+                        "Nothing was restored: the seed data now has records under ids that records added by staff "
+                        f"hold ({listing}). Restoring would overwrite them. Restore into a freshly migrated "
+                        "database, or move those records to other ids first."
+                    )
             if not present:
                 taken = seed_collisions(pks)
                 if taken:
