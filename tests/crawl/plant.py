@@ -18,6 +18,7 @@ from django.db.models import Model
 
 from cases.choices import CaseKind, DefendantStatus, EventKind, SentenceKind, SentenceStatus, SourceKind
 from cases.tests.factories import (
+    AllegationFactory,
     CaseFactory,
     ChargeFactory,
     CitationFactory,
@@ -141,6 +142,14 @@ def plant() -> Planted:
         source=source,
         excerpt=M(PUBLIC, "Qpb-Detained-Excerpt"),
     )
+    claim = AllegationFactory(
+        event=event,
+        source=source,
+        alleged_by_organization=org,
+        against_description="the police",
+        claim=M(PUBLIC, "Qpb-Public-Claim"),
+        excerpt=M(PUBLIC, "Qpb-Claim-Excerpt"),
+    )
     citations = [
         CitationFactory(source=source, content_object=obj, excerpt=M(PUBLIC, f"Qpb-Cites-{label}"))
         for label, obj in [("Person", person), ("Case", case), ("Event", event), ("Sentence", sentence)]
@@ -165,9 +174,11 @@ def plant() -> Planted:
         charge,
         sentence,
         status,
+        claim,
         *citations,
     )
     p.records.update(
+        claim=claim,
         person=person,
         case=case,
         event=event,
@@ -226,7 +237,16 @@ def plant() -> Planted:
         CitationFactory(source=source, content_object=w_defendant, excerpt=M(C, "Zqx-Witness-Defendant-Excerpt")),
         CitationFactory(source=source, content_object=w_sentence, excerpt=M(C, "Zqx-Witness-Sentence-Excerpt")),
     ]
-    p.hide(C, witness, *witness_names, w_defendant, *w_charges, w_sentence, *w_status, *w_citations)
+    w_claim = AllegationFactory(
+        event=event,
+        source=source,
+        alleged_by_person=witness,
+        alleged_by_description="",
+        claim=M(C, "Zqx-Witness-Claim"),
+        excerpt=M(C, "Zqx-Quoted-Witness-Words"),
+        response=M(C, "Zqx-Answer-To-Witness"),
+    )
+    p.hide(C, witness, *witness_names, w_defendant, *w_charges, w_sentence, *w_status, *w_citations, w_claim)
     p.records.update(witness=witness, witness_defendant=w_defendant, witness_sentence=w_sentence)
 
     # -- a confidential case with public defendants and a trial ----------------------------------------
@@ -303,7 +323,16 @@ def plant() -> Planted:
         source=interview,
         excerpt=M(C, "Zqx-Interview-Status-Excerpt"),
     )
-    p.hide(C, interview, i_citation, i_event_citation, i_figure, i_status)
+    i_claim = AllegationFactory(
+        event=event,
+        source=source,
+        response_source=interview,
+        response=M(C, "Zqx-Interview-Response"),
+        response_excerpt=M(C, "Zqx-Interview-Answer-Quoted"),
+        claim=M(C, "Zqx-Claim-Answered-In-Interview"),
+        excerpt=M(C, "Zqx-Answered-Claim-Excerpt"),
+    )
+    p.hide(C, interview, i_citation, i_event_citation, i_figure, i_status, i_claim)
     p.records.update(interview=interview)
 
     # -- a person public at first, then renamed and made confidential (history keeps the real name) -----
@@ -345,6 +374,14 @@ def plant() -> Planted:
     a_citation = CitationFactory(source=source, content_object=activist, excerpt=M(R, "Zqx-Restricted-Excerpt"))
     a_membership = MembershipFactory(person=activist, organization=org, role=M(R, "Zqx-Restricted-Member-Role"))
     event.persons.add(activist)
+    a_claim = AllegationFactory(
+        event=event,
+        source=source,
+        against_person=activist,
+        against_description="",
+        claim=M(R, "Zqx-Claim-Against-Activist"),
+        excerpt=M(R, "Zqx-Restricted-Claim-Excerpt"),
+    )
     memo = SourceFactory(title=M(R, "Zqx-Restricted-Memo"), kind=SourceKind.OTHER, confidentiality=R)
     memo_citation = CitationFactory(source=memo, content_object=case, excerpt=M(R, "Zqx-Restricted-Note-Excerpt"))
     inquiry = CaseFactory(
@@ -365,6 +402,7 @@ def plant() -> Planted:
         a_status,
         a_citation,
         a_membership,
+        a_claim,
         memo,
         memo_citation,
         inquiry,
