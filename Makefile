@@ -30,10 +30,10 @@ run: setup
 test: install browser
 	$(PY) -m pytest
 
-## test-fast: the quick check while working (under a minute): everything but the tests marked slow
-## (browser, schemathesis, the fuzzer, the crawl, subprocesses, backups, outages)
+## test-fast: the quick check while working: everything but the tests marked slow (browser, schemathesis,
+## the fuzzer, the crawl, subprocesses, backups, outages), spread over the cores with pytest-xdist
 test-fast: install
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow" -n auto
 
 ## test-postgres: the same suite against PostgreSQL
 test-postgres: install browser
