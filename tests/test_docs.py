@@ -127,4 +127,4 @@ def test_the_fast_suite_leaves_out_the_slow_tests():
         r"tests/browser/|tests/crawl/|test_fuzz_no_500|test_schemathesis|test_deploy|test_outage\.py|test_backup"
     )
     assert [test for test in collected if slow.search(test)] == []
-    assert '-m "not slow"' in (ROOT / "Makefile").read_text().split("test-fast:")[1].split("\n\n")[0]
+    assert '-m "not slow"' in (ROOT / "Makefile").read_text().split("\ntest-fast:")[1].split("\n\n")[0]
