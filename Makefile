@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/casetracker
 
-.PHONY: run setup install seed test test-postgres lint check ci clean browser smoke bench
+.PHONY: run setup install seed test test-fast test-postgres lint format hooks diagram ci clean browser smoke bench
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ run: setup
 test: install browser
 	$(PY) -m pytest
 
+## test-fast: the quick check while working: everything but the tests marked slow (browser, schemathesis,
+## the fuzzer, the crawl, subprocesses, backups, outages), spread over the cores with pytest-xdist
+test-fast: install
+	$(PY) -m pytest -q -m "not slow" -n auto
+
 ## test-postgres: the same suite against PostgreSQL
 test-postgres: install browser
 	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest
@@ -45,10 +50,25 @@ browser:
 smoke: install
 	bash docker/smoke.sh
 
+## lint: what CI checks before the tests: ruff, ruff format, Django's checks, no missing migration
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+## format: ruff format and ruff's safe fixes over the whole tree
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## hooks: run .pre-commit-config.yaml's checks (ruff, ruff format, manage.py check, makemigrations --check) before each commit
+hooks: install
+	$(VENV)/bin/pre-commit install
+
+## diagram: regenerate docs/data-model.md from the models (a test fails when it is stale)
+diagram: install
+	$(PY) manage.py data_model_diagram
 
 ## bench: the performance benchmark on PostgreSQL (database ct_bench, seeded once; a few minutes; not part of CI)
 bench: install

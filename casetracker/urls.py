@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from casetracker.views import HomeView
+
 admin.site.site_header = "casetracker"
 admin.site.site_title = "casetracker staff"
 admin.site.index_title = "Prosecutions, people and sources"
 
 urlpatterns = [
+    # The front door, and where the admin's "View site" link (admin.site.site_url, "/") leads.
+    path("", HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("casetracker.api.urls", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -229,6 +229,7 @@ def run_schemathesis(config: dict) -> list[str]:
     return sorted(set(problems))
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("wsgi_transport_without_socket_options")
 def test_schemathesis_finds_nothing_for_anonymous_clients(settings, api_records):
@@ -240,6 +241,7 @@ def test_schemathesis_finds_nothing_for_anonymous_clients(settings, api_records)
 WRITES = ["POST", "PUT", "PATCH", "DELETE"]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("wsgi_transport_without_socket_options")
 def test_schemathesis_finds_nothing_for_staff_with_a_token(settings, api_records, senior_user):
