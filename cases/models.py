@@ -18,14 +18,13 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from casetracker.approximate_dates import ApproximateDate, ApproximateDateField, known, with_as_of
 from casetracker.base_models import (
-    CleanTextModel,
     NameSearchable,
     NameSearchQuerySet,
     NameVariant,
+    TrackedModel,
     confidentiality_field,
     qualified_figure_errors,
     raise_if,
@@ -65,7 +64,7 @@ def excerpt_errors(excerpt: str, field: str = "excerpt") -> dict:
     return {}
 
 
-class Source(CleanTextModel):
+class Source(TrackedModel):
     """A document that supports facts in the tracker: an article, a verdict, a report."""
 
     title = models.CharField(
@@ -108,9 +107,6 @@ class Source(CleanTextModel):
         )
     )
     synthetic = synthetic_field()
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -120,7 +116,7 @@ class Source(CleanTextModel):
         return self.title
 
 
-class Citation(CleanTextModel):
+class Citation(TrackedModel):
     """Ties any record to a source, with the short passage that supports it."""
 
     source = models.ForeignKey(
@@ -149,9 +145,6 @@ class Citation(CleanTextModel):
         help_text="Where in the document: page, paragraph or timestamp.",
     )
     note = models.CharField(max_length=500, blank=True, help_text="What the passage supports, if not obvious.")
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -189,7 +182,6 @@ class Place(NameSearchable):
     )
     synthetic = synthetic_field()
     citations = citations_relation()
-    history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = NameSearchQuerySet.as_manager()
 
@@ -205,14 +197,13 @@ class PlaceName(NameVariant):
     """Another spelling of a place, e.g. Aqtau / Aktau / Актау."""
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="names", help_text="The place.")
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta(NameVariant.Meta):
         constraints = [models.UniqueConstraint(fields=["place", "name"], name="unique_place_name_variant")]
 
 
-class Event(CleanTextModel):
+class Event(TrackedModel):
     """Something that happened, where and when: a strike, a shooting, a state of emergency."""
 
     title = models.CharField(
@@ -245,10 +236,8 @@ class Event(CleanTextModel):
         help_text="Organizations that took part or were affected.",
     )
     synthetic = synthetic_field()
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
-    history = HistoricalRecords(m2m_fields=[persons, organizations])
+    history_m2m_fields = ("persons", "organizations")
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -262,7 +251,7 @@ class Event(CleanTextModel):
             raise_if({"end": "An event cannot end before it began."})
 
 
-class EventFigure(CleanTextModel):
+class EventFigure(TrackedModel):
     """One claim about a number for an event (deaths, arrests), with its own source.
 
     Contested figures are several claims for the same event and measure:
@@ -289,7 +278,6 @@ class EventFigure(CleanTextModel):
         help_text=f"The source's exact words for this figure (at most {EXCERPT_MAX_WORDS} words).",
     )
     note = models.CharField(max_length=500, blank=True, help_text="E.g. 'as reported by the authorities'.")
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -308,7 +296,7 @@ class EventFigure(CleanTextModel):
         raise_if(errors)
 
 
-class Allegation(CleanTextModel):
+class Allegation(TrackedModel):
     """A claim someone makes, kept as theirs: who alleges what, against whom, with the source that reports it.
 
     An allegation is not an established fact. "Police used unnecessary force against protesters", say
@@ -429,10 +417,7 @@ class Allegation(CleanTextModel):
         ),
     )
     note = models.CharField(max_length=500, blank=True, help_text=_("Anything a reader should know about the claim."))
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -481,7 +466,7 @@ class CaseQuerySet(RestrictedQuerySet):
         return self.restrict(user)
 
 
-class Case(CleanTextModel):
+class Case(TrackedModel):
     """A prosecution or a related matter (a media closure, an investigation)."""
 
     title = models.CharField(
@@ -509,10 +494,8 @@ class Case(CleanTextModel):
     )
     confidentiality = confidentiality_field()
     synthetic = synthetic_field()
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
-    history = HistoricalRecords(m2m_fields=[events, organizations])
+    history_m2m_fields = ("events", "organizations")
 
     objects = CaseQuerySet.as_manager()
 
@@ -531,7 +514,7 @@ class DefendantQuerySet(RestrictedQuerySet):
         return self.restrict(user)
 
 
-class Defendant(CleanTextModel):
+class Defendant(TrackedModel):
     """A person (or group) prosecuted in a case, with where they stand today.
 
     ``status`` is the latest entry of the dated :class:`StatusChange` history
@@ -574,10 +557,7 @@ class Defendant(CleanTextModel):
         ),
     )
     description = models.TextField(blank=True, help_text="The defendant's role in the case as the sources describe it.")
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
-    history = HistoricalRecords()
 
     objects = DefendantQuerySet.as_manager()
 
@@ -617,7 +597,7 @@ def status_timeline():
     return Coalesce("date", "known_as_of")
 
 
-class StatusChange(CleanTextModel):
+class StatusChange(TrackedModel):
     """A dated, sourced change of a defendant's status (detained → convicted → released …).
 
     Two dates, because a report is not an event: ``date`` is when the status took effect (it may stay
@@ -674,8 +654,6 @@ class StatusChange(CleanTextModel):
         related_name="+",
         help_text="The staff member who recorded the change.",
     )
-    created = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -733,7 +711,7 @@ class StatusChange(CleanTextModel):
         raise_if(errors)
 
 
-class LegalArticle(CleanTextModel):
+class LegalArticle(TrackedModel):
     """A provision of a legal code, e.g. an article of Kazakhstan's Criminal Code."""
 
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. 'KZ'.")
@@ -744,7 +722,6 @@ class LegalArticle(CleanTextModel):
     )
     synthetic = synthetic_field()
     citations = citations_relation()
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -758,7 +735,7 @@ class LegalArticle(CleanTextModel):
         return f"{text} ({self.title})" if self.title else text
 
 
-class Charge(CleanTextModel):
+class Charge(TrackedModel):
     """A defendant charged under an article, or with a described offence when the article is unknown."""
 
     defendant = models.ForeignKey(
@@ -784,10 +761,7 @@ class Charge(CleanTextModel):
         db_index=True,
         help_text="What became of the charge.",
     )
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -808,7 +782,7 @@ class Charge(CleanTextModel):
             raise_if({"offence_description": "Name the legal article or describe the offence."})
 
 
-class Trial(CleanTextModel):
+class Trial(TrackedModel):
     """A trial in a case: where, when, before which court, and what observers found."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="trials", help_text="The case tried.")
@@ -836,10 +810,7 @@ class Trial(CleanTextModel):
         blank=True,
         help_text="What trial observers concluded about fairness and evidence, in our own words.",
     )
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -858,7 +829,7 @@ class Trial(CleanTextModel):
         raise_if(errors)
 
 
-class Sentence(CleanTextModel):
+class Sentence(TrackedModel):
     """A sentence handed to a defendant: kind, term, dates and where it stands.
 
     ``expected_end`` is derived from ``start`` and ``term_months`` on save, at
@@ -939,10 +910,7 @@ class Sentence(CleanTextModel):
         ),
     )
     note = models.TextField(blank=True, help_text="Anything else, e.g. appeals, conditions of probation.")
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:

@@ -9,14 +9,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from casetracker.approximate_dates import ApproximateDate, ApproximateDateField, known, with_as_of
 from casetracker.base_models import (
-    CleanTextModel,
     NameSearchable,
     NameSearchQuerySet,
     NameVariant,
+    TrackedModel,
     confidentiality_field,
     qualified_figure_errors,
     raise_if,
@@ -78,9 +77,6 @@ class Person(NameSearchable):
     )
     confidentiality = confidentiality_field()
     synthetic = synthetic_field()
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = PersonQuerySet.as_manager()
 
@@ -127,7 +123,6 @@ class PersonName(NameVariant):
         related_name="names",
         help_text="The person this name belongs to.",
     )
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta(NameVariant.Meta):
@@ -153,9 +148,6 @@ class Organization(NameSearchable):
         help_text="ISO 3166-1 alpha-2 code of the country it is based in, e.g. 'KZ'.",
     )
     synthetic = synthetic_field()
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = NameSearchQuerySet.as_manager()
 
@@ -176,7 +168,6 @@ class OrganizationName(NameVariant):
         related_name="names",
         help_text="The organization this name belongs to.",
     )
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta(NameVariant.Meta):
@@ -185,7 +176,7 @@ class OrganizationName(NameVariant):
         ]
 
 
-class Membership(CleanTextModel):
+class Membership(TrackedModel):
     """A person's role in an organization, e.g. Kozlov leads Algha!."""
 
     person = models.ForeignKey(
@@ -207,9 +198,6 @@ class Membership(CleanTextModel):
     )
     start = ApproximateDateField(null=True, blank=True, help_text="When the role began, if known.")
     end = ApproximateDateField(null=True, blank=True, help_text="When the role ended, if known.")
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
