@@ -2,15 +2,11 @@
 charges, trials, sentences, and the dated history of each defendant's status.
 
 Every record can be tied to the documents that support it through
-:class:`Citation`; every change is kept by django-simple-history; records
+:class:`sources.models.Citation`; every change is kept by django-simple-history; records
 that others depend on are protected from deletion.
 """
 
-import re
-
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -33,6 +29,14 @@ from casetracker.base_models import (
 from casetracker.choices import Qualifier, qualified
 from casetracker.visibility import RestrictedQuerySet
 from people.models import Organization, Person
+from sources.citable import register_citable
+from sources.models import (  # noqa: F401  (EXCERPT_MAX_WORDS re-exported)
+    EXCERPT_MAX_CHARS,
+    EXCERPT_MAX_WORDS,
+    Source,
+    citations_relation,
+    excerpt_errors,
+)
 
 from .choices import (
     TERM_KINDS,
@@ -44,122 +48,7 @@ from .choices import (
     FigureMeasure,
     SentenceKind,
     SentenceStatus,
-    SourceKind,
 )
-
-# A citation quotes a phrase, never a whole paragraph.
-EXCERPT_MAX_WORDS = 30
-EXCERPT_MAX_CHARS = 300
-
-
-def excerpt_errors(excerpt: str, field: str = "excerpt") -> dict:
-    words = len(re.findall(r"\S+", excerpt or ""))
-    if words > EXCERPT_MAX_WORDS:
-        return {
-            field: (
-                f"An excerpt is a short exact quotation of at most {EXCERPT_MAX_WORDS} words "
-                f"(this one has {words}); quote only the phrase that supports the record."
-            )
-        }
-    return {}
-
-
-class Source(TrackedModel):
-    """A document that supports facts in the tracker: an article, a verdict, a report."""
-
-    title = models.CharField(
-        max_length=500,
-        help_text="The document's title, or a short neutral description where it has none.",
-    )
-    kind = models.CharField(
-        max_length=12,
-        choices=SourceKind.choices,
-        default=SourceKind.ARTICLE,
-        help_text="What sort of document this is.",
-    )
-    publisher = models.CharField(
-        max_length=300,
-        blank=True,
-        help_text="Who published it (outlet, court, organisation), if the document says.",
-    )
-    author = models.CharField(max_length=300, blank=True, help_text="Author(s), if named.")
-    url = models.URLField(max_length=1000, blank=True, help_text="Where it can be read online, if anywhere.")
-    reference = models.CharField(
-        max_length=300,
-        blank=True,
-        help_text="An archive reference or file name that locates the document, e.g. a case number.",
-    )
-    published = ApproximateDateField(
-        null=True,
-        blank=True,
-        help_text="When it was published, at the precision known (YYYY, YYYY-MM or YYYY-MM-DD).",
-    )
-    language = models.CharField(max_length=35, blank=True, help_text="Language of the document, e.g. 'en', 'ru'.")
-    notes = models.TextField(
-        blank=True,
-        help_text="Anything a reader should know about the document: how its date was established, its reliability.",
-    )
-    confidentiality = confidentiality_field(
-        help_text=(
-            "Public sources are shown to everyone; restricted ones to signed-in staff; confidential ones "
-            "(an interview with a witness, a document that names one) only to staff allowed to see confidential "
-            "records. A citation is as protected as the more protected of its source and the record it cites."
-        )
-    )
-    synthetic = synthetic_field()
-    objects = RestrictedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["title", "id"]
-
-    def __str__(self):
-        return self.title
-
-
-class Citation(TrackedModel):
-    """Ties any record to a source, with the short passage that supports it."""
-
-    source = models.ForeignKey(
-        Source,
-        on_delete=models.PROTECT,
-        related_name="citations",
-        help_text="The document cited.",
-    )
-    content_type = models.ForeignKey(
-        ContentType,
-        on_delete=models.PROTECT,
-        help_text="The kind of record the citation supports.",
-    )
-    object_id = models.PositiveBigIntegerField(help_text="The id of the record the citation supports.")
-    content_object = GenericForeignKey("content_type", "object_id")
-    excerpt = models.TextField(
-        max_length=EXCERPT_MAX_CHARS,
-        help_text=(
-            f"The exact words of the source that support the record: one phrase, at most "
-            f"{EXCERPT_MAX_WORDS} words. Never a whole paragraph."
-        ),
-    )
-    locator = models.CharField(
-        max_length=100,
-        blank=True,
-        help_text="Where in the document: page, paragraph or timestamp.",
-    )
-    note = models.CharField(max_length=500, blank=True, help_text="What the passage supports, if not obvious.")
-    objects = RestrictedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="citation_target_idx")]
-
-    def __str__(self):
-        return f"{self.source}: “{self.excerpt}”"
-
-    def clean(self):
-        raise_if(excerpt_errors(self.excerpt))
-
-
-def citations_relation():
-    return GenericRelation(Citation, related_query_name="%(class)s")
 
 
 class Place(NameSearchable):
@@ -972,3 +861,18 @@ def term_in_words(months: int | None, qualifier: str = "") -> str:
     if qualifier and qualifier != Qualifier.EXACT:
         text = f"{Qualifier(qualifier).label} {text}"
     return text
+
+
+# What citations may point at (sources.citable): the API's name, what the label reads, and the label where it
+# is not __str__.
+register_citable(Place, name="place")
+register_citable(Event, name="event", label="cases.api.serializers.event_label")
+register_citable(EventFigure, name="event-figure")
+register_citable(Case, name="case")
+register_citable(Defendant, name="defendant", joins=("person", "case"))
+register_citable(StatusChange, name="status-change")
+register_citable(LegalArticle, name="legal-article", label="cases.api.serializers.legal_article_label")
+register_citable(Charge, name="charge", joins=("article",), label="cases.api.serializers.charge_label")
+register_citable(Trial, name="trial", joins=("case",))
+register_citable(Sentence, name="sentence", label="cases.api.serializers.sentence_label")
+register_citable(Allegation, name="allegation", joins=("alleged_by_person", "alleged_by_organization"))

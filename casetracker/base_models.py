@@ -46,8 +46,9 @@ class TrackedHistoricalRecords(HistoricalRecords):
 
     One ``HistoricalRecords(inherit=True)`` builds the historical model of each subclass, so its
     options are per subclass, read from the model: ``history_excluded_fields`` (columns not kept in
-    the history, e.g. the derived ``search_text``) and ``history_m2m_fields`` (many-to-many fields
-    whose changes are kept).
+    the history, e.g. the derived ``search_text``), ``history_m2m_fields`` (many-to-many fields
+    whose changes are kept) and ``history_table`` (the historical table's name, for a model that
+    moved between apps and kept its tables).
     """
 
     def __init__(self, **kwargs):
@@ -57,6 +58,12 @@ class TrackedHistoricalRecords(HistoricalRecords):
         # The same instance serves every subclass: take this one's exclusions before its history model is built.
         self.excluded_fields = list(getattr(sender, "history_excluded_fields", ()))
         super().finalize(sender, **kwargs)
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        if getattr(model, "history_table", None):
+            options["db_table"] = model.history_table
+        return options
 
     def fields_included(self, model):
         # Called with each model (or instance) when a version is saved, long after finalize().
@@ -80,6 +87,8 @@ class TrackedModel(CleanTextModel):
     history_excluded_fields: tuple[str, ...] = ()
     #: Many-to-many fields whose changes the history keeps.
     history_m2m_fields: tuple[str, ...] = ()
+    #: The historical table's name where it is not simple-history's default ``<app>_historical<model>``.
+    history_table: str | None = None
 
     class Meta:
         abstract = True

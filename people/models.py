@@ -1,8 +1,9 @@
 """People and organizations: who is prosecuted, who speaks, who reports.
 
-This app depends on nothing else in the project, so it can be reused by any
-tracker. Citations of these records live in ``cases.Citation`` (a generic
-relation), which is why nothing here imports ``cases``.
+This app depends only on ``casetracker`` and ``sources``, so it can be reused by
+any tracker. Citations of these records live in ``sources.Citation`` (a generic
+relation). Nothing here imports ``cases``: what a person's pages show of cases
+and events, ``cases`` adds (:mod:`cases.api.people`).
 """
 
 from django.db import models
@@ -24,6 +25,7 @@ from casetracker.base_models import (
 )
 from casetracker.choices import Qualifier, qualified
 from casetracker.visibility import RestrictedQuerySet, visible_levels  # noqa: F401  (visible_levels re-exported)
+from sources.citable import register_citable
 
 from .choices import OrganizationKind, PersonKind
 
@@ -214,3 +216,9 @@ class Membership(TrackedModel):
 def refresh_search_text(owner) -> None:
     """Recompute ``owner.search_text`` after its name variants changed."""
     type(owner).objects.filter(pk=owner.pk).update(search_text=owner.rebuild_search_text())
+
+
+# What citations may point at (sources.citable): the API's name, and what the label (__str__) reads.
+register_citable(Person, name="person")
+register_citable(Organization, name="organization")
+register_citable(Membership, name="membership", joins=("person", "organization"))
