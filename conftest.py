@@ -37,7 +37,7 @@ def staff_user(django_user_model):
     """A staff member with every model permission but not the confidential one."""
     user = django_user_model.objects.create_user(username="staff", password="staff-pass-123", is_staff=True)
     user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["people", "cases"]).exclude(
+        Permission.objects.filter(content_type__app_label__in=["sources", "people", "cases"]).exclude(
             codename="view_confidential"
         )
     )
@@ -48,7 +48,7 @@ def staff_user(django_user_model):
 def senior_user(django_user_model):
     """A staff member who may also see confidential people and cases."""
     user = django_user_model.objects.create_user(username="senior", password="senior-pass-123", is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["people", "cases"]))
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["sources", "people", "cases"]))
     return user
 
 

@@ -424,7 +424,7 @@ def bench_token() -> str:
     user.is_staff = True
     user.set_unusable_password()
     user.save()
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["people", "cases"]))
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["sources", "people", "cases"]))
     _record, token = AuthToken.objects.create(user=user)
     return token
 

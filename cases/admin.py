@@ -9,23 +9,22 @@
   (``list_select_related`` / prefetches) whatever the number of rows.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.admin import (
     RecordAdmin,
-    RestrictedGenericTabularInline,
     RestrictedStackedInline,
     RestrictedTabularInline,
 )
 from casetracker.choices import Confidentiality
 from casetracker.visibility import visible_count, visible_levels
-from people.admin import NameSearchMixin, OrganizationAdmin, PersonAdmin
+from people.admin import NameSearchMixin
+from sources.admin import COMPACT_TEXT, CitationInline
 
 from .admin_actions import SENTENCE_SUMMARY_ACTIONS
 from .forms import StatusChangeForm
@@ -33,7 +32,6 @@ from .models import (
     Allegation,
     Case,
     Charge,
-    Citation,
     Defendant,
     Event,
     EventFigure,
@@ -41,81 +39,11 @@ from .models import (
     Place,
     PlaceName,
     Sentence,
-    Source,
     StatusChange,
     Trial,
     status_timeline,
 )
 from .services import defendant_change_status
-
-# Excerpts and notes are a phrase or two: keep inline rows compact.
-COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
-
-
-class CitationInline(RestrictedGenericTabularInline):
-    model = Citation
-    formfield_overrides = COMPACT_TEXT
-    extra = 1
-    fields = ["source", "excerpt", "locator", "note"]
-    autocomplete_fields = ["source"]
-    verbose_name = _("citation")
-    verbose_name_plural = _("Citations (every fact has a source)")
-
-
-# The people app knows nothing of citations; attach them here.
-PersonAdmin.inlines = [*PersonAdmin.inlines, CitationInline]
-OrganizationAdmin.inlines = [*OrganizationAdmin.inlines, CitationInline]
-
-
-@admin.register(Source)
-class SourceAdmin(RecordAdmin):
-    list_display = ["title", "kind", "publisher", "published", "confidentiality", "citation_count"]
-    list_filter = ["kind", "language", "confidentiality"]
-    search_fields = ["title", "publisher", "author", "reference", "url"]
-    fields = [
-        "title",
-        "kind",
-        "publisher",
-        "author",
-        "published",
-        "language",
-        "url",
-        "reference",
-        "notes",
-        "confidentiality",
-    ]
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "url":
-            kwargs["assume_scheme"] = "https"
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-    def get_queryset(self, request):
-        # Only the citations the user may see are counted. An annotation drops Meta.ordering; keep pages
-        # (and autocomplete) in a stable order.
-        citations = visible_count(Citation.objects.all(), request.user, outer="source")
-        return super().get_queryset(request).annotate(citation_count=citations).order_by("title", "id")
-
-    @admin.display(description=_("Citations"), ordering="citation_count")
-    def citation_count(self, source):
-        return source.citation_count
-
-
-@admin.register(Citation)
-class CitationAdmin(RecordAdmin):
-    list_display = ["source", "content_type", "cited_record", "excerpt"]
-    list_select_related = ["source", "content_type"]
-    list_filter = ["content_type", "source"]
-    search_fields = ["excerpt", "source__title"]
-    autocomplete_fields = ["source"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("content_object")
-
-    @admin.display(description=_("Record"))
-    def cited_record(self, citation):
-        # A citation is listed only when the user may see the record it cites (casetracker.visibility).
-        return citation.content_object or _("(deleted record)")
 
 
 class PlaceNameInline(RestrictedTabularInline):

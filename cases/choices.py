@@ -2,16 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class SourceKind(models.TextChoices):
-    ARTICLE = "article", "News article"
-    REPORT = "report", "Report"
-    VERDICT = "verdict", "Court verdict or judgment"
-    INTERVIEW = "interview", "Interview or testimony"
-    STATEMENT = "statement", "Official statement"
-    VIDEO = "video", "Video"
-    OTHER = "other", "Other document"
-
-
 class EventKind(models.TextChoices):
     STRIKE = "strike", "Strike"
     PROTEST = "protest", "Protest or demonstration"

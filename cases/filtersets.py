@@ -20,6 +20,8 @@ from casetracker.api.filters import (
     SearchFilter,
     StableOrderingFilter,
     VisibilityFilterSet,
+    ordering_by,
+    text_filter,
 )
 from people.models import Person, search_key
 
@@ -32,33 +34,20 @@ from .choices import (
     FigureMeasure,
     SentenceKind,
     SentenceStatus,
-    SourceKind,
 )
 from .models import (
     Allegation,
     Case,
     Charge,
-    Citation,
     Defendant,
     Event,
     EventFigure,
     LegalArticle,
     Place,
     Sentence,
-    Source,
     StatusChange,
     Trial,
 )
-
-
-def ordering_by(*fields):
-    return StableOrderingFilter(
-        fields=fields, help_text="Sort by these fields, comma-separated; prefix '-' for descending. Empty values last."
-    )
-
-
-def text_filter(help_text: str, **kwargs):
-    return django_filters.CharFilter(max_length=200, help_text=help_text, **kwargs)
 
 
 class SentenceFilterSet(VisibilityFilterSet):
@@ -134,74 +123,6 @@ class SentenceFilterSet(VisibilityFilterSet):
 
     def filter_legal_article(self, queryset, name, value):
         return queryset.filter(defendant__in=Charge.objects.filter(article_id=value).values("defendant_id"))
-
-
-# API name of each kind of record a citation may support -> model label.
-CITATION_TARGET_MODELS = {
-    "source": "cases.Source",
-    "person": "people.Person",
-    "organization": "people.Organization",
-    "membership": "people.Membership",
-    "place": "cases.Place",
-    "event": "cases.Event",
-    "event-figure": "cases.EventFigure",
-    "case": "cases.Case",
-    "defendant": "cases.Defendant",
-    "status-change": "cases.StatusChange",
-    "legal-article": "cases.LegalArticle",
-    "charge": "cases.Charge",
-    "trial": "cases.Trial",
-    "sentence": "cases.Sentence",
-    "allegation": "cases.Allegation",
-}
-CITATION_TARGET_TYPES = list(CITATION_TARGET_MODELS)
-
-
-class SourceFilterSet(VisibilityFilterSet):
-    """Sources by kind, language, publication date and text."""
-
-    q = text_filter("Title, publisher or author contains this text.", method="filter_q")
-    kind = ChoicesFilter(choices=SourceKind.choices, help_text="Document kind; repeatable.")
-    language = text_filter("Language of the document, e.g. en, ru.", field_name="language")
-    published_after = ApproximateDateFromFilter(
-        field_name="published", help_text="Published on or after this date (any precision)."
-    )
-    published_before = ApproximateDateToFilter(
-        field_name="published", help_text="Published on or before this date (any precision)."
-    )
-    confidentiality = ConfidentialityFilter()
-    ordering = ordering_by(("title", "title"), ("published", "published"), ("id", "id"))
-
-    class Meta:
-        model = Source
-        fields = []
-
-    def filter_q(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(publisher__icontains=value) | Q(author__icontains=value))
-
-
-class CitationFilterSet(VisibilityFilterSet):
-    """Citations by source and by the record they support."""
-
-    source = IdFilter(field_name="source_id", help_text="Citations of this source (source id).")
-    target_type = django_filters.ChoiceFilter(
-        choices=[(name, name) for name in CITATION_TARGET_TYPES],
-        method="filter_target_type",
-        help_text="Citations supporting this kind of record.",
-    )
-    target_id = IdFilter(field_name="object_id", model=None, help_text="Citations supporting the record with this id.")
-    ordering = ordering_by(("id", "id"), ("created", "created"))
-
-    class Meta:
-        model = Citation
-        fields = []
-
-    def filter_target_type(self, queryset, name, value):
-        from django.apps import apps
-        from django.contrib.contenttypes.models import ContentType
-
-        model = apps.get_model(CITATION_TARGET_MODELS[value])
-        return queryset.filter(content_type=ContentType.objects.get_for_model(model))
 
 
 class PlaceFilterSet(VisibilityFilterSet):
@@ -500,7 +421,7 @@ class AllegationFilterSet(VisibilityFilterSet):
     event = IdFilter(field_name="event_id", help_text="Claims about this event (event id).")
     source = IdFilter(
         method="filter_source",
-        model="cases.Source",
+        model="sources.Source",
         help_text="Claims or responses reported by this source (source id).",
     )
     made_after = ApproximateDateFromFilter(field_name="made", help_text="Made on or after this date (any precision).")

@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.approximate_dates import ApproximateDateFormField
+from sources.models import Source
 
 from .choices import DefendantStatus
-from .models import Source
 
 
 class StatusChangeForm(forms.Form):

@@ -2,15 +2,11 @@
 charges, trials, sentences, and the dated history of each defendant's status.
 
 Every record can be tied to the documents that support it through
-:class:`Citation`; every change is kept by django-simple-history; records
+:class:`sources.models.Citation`; every change is kept by django-simple-history; records
 that others depend on are protected from deletion.
 """
 
-import re
-
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -18,14 +14,13 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from casetracker.approximate_dates import ApproximateDate, ApproximateDateField, known, with_as_of
 from casetracker.base_models import (
-    CleanTextModel,
     NameSearchable,
     NameSearchQuerySet,
     NameVariant,
+    TrackedModel,
     confidentiality_field,
     qualified_figure_errors,
     raise_if,
@@ -34,6 +29,14 @@ from casetracker.base_models import (
 from casetracker.choices import Qualifier, qualified
 from casetracker.visibility import RestrictedQuerySet
 from people.models import Organization, Person
+from sources.citable import register_citable
+from sources.models import (  # noqa: F401  (EXCERPT_MAX_WORDS re-exported)
+    EXCERPT_MAX_CHARS,
+    EXCERPT_MAX_WORDS,
+    Source,
+    citations_relation,
+    excerpt_errors,
+)
 
 from .choices import (
     TERM_KINDS,
@@ -45,128 +48,7 @@ from .choices import (
     FigureMeasure,
     SentenceKind,
     SentenceStatus,
-    SourceKind,
 )
-
-# A citation quotes a phrase, never a whole paragraph.
-EXCERPT_MAX_WORDS = 30
-EXCERPT_MAX_CHARS = 300
-
-
-def excerpt_errors(excerpt: str, field: str = "excerpt") -> dict:
-    words = len(re.findall(r"\S+", excerpt or ""))
-    if words > EXCERPT_MAX_WORDS:
-        return {
-            field: (
-                f"An excerpt is a short exact quotation of at most {EXCERPT_MAX_WORDS} words "
-                f"(this one has {words}); quote only the phrase that supports the record."
-            )
-        }
-    return {}
-
-
-class Source(CleanTextModel):
-    """A document that supports facts in the tracker: an article, a verdict, a report."""
-
-    title = models.CharField(
-        max_length=500,
-        help_text="The document's title, or a short neutral description where it has none.",
-    )
-    kind = models.CharField(
-        max_length=12,
-        choices=SourceKind.choices,
-        default=SourceKind.ARTICLE,
-        help_text="What sort of document this is.",
-    )
-    publisher = models.CharField(
-        max_length=300,
-        blank=True,
-        help_text="Who published it (outlet, court, organisation), if the document says.",
-    )
-    author = models.CharField(max_length=300, blank=True, help_text="Author(s), if named.")
-    url = models.URLField(max_length=1000, blank=True, help_text="Where it can be read online, if anywhere.")
-    reference = models.CharField(
-        max_length=300,
-        blank=True,
-        help_text="An archive reference or file name that locates the document, e.g. a case number.",
-    )
-    published = ApproximateDateField(
-        null=True,
-        blank=True,
-        help_text="When it was published, at the precision known (YYYY, YYYY-MM or YYYY-MM-DD).",
-    )
-    language = models.CharField(max_length=35, blank=True, help_text="Language of the document, e.g. 'en', 'ru'.")
-    notes = models.TextField(
-        blank=True,
-        help_text="Anything a reader should know about the document: how its date was established, its reliability.",
-    )
-    confidentiality = confidentiality_field(
-        help_text=(
-            "Public sources are shown to everyone; restricted ones to signed-in staff; confidential ones "
-            "(an interview with a witness, a document that names one) only to staff allowed to see confidential "
-            "records. A citation is as protected as the more protected of its source and the record it cites."
-        )
-    )
-    synthetic = synthetic_field()
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["title", "id"]
-
-    def __str__(self):
-        return self.title
-
-
-class Citation(CleanTextModel):
-    """Ties any record to a source, with the short passage that supports it."""
-
-    source = models.ForeignKey(
-        Source,
-        on_delete=models.PROTECT,
-        related_name="citations",
-        help_text="The document cited.",
-    )
-    content_type = models.ForeignKey(
-        ContentType,
-        on_delete=models.PROTECT,
-        help_text="The kind of record the citation supports.",
-    )
-    object_id = models.PositiveBigIntegerField(help_text="The id of the record the citation supports.")
-    content_object = GenericForeignKey("content_type", "object_id")
-    excerpt = models.TextField(
-        max_length=EXCERPT_MAX_CHARS,
-        help_text=(
-            f"The exact words of the source that support the record: one phrase, at most "
-            f"{EXCERPT_MAX_WORDS} words. Never a whole paragraph."
-        ),
-    )
-    locator = models.CharField(
-        max_length=100,
-        blank=True,
-        help_text="Where in the document: page, paragraph or timestamp.",
-    )
-    note = models.CharField(max_length=500, blank=True, help_text="What the passage supports, if not obvious.")
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
-    objects = RestrictedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="citation_target_idx")]
-
-    def __str__(self):
-        return f"{self.source}: “{self.excerpt}”"
-
-    def clean(self):
-        raise_if(excerpt_errors(self.excerpt))
-
-
-def citations_relation():
-    return GenericRelation(Citation, related_query_name="%(class)s")
 
 
 class Place(NameSearchable):
@@ -189,7 +71,6 @@ class Place(NameSearchable):
     )
     synthetic = synthetic_field()
     citations = citations_relation()
-    history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = NameSearchQuerySet.as_manager()
 
@@ -205,14 +86,13 @@ class PlaceName(NameVariant):
     """Another spelling of a place, e.g. Aqtau / Aktau / Актау."""
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="names", help_text="The place.")
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta(NameVariant.Meta):
         constraints = [models.UniqueConstraint(fields=["place", "name"], name="unique_place_name_variant")]
 
 
-class Event(CleanTextModel):
+class Event(TrackedModel):
     """Something that happened, where and when: a strike, a shooting, a state of emergency."""
 
     title = models.CharField(
@@ -245,10 +125,8 @@ class Event(CleanTextModel):
         help_text="Organizations that took part or were affected.",
     )
     synthetic = synthetic_field()
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
-    history = HistoricalRecords(m2m_fields=[persons, organizations])
+    history_m2m_fields = ("persons", "organizations")
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -262,7 +140,7 @@ class Event(CleanTextModel):
             raise_if({"end": "An event cannot end before it began."})
 
 
-class EventFigure(CleanTextModel):
+class EventFigure(TrackedModel):
     """One claim about a number for an event (deaths, arrests), with its own source.
 
     Contested figures are several claims for the same event and measure:
@@ -289,7 +167,6 @@ class EventFigure(CleanTextModel):
         help_text=f"The source's exact words for this figure (at most {EXCERPT_MAX_WORDS} words).",
     )
     note = models.CharField(max_length=500, blank=True, help_text="E.g. 'as reported by the authorities'.")
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -308,7 +185,7 @@ class EventFigure(CleanTextModel):
         raise_if(errors)
 
 
-class Allegation(CleanTextModel):
+class Allegation(TrackedModel):
     """A claim someone makes, kept as theirs: who alleges what, against whom, with the source that reports it.
 
     An allegation is not an established fact. "Police used unnecessary force against protesters", say
@@ -429,10 +306,7 @@ class Allegation(CleanTextModel):
         ),
     )
     note = models.CharField(max_length=500, blank=True, help_text=_("Anything a reader should know about the claim."))
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -481,7 +355,7 @@ class CaseQuerySet(RestrictedQuerySet):
         return self.restrict(user)
 
 
-class Case(CleanTextModel):
+class Case(TrackedModel):
     """A prosecution or a related matter (a media closure, an investigation)."""
 
     title = models.CharField(
@@ -509,10 +383,8 @@ class Case(CleanTextModel):
     )
     confidentiality = confidentiality_field()
     synthetic = synthetic_field()
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
-    history = HistoricalRecords(m2m_fields=[events, organizations])
+    history_m2m_fields = ("events", "organizations")
 
     objects = CaseQuerySet.as_manager()
 
@@ -531,7 +403,7 @@ class DefendantQuerySet(RestrictedQuerySet):
         return self.restrict(user)
 
 
-class Defendant(CleanTextModel):
+class Defendant(TrackedModel):
     """A person (or group) prosecuted in a case, with where they stand today.
 
     ``status`` is the latest entry of the dated :class:`StatusChange` history
@@ -574,10 +446,7 @@ class Defendant(CleanTextModel):
         ),
     )
     description = models.TextField(blank=True, help_text="The defendant's role in the case as the sources describe it.")
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
-    history = HistoricalRecords()
 
     objects = DefendantQuerySet.as_manager()
 
@@ -617,7 +486,7 @@ def status_timeline():
     return Coalesce("date", "known_as_of")
 
 
-class StatusChange(CleanTextModel):
+class StatusChange(TrackedModel):
     """A dated, sourced change of a defendant's status (detained → convicted → released …).
 
     Two dates, because a report is not an event: ``date`` is when the status took effect (it may stay
@@ -674,8 +543,6 @@ class StatusChange(CleanTextModel):
         related_name="+",
         help_text="The staff member who recorded the change.",
     )
-    created = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -733,7 +600,7 @@ class StatusChange(CleanTextModel):
         raise_if(errors)
 
 
-class LegalArticle(CleanTextModel):
+class LegalArticle(TrackedModel):
     """A provision of a legal code, e.g. an article of Kazakhstan's Criminal Code."""
 
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. 'KZ'.")
@@ -744,7 +611,6 @@ class LegalArticle(CleanTextModel):
     )
     synthetic = synthetic_field()
     citations = citations_relation()
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -758,7 +624,7 @@ class LegalArticle(CleanTextModel):
         return f"{text} ({self.title})" if self.title else text
 
 
-class Charge(CleanTextModel):
+class Charge(TrackedModel):
     """A defendant charged under an article, or with a described offence when the article is unknown."""
 
     defendant = models.ForeignKey(
@@ -784,10 +650,7 @@ class Charge(CleanTextModel):
         db_index=True,
         help_text="What became of the charge.",
     )
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -808,7 +671,7 @@ class Charge(CleanTextModel):
             raise_if({"offence_description": "Name the legal article or describe the offence."})
 
 
-class Trial(CleanTextModel):
+class Trial(TrackedModel):
     """A trial in a case: where, when, before which court, and what observers found."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="trials", help_text="The case tried.")
@@ -836,10 +699,7 @@ class Trial(CleanTextModel):
         blank=True,
         help_text="What trial observers concluded about fairness and evidence, in our own words.",
     )
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -858,7 +718,7 @@ class Trial(CleanTextModel):
         raise_if(errors)
 
 
-class Sentence(CleanTextModel):
+class Sentence(TrackedModel):
     """A sentence handed to a defendant: kind, term, dates and where it stands.
 
     ``expected_end`` is derived from ``start`` and ``term_months`` on save, at
@@ -939,10 +799,7 @@ class Sentence(CleanTextModel):
         ),
     )
     note = models.TextField(blank=True, help_text="Anything else, e.g. appeals, conditions of probation.")
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
     citations = citations_relation()
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -1004,3 +861,18 @@ def term_in_words(months: int | None, qualifier: str = "") -> str:
     if qualifier and qualifier != Qualifier.EXACT:
         text = f"{Qualifier(qualifier).label} {text}"
     return text
+
+
+# What citations may point at (sources.citable): the API's name, what the label reads, and the label where it
+# is not __str__.
+register_citable(Place, name="place")
+register_citable(Event, name="event", label="cases.api.serializers.event_label")
+register_citable(EventFigure, name="event-figure")
+register_citable(Case, name="case")
+register_citable(Defendant, name="defendant", joins=("person", "case"))
+register_citable(StatusChange, name="status-change")
+register_citable(LegalArticle, name="legal-article", label="cases.api.serializers.legal_article_label")
+register_citable(Charge, name="charge", joins=("article",), label="cases.api.serializers.charge_label")
+register_citable(Trial, name="trial", joins=("case",))
+register_citable(Sentence, name="sentence", label="cases.api.serializers.sentence_label")
+register_citable(Allegation, name="allegation", joins=("alleged_by_person", "alleged_by_organization"))

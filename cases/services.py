@@ -5,8 +5,9 @@ from django.db import transaction
 
 from casetracker.approximate_dates import ApproximateDate
 from casetracker.db import lock_row
+from sources.models import Source
 
-from .models import Defendant, Source, StatusChange, status_timeline
+from .models import Defendant, StatusChange, status_timeline
 
 
 @transaction.atomic

@@ -35,9 +35,10 @@ from casetracker.approximate_dates import ApproximateDate, months_between, with_
 from casetracker.choices import Qualifier, qualified
 from casetracker.visibility import visible_at
 from people.choices import PersonKind
+from sources.models import Citation
 
 from .choices import TERM_KINDS, SentenceKind, SentenceStatus
-from .models import Charge, Citation, Defendant, Sentence, Trial, term_in_words
+from .models import Charge, Defendant, Sentence, Trial, term_in_words
 
 PROTECTED_PERSON = "Protected person"
 PROTECTED_CASE = "Protected case"

@@ -53,6 +53,8 @@ from casetracker.base_models import search_text_for
 from casetracker.choices import Confidentiality, Qualifier
 from people.choices import OrganizationKind, PersonKind
 from people.models import Membership, Organization, OrganizationName, Person, PersonName
+from sources.choices import SourceKind
+from sources.models import Citation, Source
 
 from .choices import (
     CaseKind,
@@ -62,12 +64,10 @@ from .choices import (
     FigureMeasure,
     SentenceKind,
     SentenceStatus,
-    SourceKind,
 )
 from .models import (
     Case,
     Charge,
-    Citation,
     Defendant,
     Event,
     EventFigure,
@@ -75,7 +75,6 @@ from .models import (
     Place,
     PlaceName,
     Sentence,
-    Source,
     StatusChange,
     Trial,
 )

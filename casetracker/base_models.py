@@ -1,10 +1,12 @@
-"""Abstract building blocks shared by the ``people`` and ``cases`` apps.
+"""Abstract building blocks shared by the ``sources``, ``people`` and ``cases`` apps.
 
 This module defines no tables: the project package is not an app.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from casetracker.choices import Confidentiality, Qualifier
 from casetracker.text import control_character_error, is_text_field
@@ -39,7 +41,60 @@ class CleanTextModel(models.Model):
             raise ValidationError(errors)
 
 
-class NameVariant(CleanTextModel):
+class TrackedHistoricalRecords(HistoricalRecords):
+    """django-simple-history declared once on :class:`TrackedModel` and inherited by every model.
+
+    One ``HistoricalRecords(inherit=True)`` builds the historical model of each subclass, so its
+    options are per subclass, read from the model: ``history_excluded_fields`` (columns not kept in
+    the history, e.g. the derived ``search_text``), ``history_m2m_fields`` (many-to-many fields
+    whose changes are kept) and ``history_table`` (the historical table's name, for a model that
+    moved between apps and kept its tables).
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(inherit=True, m2m_fields_model_field_name="history_m2m_fields", **kwargs)
+
+    def finalize(self, sender, **kwargs):
+        # The same instance serves every subclass: take this one's exclusions before its history model is built.
+        self.excluded_fields = list(getattr(sender, "history_excluded_fields", ()))
+        super().finalize(sender, **kwargs)
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        if getattr(model, "history_table", None):
+            options["db_table"] = model.history_table
+        return options
+
+    def fields_included(self, model):
+        # Called with each model (or instance) when a version is saved, long after finalize().
+        excluded = getattr(model, "history_excluded_fields", ())
+        return [field for field in model._meta.fields if field.name not in excluded]
+
+
+class TrackedModel(CleanTextModel):
+    """A record that knows when it was created and last changed, and keeps every version of itself.
+
+    Every model of ``sources``, ``people`` and ``cases`` derives from it (directly or through
+    :class:`NameSearchable` or :class:`NameVariant`), so ``created``, ``updated`` and the history
+    (who changed what, when: "History" on each admin page) are declared here once.
+    """
+
+    created = models.DateTimeField(auto_now_add=True, help_text=_("When the record was created."))
+    updated = models.DateTimeField(auto_now=True, help_text=_("When the record was last changed."))
+    history = TrackedHistoricalRecords()
+
+    #: Columns the history does not keep (see :class:`TrackedHistoricalRecords`).
+    history_excluded_fields: tuple[str, ...] = ()
+    #: Many-to-many fields whose changes the history keeps.
+    history_m2m_fields: tuple[str, ...] = ()
+    #: The historical table's name where it is not simple-history's default ``<app>_historical<model>``.
+    history_table: str | None = None
+
+    class Meta:
+        abstract = True
+
+
+class NameVariant(TrackedModel):
     """Another way a name is written: a transliteration, translation or script."""
 
     name = models.CharField(
@@ -125,7 +180,7 @@ class NameSearchQuerySet(RestrictedQuerySet):
         return self.filter(search_text__contains=search_key(text))
 
 
-class NameSearchable(CleanTextModel):
+class NameSearchable(TrackedModel):
     """A record found by its name or any of its variants (``self.names``).
 
     ``search_text`` holds them all case-folded, so search is a plain
@@ -138,6 +193,9 @@ class NameSearchable(CleanTextModel):
         editable=False,
         help_text="The name and all its variants, normalised for search. Maintained automatically.",
     )
+
+    # Derived from the names, which the history keeps: no need to keep it twice.
+    history_excluded_fields = ("search_text",)
 
     class Meta:
         abstract = True

@@ -32,7 +32,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Q
 
-ROLE_APPS = ("people", "cases")
+ROLE_APPS = ("sources", "people", "cases")
 
 VIEWER = "Viewer"
 EDITOR = "Editor"
@@ -45,7 +45,7 @@ EDITOR_DELETABLE = frozenset(
         "people.organizationname",
         "people.membership",
         "cases.placename",
-        "cases.citation",
+        "sources.citation",
         "cases.eventfigure",
     }
 )

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "simple_history",
     "corsheaders",
     "axes",
+    "sources",
     "people",
     "cases",
     "casetracker.accounts",
@@ -241,11 +242,11 @@ SPECTACULAR_SETTINGS = {
         "ChargeOutcomeEnum": "cases.choices.ChargeOutcome",
         "CaseKindEnum": "cases.choices.CaseKind",
         "EventKindEnum": "cases.choices.EventKind",
-        "SourceKindEnum": "cases.choices.SourceKind",
+        "SourceKindEnum": "sources.choices.SourceKind",
         "FigureMeasureEnum": "cases.choices.FigureMeasure",
         "PersonKindEnum": "people.choices.PersonKind",
         "OrganizationKindEnum": "people.choices.OrganizationKind",
-        "CitationTargetTypeEnum": "cases.filtersets.CITATION_TARGET_TYPES",
+        "CitationTargetTypeEnum": "sources.citable.CITABLE_NAMES",
     },
 }
 

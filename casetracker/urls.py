@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.http import HttpResponsePermanentRedirect
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from casetracker.views import HomeView
@@ -8,9 +9,17 @@ admin.site.site_header = "casetracker"
 admin.site.site_title = "casetracker staff"
 admin.site.index_title = "Prosecutions, people and sources"
 
+
+def moved_to_sources(request, model, rest):
+    """Sources and citations moved from the ``cases`` app to ``sources``: old admin links keep working."""
+    query = f"?{request.META['QUERY_STRING']}" if request.META.get("QUERY_STRING") else ""
+    return HttpResponsePermanentRedirect(f"/admin/sources/{model}/{rest}{query}")
+
+
 urlpatterns = [
     # The front door, and where the admin's "View site" link (admin.site.site_url, "/") leads.
     path("", HomeView.as_view(), name="home"),
+    re_path(r"^admin/cases/(?P<model>source|citation)/(?P<rest>.*)$", moved_to_sources),
     path("admin/", admin.site.urls),
     path("api/v1/", include("casetracker.api.urls", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

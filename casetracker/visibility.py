@@ -4,7 +4,7 @@ Every surface (the admin, the API, filters, search, exports, deletion checks,
 error messages, history pages) asks this module, and only this module, whether
 a user may see a record. It sits at the bottom of the dependency graph: it
 imports Django and ``casetracker.choices`` only, and names models by label, so
-``people`` and ``cases`` can both use it.
+``sources``, ``people`` and ``cases`` can all use it.
 
 The rule (modelled on NetBox's ``RestrictedQuerySet``):
 
@@ -15,9 +15,11 @@ The rule (modelled on NetBox's ``RestrictedQuerySet``):
   (a defendant by its person and its case, a sentence by its defendant, a
   citation by its source and the record it cites, …). A missing optional
   link hides nothing;
-- :data:`RULES` says, for every model of ``people`` and ``cases``, which
-  links those are and whether the model can be cited. A model missing from
-  it is an error, so a new model cannot be forgotten.
+- :data:`RULES` says, for every model of ``sources``, ``people`` and
+  ``cases``, which links those are. A model missing from it is an error, so
+  a new model cannot be forgotten. Which models can be cited is said once,
+  by their apps, in :mod:`sources.citable`; the citation model tells this
+  module (``cited_models()``), so nothing here imports an app.
 
 Use :meth:`RestrictedQuerySet.restrict` (every model's manager has it) or
 :func:`restrict` for querysets, :func:`is_visible` for a loaded object,
@@ -29,7 +31,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -59,38 +60,39 @@ class Rule:
     level: bool = False
     #: foreign keys to records whose visibility it inherits (a hidden target hides it)
     through: tuple[str, ...] = ()
-    #: records of this model can carry citations (``cases.Citation``)
-    citable: bool = False
-    #: the model is ``cases.Citation``: it also follows the record it cites
+    #: the model is ``sources.Citation``: it also follows the record it cites (one of ``model.cited_models()``)
     cites: bool = False
 
 
 RULES: dict[str, Rule] = {
-    "people.person": Rule(level=True, citable=True),
-    "people.personname": Rule(through=("person",)),
-    "people.organization": Rule(citable=True),
-    "people.organizationname": Rule(),
-    "people.membership": Rule(through=("person",), citable=True),
-    "cases.source": Rule(level=True, citable=True),
+    "sources.source": Rule(level=True),
     # A citation quotes its source about its record: it is as protected as the more protected of the two.
-    "cases.citation": Rule(through=("source",), cites=True),
-    "cases.place": Rule(citable=True),
+    "sources.citation": Rule(through=("source",), cites=True),
+    "people.person": Rule(level=True),
+    "people.personname": Rule(through=("person",)),
+    "people.organization": Rule(),
+    "people.organizationname": Rule(),
+    "people.membership": Rule(through=("person",)),
+    "cases.place": Rule(),
     "cases.placename": Rule(),
-    "cases.event": Rule(citable=True),
+    "cases.event": Rule(),
     # A figure quotes its source ("at least 16 dead", says the interview): it follows the source.
-    "cases.eventfigure": Rule(through=("source",), citable=True),
-    "cases.case": Rule(level=True, citable=True),
-    "cases.defendant": Rule(through=("person", "case"), citable=True),
-    "cases.statuschange": Rule(through=("defendant", "source"), citable=True),
-    "cases.legalarticle": Rule(citable=True),
-    "cases.charge": Rule(through=("defendant",), citable=True),
-    "cases.trial": Rule(through=("case",), citable=True),
-    "cases.sentence": Rule(through=("defendant",), citable=True),
+    "cases.eventfigure": Rule(through=("source",)),
+    "cases.case": Rule(level=True),
+    "cases.defendant": Rule(through=("person", "case")),
+    "cases.statuschange": Rule(through=("defendant", "source")),
+    "cases.legalarticle": Rule(),
+    "cases.charge": Rule(through=("defendant",)),
+    "cases.trial": Rule(through=("case",)),
+    "cases.sentence": Rule(through=("defendant",)),
     # A claim is hidden with the person who makes it or whom it is made against, and with its sources.
-    "cases.allegation": Rule(
-        through=("alleged_by_person", "against_person", "source", "response_source"), citable=True
-    ),
+    "cases.allegation": Rule(through=("alleged_by_person", "against_person", "source", "response_source")),
 }
+
+
+def rule_model(model: type[Model]) -> type[Model]:
+    """The model a rule is written for: a historical model (django-simple-history) answers for its tracked model."""
+    return getattr(model, "instance_type", model)
 
 
 def rule_for(model: type[Model]) -> Rule:
@@ -102,19 +104,14 @@ def rule_for(model: type[Model]) -> Rule:
     except KeyError:
         raise KeyError(
             f"{label} has no visibility rule. Add it to casetracker.visibility.RULES: say whether it has its "
-            f"own confidentiality level, which links it inherits visibility from, and whether it can be cited."
+            f"own confidentiality level and which links it inherits visibility from."
         ) from None
 
 
 def is_governed(model: type[Model]) -> bool:
-    """True for the models the rule covers (those of ``people`` and ``cases``)."""
+    """True for the models the rule covers (those of ``sources``, ``people`` and ``cases``)."""
     model = getattr(model, "instance_type", model)
     return model._meta.label_lower in RULES
-
-
-def citable_models() -> list[type[Model]]:
-    """The models a citation may point at: the one place that says so."""
-    return [apps.get_model(label) for label, rule in RULES.items() if rule.citable]
 
 
 # -- levels -------------------------------------------------------------------
@@ -177,7 +174,7 @@ def condition(model: type[Model], levels: Iterable[str], prefix: str = "") -> Q 
             inner = Q(**{f"{prefix}{name}__isnull": True}) | inner
         parts.append(inner)
     if rule.cites:
-        parts.append(_cited_record_condition(levels, prefix))
+        parts.append(_cited_record_condition(model, levels, prefix))
     if not parts:
         return None
     result = parts[0]
@@ -186,10 +183,10 @@ def condition(model: type[Model], levels: Iterable[str], prefix: str = "") -> Q 
     return result
 
 
-def _cited_record_condition(levels: list[str], prefix: str) -> Q:
+def _cited_record_condition(citation_model: type[Model], levels: list[str], prefix: str) -> Q:
     """Citations whose cited record is visible (citations of models that cannot be cited never are)."""
     result = Q(pk__in=[])
-    for model in citable_models():
+    for model in rule_model(citation_model).cited_models():
         type_id = content_type_id(model)
         inner = condition(model, levels)
         if inner is None:
@@ -326,7 +323,8 @@ def _visible_at(obj: Model, levels: list[str]) -> bool:
             return False
     if rule.cites:
         cited_model = obj.content_type.model_class() if obj.content_type_id else None
-        if cited_model is None or not is_governed(cited_model) or not rule_for(cited_model).citable:
+        cited_models = rule_model(type(obj)).cited_models()
+        if cited_model is None or not is_governed(cited_model) or cited_model not in cited_models:
             return False
         cited = obj.content_object
         if cited is None or not _visible_at(cited, levels):

@@ -3,8 +3,8 @@
 Every admin and inline here is built on :mod:`casetracker.admin`, which applies
 the project's one visibility rule: what a user may not see (a confidential
 person, for staff without ``people.view_confidential``) is never shown on any
-admin page. Citation inlines are added to these admins by ``cases.admin`` so
-that this app does not depend on ``cases``.
+admin page. Persons and organizations show their citations
+(:class:`sources.admin.CitationInline`).
 """
 
 from django.contrib import admin
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casetracker.admin import RecordAdmin, RestrictedTabularInline
 from casetracker.base_models import search_key
+from sources.admin import CitationInline
 
 from .models import Membership, Organization, OrganizationName, Person, PersonName
 
@@ -57,7 +58,7 @@ class PersonAdmin(NameSearchMixin, RecordAdmin):
             },
         ),
     ]
-    inlines = [PersonNameInline, MembershipInline]
+    inlines = [PersonNameInline, MembershipInline, CitationInline]
     list_per_page = 50
 
     @admin.display(description=_("Group size"))
@@ -86,7 +87,7 @@ class OrganizationAdmin(NameSearchMixin, RecordAdmin):
     search_fields = ["search_text__contains"]
     search_help_text = _("Search by name or any recorded variant.")
     fields = ["name", "kind", "country", "description"]
-    inlines = [OrganizationNameInline, OrganizationMembershipInline]
+    inlines = [OrganizationNameInline, OrganizationMembershipInline, CitationInline]
 
 
 @admin.register(Membership)

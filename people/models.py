@@ -1,22 +1,22 @@
 """People and organizations: who is prosecuted, who speaks, who reports.
 
-This app depends on nothing else in the project, so it can be reused by any
-tracker. Citations of these records live in ``cases.Citation`` (a generic
-relation), which is why nothing here imports ``cases``.
+This app depends only on ``casetracker`` and ``sources``, so it can be reused by
+any tracker. Citations of these records live in ``sources.Citation`` (a generic
+relation). Nothing here imports ``cases``: what a person's pages show of cases
+and events, ``cases`` adds (:mod:`cases.api.people`).
 """
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from casetracker.approximate_dates import ApproximateDate, ApproximateDateField, known, with_as_of
 from casetracker.base_models import (
-    CleanTextModel,
     NameSearchable,
     NameSearchQuerySet,
     NameVariant,
+    TrackedModel,
     confidentiality_field,
     qualified_figure_errors,
     raise_if,
@@ -25,6 +25,7 @@ from casetracker.base_models import (
 )
 from casetracker.choices import Qualifier, qualified
 from casetracker.visibility import RestrictedQuerySet, visible_levels  # noqa: F401  (visible_levels re-exported)
+from sources.citable import register_citable
 
 from .choices import OrganizationKind, PersonKind
 
@@ -78,9 +79,6 @@ class Person(NameSearchable):
     )
     confidentiality = confidentiality_field()
     synthetic = synthetic_field()
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = PersonQuerySet.as_manager()
 
@@ -127,7 +125,6 @@ class PersonName(NameVariant):
         related_name="names",
         help_text="The person this name belongs to.",
     )
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta(NameVariant.Meta):
@@ -153,9 +150,6 @@ class Organization(NameSearchable):
         help_text="ISO 3166-1 alpha-2 code of the country it is based in, e.g. 'KZ'.",
     )
     synthetic = synthetic_field()
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = NameSearchQuerySet.as_manager()
 
@@ -176,7 +170,6 @@ class OrganizationName(NameVariant):
         related_name="names",
         help_text="The organization this name belongs to.",
     )
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta(NameVariant.Meta):
@@ -185,7 +178,7 @@ class OrganizationName(NameVariant):
         ]
 
 
-class Membership(CleanTextModel):
+class Membership(TrackedModel):
     """A person's role in an organization, e.g. Kozlov leads Algha!."""
 
     person = models.ForeignKey(
@@ -207,9 +200,6 @@ class Membership(CleanTextModel):
     )
     start = ApproximateDateField(null=True, blank=True, help_text="When the role began, if known.")
     end = ApproximateDateField(null=True, blank=True, help_text="When the role ended, if known.")
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -226,3 +216,9 @@ class Membership(CleanTextModel):
 def refresh_search_text(owner) -> None:
     """Recompute ``owner.search_text`` after its name variants changed."""
     type(owner).objects.filter(pk=owner.pk).update(search_text=owner.rebuild_search_text())
+
+
+# What citations may point at (sources.citable): the API's name, and what the label (__str__) reads.
+register_citable(Person, name="person")
+register_citable(Organization, name="organization")
+register_citable(Membership, name="membership", joins=("person", "organization"))

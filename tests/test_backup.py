@@ -19,9 +19,10 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection
 from knox.models import AuthToken
 
-from cases.models import Defendant, Source, StatusChange
+from cases.models import Defendant, StatusChange
 from cases.services import defendant_change_status
 from casetracker.roles import EDITOR
+from sources.models import Source
 
 ROOT = Path(__file__).resolve().parent.parent
 QUIET = {"stdout": StringIO(), "verbosity": 0}

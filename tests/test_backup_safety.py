@@ -12,8 +12,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 
-from cases.models import Citation, Person
+from cases.models import Person
 from casetracker.backups import PASSPHRASE_VARIABLE
+from sources.models import Citation
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -22,7 +22,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from cases.management.commands import load_seed
-from cases.models import Case, Defendant, Source
+from cases.models import Case, Defendant
 from cases.services import defendant_change_status
 from cases.tests.api_data import client_for, make_graph
 from cases.tests.factories import CitationFactory, PlaceNameFactory
@@ -30,12 +30,13 @@ from casetracker.backups import dump_portable
 from casetracker.text import CONTROL_CHARACTERS_CODE, clean_text, forbidden_characters, is_text_field
 from people.models import Person
 from people.tests.factories import OrganizationNameFactory, PersonFactory
+from sources.models import Source
 from tests.html_forms import main_form
 
 pytestmark = pytest.mark.django_db
 
 BELL = "bell\u0007title"
-RECORD_APPS = ("people", "cases")
+RECORD_APPS = ("sources", "people", "cases")
 
 
 def record_models():
@@ -218,12 +219,12 @@ def test_a_service_refuses_a_control_character_naming_the_field():
 
 def test_load_seed_refuses_a_fixture_row_with_a_control_character(monkeypatch):
     rows = load_seed.seed_rows()
-    source = next(row for row in rows if row["model"] == "cases.source")
+    source = next(row for row in rows if row["model"] == "sources.source")
     source["fields"]["title"] = f"Verdict {BELL}"
     monkeypatch.setattr(load_seed, "seed_rows", lambda: rows)
     with pytest.raises(CommandError) as caught:
         call_command("load_seed", stdout=io.StringIO())
-    assert f"cases.source {source['pk']}, title: U+0007" in str(caught.value)
+    assert f"sources.source {source['pk']}, title: U+0007" in str(caught.value)
     assert not Source.objects.exists()
 
 

@@ -6,7 +6,7 @@ a record's protection; every change of level is in the record's history with its
 
 import pytest
 
-from cases.models import Case, Source
+from cases.models import Case
 from cases.tests.api_data import client_for
 from cases.tests.factories import CaseFactory, CitationFactory, DefendantFactory, SourceFactory
 from casetracker.choices import Confidentiality
@@ -14,6 +14,7 @@ from casetracker.roles import EDITOR, SENIOR_EDITOR
 from casetracker.visibility import level_change_error
 from people.models import Person
 from people.tests.factories import PersonFactory
+from sources.models import Source
 
 pytestmark = pytest.mark.django_db
 

@@ -49,12 +49,14 @@ def test_viewer_may_only_view_and_not_confidential_people():
 
 def test_editor_changes_case_records_but_cannot_see_confidential_people():
     editor = _codenames(EDITOR)
-    for model in ("case", "defendant", "statuschange", "charge", "sentence", "trial", "source", "citation"):
+    for model in ("case", "defendant", "statuschange", "charge", "sentence", "trial"):
         assert {f"cases.add_{model}", f"cases.change_{model}", f"cases.view_{model}"} <= editor, model
+    for model in ("source", "citation"):
+        assert {f"sources.add_{model}", f"sources.change_{model}", f"sources.view_{model}"} <= editor, model
     assert {"people.add_person", "people.change_person", "people.add_personname"} <= editor
     assert "people.view_confidential" not in editor
     assert "cases.delete_case" not in editor and "people.delete_person" not in editor
-    assert "cases.delete_citation" in editor, "an Editor may remove a wrong citation"
+    assert "sources.delete_citation" in editor, "an Editor may remove a wrong citation"
     assert not any(code.split(".")[1].startswith(("add_historical", "change_historical")) for code in editor)
 
 

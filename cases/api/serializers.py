@@ -1,15 +1,12 @@
-"""Serializers for sources, citations, places, events, cases, defendants, charges, trials and sentences.
+"""Serializers for places, events, cases, defendants, charges, trials and sentences.
 
 Related records are written as ids and read as briefs (``{"id", "label",
 "url"}``); the labels below read only columns the viewsets join, so
 rendering a page never queries per row.
 """
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ImproperlyConfigured
-from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from casetracker.api.examples import seed_examples
@@ -18,20 +15,13 @@ from casetracker.api.fields import (
     BriefRelatedField,
     QualifiedFigureField,
     StrictCharField,
-    StrictIntegerField,
-    absolute_url,
-    detail_path,
 )
-from casetracker.api.filters import MAX_ID
 from casetracker.api.serializers import (
-    BriefSerializer,
-    CitationsField,
     NameVariantSerializer,
     RecordSerializer,
     SelfUrlField,
 )
 from casetracker.choices import Qualifier
-from casetracker.visibility import citable_models, restrict
 from people.api.serializers import (
     COUNTRY_CODE,
     case_label,
@@ -40,30 +30,26 @@ from people.api.serializers import (
     person_label,
 )
 from people.models import Membership, Organization, Person
+from sources.api.serializers import CitationsField, source_label
+from sources.models import Source
 
 from ..choices import DefendantStatus
 from ..models import (
     Allegation,
     Case,
     Charge,
-    Citation,
     Defendant,
     Event,
     EventFigure,
     LegalArticle,
     Place,
     Sentence,
-    Source,
     StatusChange,
     Trial,
     term_in_words,
 )
 
 # -- labels (each reads only what the viewsets select_related) ---------------
-
-
-def source_label(source: Source) -> str:
-    return source.title
 
 
 def place_label(place: Place) -> str:
@@ -113,173 +99,6 @@ def allegation_label(allegation: Allegation) -> str:
 
 def _brief(view_name, label_of, **kwargs):
     return BriefRelatedField(view_name=view_name, label_of=label_of, **kwargs)
-
-
-# -- sources and citations -----------------------------------------------------
-
-# A link, or an empty string when the document is not online.
-# (Not "format: uri" with a blank alternative: fuzzers then call the blank string a bad URI.)
-DOCUMENT_URL_SCHEMA = {"type": "string", "maxLength": 1000}
-
-
-def validate_document_url(value: str) -> None:
-    if value:
-        URLValidator()(value)
-
-
-@extend_schema_field(DOCUMENT_URL_SCHEMA)
-class DocumentUrlField(StrictCharField):
-    """An http(s) address, or an empty string when the document is not online."""
-
-
-@extend_schema_serializer(examples=seed_examples("sources", detail=False))
-class SourceSerializer(RecordSerializer):
-    """A document that supports facts in the tracker."""
-
-    url = SelfUrlField("api:source-detail")
-    document_url = DocumentUrlField(
-        source="url",
-        max_length=1000,
-        required=False,
-        allow_blank=True,
-        validators=[validate_document_url],
-        help_text="Where the document can be read online (an http or https address), or an empty string.",
-    )
-    citations = CitationsField(help_text="Passages that establish facts about the document itself (e.g. its date).")
-
-    class Meta:
-        model = Source
-        fields = [
-            "id",
-            "url",
-            "title",
-            "kind",
-            "publisher",
-            "author",
-            "document_url",
-            "reference",
-            "published",
-            "language",
-            "notes",
-            "confidentiality",
-            "citations",
-            "created",
-            "updated",
-        ]
-
-
-# The kinds of record a citation may support: API name -> (model, detail route, label, joins for the label).
-CITATION_TARGETS = {
-    "source": (Source, "api:source-detail", source_label, ()),
-    "person": (Person, "api:person-detail", person_label, ()),
-    "organization": (Organization, "api:organization-detail", organization_label, ()),
-    "membership": (Membership, "api:membership-detail", membership_label, ("person", "organization")),
-    "place": (Place, "api:place-detail", place_label, ()),
-    "event": (Event, "api:event-detail", event_label, ()),
-    "event-figure": (EventFigure, "api:eventfigure-detail", event_figure_label, ()),
-    "case": (Case, "api:case-detail", case_label, ()),
-    "defendant": (Defendant, "api:defendant-detail", defendant_label, ("person", "case")),
-    "status-change": (StatusChange, "api:statuschange-detail", status_change_label, ()),
-    "legal-article": (LegalArticle, "api:legalarticle-detail", legal_article_label, ()),
-    "charge": (Charge, "api:charge-detail", charge_label, ("article",)),
-    "trial": (Trial, "api:trial-detail", trial_label, ("case",)),
-    "sentence": (Sentence, "api:sentence-detail", sentence_label, ()),
-    "allegation": (
-        Allegation,
-        "api:allegation-detail",
-        allegation_label,
-        ("alleged_by_person", "alleged_by_organization"),
-    ),
-}
-TARGET_BY_MODEL = {model: name for name, (model, *_rest) in CITATION_TARGETS.items()}
-if set(TARGET_BY_MODEL) != set(citable_models()):
-    raise ImproperlyConfigured(
-        "cases.api.serializers.CITATION_TARGETS must name every citable model of casetracker.visibility.RULES "
-        f"and no other: {sorted(m.__name__ for m in set(TARGET_BY_MODEL) ^ set(citable_models()))} differ."
-    )
-
-
-class CitationTargetSerializer(BriefSerializer):
-    """The record a citation supports."""
-
-    type = serializers.ChoiceField(choices=list(CITATION_TARGETS), help_text="The kind of record.")
-
-
-@extend_schema_field(CitationTargetSerializer)
-class CitationTargetField(serializers.Field):
-    def __init__(self, **kwargs):
-        kwargs["source"] = "*"
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    def to_representation(self, citation):
-        target = citation.content_object
-        if target is None or type(target) not in TARGET_BY_MODEL:
-            return None
-        name = TARGET_BY_MODEL[type(target)]
-        _model, view_name, label_of, _joins = CITATION_TARGETS[name]
-        return {
-            "type": name,
-            "id": target.pk,
-            "label": label_of(target),
-            "url": absolute_url(self.context.get("request"), detail_path(view_name, target.pk)),
-        }
-
-
-@extend_schema_serializer(examples=seed_examples("citations", detail=False))
-class CitationSerializer(RecordSerializer):
-    """A record ↔ source link, with the passage of the source that supports the record."""
-
-    url = SelfUrlField("api:citation-detail")
-    source = _brief("api:source-detail", source_label, queryset=Source.objects.all())
-    target = CitationTargetField(
-        allow_null=True, help_text="The record the citation supports (null if that record has been deleted)."
-    )
-    target_type = serializers.ChoiceField(
-        choices=list(CITATION_TARGETS), write_only=True, help_text="The kind of record the citation supports."
-    )
-    target_id = StrictIntegerField(
-        min_value=1, max_value=MAX_ID, write_only=True, help_text="The id of the record the citation supports."
-    )
-
-    class Meta:
-        model = Citation
-        fields = [
-            "id",
-            "url",
-            "source",
-            "target",
-            "target_type",
-            "target_id",
-            "excerpt",
-            "locator",
-            "note",
-            "created",
-            "updated",
-        ]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["target_type"].model_fields = ("content_type",)
-        fields["target_id"].model_fields = ("object_id",)
-        return fields
-
-    def to_internal_value(self, data):
-        values = super().to_internal_value(data)
-        target_type = values.pop("target_type", None)
-        target_id = values.pop("target_id", None)
-        if self.instance is not None:
-            target_type = target_type or TARGET_BY_MODEL.get(self.instance.content_type.model_class())
-            target_id = target_id or self.instance.object_id
-        if target_type is not None and target_id is not None:
-            model = CITATION_TARGETS[target_type][0]
-            request = self.context.get("request")
-            visible = restrict(model.objects.all(), getattr(request, "user", None))
-            if not visible.filter(pk=target_id).exists():
-                raise serializers.ValidationError({"target_id": [f"No {target_type} with id {target_id}."]})
-            values["content_type"] = ContentType.objects.get_for_model(model)
-            values["object_id"] = target_id
-        return values
 
 
 # -- places and events -----------------------------------------------------------

@@ -11,21 +11,17 @@ from .views import (
     AllegationViewSet,
     CaseViewSet,
     ChargeViewSet,
-    CitationViewSet,
     DefendantViewSet,
     EventFigureViewSet,
     EventViewSet,
     LegalArticleViewSet,
     PlaceViewSet,
     SentenceViewSet,
-    SourceViewSet,
     StatusChangeViewSet,
     TrialViewSet,
 )
 
 router = SimpleRouter()
-router.register("sources", SourceViewSet, basename="source")
-router.register("citations", CitationViewSet, basename="citation")
 router.register("places", PlaceViewSet, basename="place")
 router.register("events", EventViewSet, basename="event")
 router.register("event-figures", EventFigureViewSet, basename="eventfigure")

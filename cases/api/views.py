@@ -1,4 +1,4 @@
-"""Sources, citations, places, events, cases, defendants, status changes, legal articles, charges, trials, sentences.
+"""Places, events, cases, defendants, status changes, legal articles, charges, trials, sentences.
 
 Each viewset states its query shape: what it joins for the briefs and labels
 its serializer shows, and what it prefetches for nested lists. Prefetches of
@@ -6,7 +6,6 @@ persons, defendants and cases go through ``visible_prefetch`` so nested lists
 never show a record the user may not see.
 """
 
-from django.contrib.contenttypes.prefetch import GenericPrefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -23,14 +22,12 @@ from ..filtersets import (
     AllegationFilterSet,
     CaseFilterSet,
     ChargeFilterSet,
-    CitationFilterSet,
     DefendantFilterSet,
     EventFigureFilterSet,
     EventFilterSet,
     LegalArticleFilterSet,
     PlaceFilterSet,
     SentenceFilterSet,
-    SourceFilterSet,
     StatusChangeFilterSet,
     TrialFilterSet,
 )
@@ -38,26 +35,22 @@ from ..models import (
     Allegation,
     Case,
     Charge,
-    Citation,
     Defendant,
     Event,
     EventFigure,
     LegalArticle,
     Place,
     Sentence,
-    Source,
     StatusChange,
     Trial,
     status_timeline,
 )
 from ..services import defendant_change_status, defendant_refresh_status
 from .serializers import (
-    CITATION_TARGETS,
     AllegationSerializer,
     CaseDetailSerializer,
     CaseSerializer,
     ChargeSerializer,
-    CitationSerializer,
     DefendantDetailSerializer,
     DefendantSerializer,
     EventFigureSerializer,
@@ -66,30 +59,9 @@ from .serializers import (
     NewStatusChangeSerializer,
     PlaceSerializer,
     SentenceSerializer,
-    SourceSerializer,
     StatusChangeSerializer,
     TrialSerializer,
 )
-
-
-class SourceViewSet(RecordViewSet):
-    queryset = Source.objects.all()
-    serializer_class = SourceSerializer
-    filterset_class = SourceFilterSet
-
-
-class CitationViewSet(RecordViewSet):
-    queryset = Citation.objects.select_related("source", "content_type")
-    serializer_class = CitationSerializer
-    filterset_class = CitationFilterSet
-
-    def shape_queryset(self, queryset):
-        # One query per kind of cited record on the page, each joining what its label reads.
-        targets = [model.objects.select_related(*joins) for model, _view, _label, joins in CITATION_TARGETS.values()]
-        return queryset.prefetch_related(GenericPrefetch("content_object", targets))
-
-    def prepare(self, objects):
-        """Citations have no citations of their own."""
 
 
 class PlaceViewSet(RecordViewSet):

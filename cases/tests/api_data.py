@@ -9,14 +9,12 @@ from cases.models import (
     Allegation,
     Case,
     Charge,
-    Citation,
     Defendant,
     Event,
     EventFigure,
     LegalArticle,
     Place,
     Sentence,
-    Source,
     StatusChange,
     Trial,
 )
@@ -39,6 +37,7 @@ from cases.tests.factories import (
 from casetracker.choices import Confidentiality
 from people.models import Membership, Organization, Person
 from people.tests.factories import MembershipFactory, OrganizationFactory, PersonFactory, PersonNameFactory
+from sources.models import Citation, Source
 
 # Every list endpoint of /api/v1/ and the model it lists.
 LIST_ENDPOINTS = {

@@ -14,7 +14,6 @@ from cases.models import (
     Allegation,
     Case,
     Charge,
-    Citation,
     Defendant,
     Event,
     EventFigure,
@@ -22,12 +21,12 @@ from cases.models import (
     Place,
     PlaceName,
     Sentence,
-    Source,
     StatusChange,
     Trial,
 )
 from casetracker.choices import Confidentiality, Qualifier
 from people.tests.factories import OrganizationFactory, PersonFactory
+from sources.models import Citation, Source
 
 
 class SourceFactory(factory.django.DjangoModelFactory):

@@ -18,7 +18,14 @@ from django.core.exceptions import FieldDoesNotExist
 from django.test import RequestFactory
 from django.urls import reverse
 
-from cases.models import Case, Citation, Defendant, Event, Sentence, Source, StatusChange, Trial
+from cases.models import (
+    Case,
+    Defendant,
+    Event,
+    Sentence,
+    StatusChange,
+    Trial,
+)
 from cases.tests.factories import (
     CaseFactory,
     CitationFactory,
@@ -44,6 +51,7 @@ from casetracker.roles import EDITOR, SENIOR_EDITOR, VIEWER, roles_sync
 from casetracker.visibility import is_governed, rule_for
 from people.models import Membership, Person
 from people.tests.factories import MembershipFactory, OrganizationFactory, PersonFactory
+from sources.models import Citation, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +59,7 @@ SECRET = "Zqx "  # starts every protected text (with the space, so that no rando
 PUBLIC = Confidentiality.PUBLIC
 RESTRICTED = Confidentiality.RESTRICTED
 CONFIDENTIAL = Confidentiality.CONFIDENTIAL
-PEOPLE_AND_CASES = ("people", "cases")
+PEOPLE_AND_CASES = ("sources", "people", "cases")
 
 
 # -- users and data ----------------------------------------------------------------------------------------
@@ -594,7 +602,7 @@ def test_autocomplete_offers_only_visible_records(world, restricted_user, senior
     endpoint = reverse("admin:autocomplete")
     queries = [
         ({"app_label": "cases", "model_name": "defendant", "field_name": "person", "term": "wit"}, "Zqx Witness"),
-        ({"app_label": "cases", "model_name": "citation", "field_name": "source", "term": "inter"}, "Zqx Interview"),
+        ({"app_label": "sources", "model_name": "citation", "field_name": "source", "term": "inter"}, "Zqx Interview"),
         ({"app_label": "cases", "model_name": "sentence", "field_name": "trial", "term": ""}, "Zqx Secret Case"),
         ({"app_label": "cases", "model_name": "trial", "field_name": "case", "term": "case"}, "Zqx Secret Case"),
         ({"app_label": "people", "model_name": "membership", "field_name": "person", "term": ""}, "Zqx Witness"),

@@ -2,9 +2,9 @@
 
 import pytest
 
-from cases.models import Source
 from cases.tests.api_data import client_for, make_graph
 from cases.tests.factories import SentenceFactory, SourceFactory
+from sources.models import Source
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from cases.models import Case, Citation, Defendant, EventFigure, Sentence, Source, term_in_words
+from cases.models import (
+    Case,
+    Defendant,
+    EventFigure,
+    Sentence,
+    term_in_words,
+)
 from cases.tests.factories import (
     CaseFactory,
     ChargeFactory,
@@ -19,6 +25,7 @@ from cases.tests.factories import (
 from casetracker.approximate_dates import ApproximateDate
 from casetracker.deletion import DeletionRefused, record_delete
 from people.tests.factories import GroupFactory
+from sources.models import Citation, Source
 
 pytestmark = pytest.mark.django_db
 

@@ -41,14 +41,12 @@ from cases.models import (
     Allegation,
     Case,
     Charge,
-    Citation,
     Defendant,
     Event,
     EventFigure,
     LegalArticle,
     Place,
     Sentence,
-    Source,
     StatusChange,
     Trial,
     status_timeline,
@@ -58,6 +56,7 @@ from casetracker.approximate_dates import ApproximateDateField
 from casetracker.choices import Confidentiality, Qualifier
 from people.models import Organization, Person, search_key
 from people.tests.factories import PersonFactory
+from sources.models import Citation, Source
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "zhanaozen.json"
 GENERATOR = settings.BASE_DIR / "fixtures" / "build_zhanaozen.py"
@@ -153,7 +152,7 @@ def test_every_seeded_record_has_a_citation(seeded):
         )
     for row, obj in seeded_objects():
         label = row["model"]
-        if label == "cases.citation":
+        if label == "sources.citation":
             assert obj.content_object is not None, f"citation {obj.pk} points at a record that does not exist"
         elif label in OWN_EXCERPT_MODELS:
             assert obj.source_id and obj.excerpt, f"{label} {obj.pk} needs its own source and excerpt"
@@ -472,10 +471,10 @@ def test_every_seeded_date_number_and_named_offence_says_what_supports_it():
     for fields in rows.values():
         if "content_type" in fields:
             cited[(".".join(fields["content_type"]), fields["object_id"])].add((fields["source"], fields["excerpt"]))
-    source_notes = " ".join(fields["notes"] for (label, _pk), fields in rows.items() if label == "cases.source")
+    source_notes = " ".join(fields["notes"] for (label, _pk), fields in rows.items() if label == "sources.source")
     checked = 0
     for (label, pk), fields in rows.items():
-        if label == "cases.citation":
+        if label == "sources.citation":
             continue
         for name in value_fields(apps.get_model(label)):
             if fields.get(name) in (None, ""):

@@ -9,7 +9,6 @@ from django.core.management import CommandError, call_command
 from cases.models import (
     Case,
     Charge,
-    Citation,
     Defendant,
     Event,
     EventFigure,
@@ -17,7 +16,6 @@ from cases.models import (
     Place,
     PlaceName,
     Sentence,
-    Source,
     StatusChange,
     Trial,
 )
@@ -48,6 +46,7 @@ from cases.tests.factories import (
 from casetracker.choices import Confidentiality
 from people.models import Membership, Organization, OrganizationName, Person, PersonName
 from people.tests.factories import MembershipFactory, OrganizationFactory, PersonFactory, PersonNameFactory
+from sources.models import Citation, Source
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from django.db.models.functions import Concat
 from drf_spectacular.utils import extend_schema_field
 
 from casetracker.approximate_dates import ApproximateDateFormField, prefixes
+from casetracker.base_models import search_key
 from casetracker.choices import Confidentiality
 from casetracker.visibility import at_level, is_governed, restrict, restricts
-from people.models import search_key
 
 from .fields import ISO_DATE, ISO_DATE_MESSAGE
 
@@ -339,3 +339,13 @@ class VisibilityFilterSet(django_filters.FilterSet):
         if self.names_hidden_record():
             return queryset.none()
         return super().filter_queryset(self.visible(queryset))
+
+
+def ordering_by(*fields):
+    return StableOrderingFilter(
+        fields=fields, help_text="Sort by these fields, comma-separated; prefix '-' for descending. Empty values last."
+    )
+
+
+def text_filter(help_text: str, **kwargs):
+    return django_filters.CharFilter(max_length=200, help_text=help_text, **kwargs)

@@ -18,7 +18,6 @@ from rest_framework.settings import api_settings
 from casetracker.approximate_dates import ApproximateDateField as ApproximateDateModelField
 from casetracker.visibility import LEVEL_FIELD, is_governed, is_visible, level_change_error, rule_for
 
-from .citations import citations_of
 from .fields import (
     ApproximateDateField,
     BriefRelatedField,
@@ -27,7 +26,6 @@ from .fields import (
     StrictIntegerField,
     StrictURLField,
     absolute_url,
-    brief,
     detail_path,
 )
 
@@ -53,42 +51,6 @@ class QualifiedFigureSerializer(serializers.Serializer):
         help_text="How the source states the number. Defaults to 'exact' when a value is given.",
     )
     display = serializers.CharField(read_only=True, help_text="The figure in words, e.g. 'at least 16'.")
-
-
-class CitationBriefSerializer(serializers.Serializer):
-    """A source supporting the record, with the passage quoted from it."""
-
-    id = serializers.IntegerField(help_text="The citation's id (see /api/v1/citations/).")
-    source = BriefSerializer(help_text="The document cited.")
-    excerpt = serializers.CharField(help_text="The exact words of the source that support the record.")
-    locator = serializers.CharField(help_text="Where in the document: page, paragraph or timestamp.")
-
-
-@extend_schema_field(CitationBriefSerializer(many=True))
-class CitationsField(serializers.Field):
-    """The record's citations; viewsets attach them for a whole page in one query."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("source", "*")
-        kwargs.setdefault("read_only", True)
-        kwargs.setdefault("help_text", "The sources that support this record, with the passage quoted from each.")
-        super().__init__(**kwargs)
-
-    def to_representation(self, instance):
-        request = self.context.get("request")
-        return [
-            {
-                "id": citation.id,
-                "source": brief(citation.source, "api:source-detail", source_label, request),
-                "excerpt": citation.excerpt,
-                "locator": citation.locator,
-            }
-            for citation in citations_of(instance, user=getattr(request, "user", None))
-        ]
-
-
-def source_label(source) -> str:
-    return source.title
 
 
 class SelfUrlField(serializers.Field):

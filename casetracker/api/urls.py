@@ -1,4 +1,4 @@
-"""``/api/v1/``: every resource of both apps, the API root, the token endpoint, and JSON 404s."""
+"""``/api/v1/``: every resource of the apps, the API root, the token endpoint, and JSON 404s."""
 
 from django.urls import path, re_path
 from drf_spectacular.utils import extend_schema
@@ -11,6 +11,8 @@ from cases.api.urls import router as cases_router
 from cases.api.urls import urlpatterns as cases_urlpatterns
 from people.api.urls import router as people_router
 from people.api.urls import urlpatterns as people_urlpatterns
+from sources.api.urls import router as sources_router
+from sources.api.urls import urlpatterns as sources_urlpatterns
 
 from .auth import ObtainTokenView
 from .fields import absolute_url
@@ -30,7 +32,7 @@ app_name = "api"
 def api_root(request):
     """Each resource's list address, and the sentence-summary reports. The OpenAPI schema is at /api/schema/."""
     entries = {}
-    for router in (people_router, cases_router):
+    for router in (people_router, sources_router, cases_router):
         for prefix, _viewset, _basename in router.registry:
             entries[prefix] = absolute_url(request, f"{request.path}{prefix}/")
     for name, suffix in SUMMARY_ENTRIES.items():
@@ -59,6 +61,7 @@ urlpatterns = [
     path("", api_root, name="api-root"),
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     *people_urlpatterns,
+    *sources_urlpatterns,
     *cases_urlpatterns,
     re_path(r"^.*$", not_found),
 ]

@@ -6,7 +6,7 @@ this base class adds what every resource must do the same way:
 
 - only records the user may see (``casetracker.visibility``); hidden ones are 404;
 - an unknown query parameter is a 400 listing the allowed ones;
-- citations attached to a whole page in one query;
+- what serializer fields read for a whole page (citations) fetched once per page (:meth:`RecordViewSet.prepare`);
 - ``ETag`` on detail responses, ``If-None-Match`` → 304, stale ``If-Match`` → 412;
 - writes answer with the detail representation (the body a GET would give);
 - deletion through ``casetracker.deletion.record_delete`` (409 naming dependants).
@@ -29,7 +29,6 @@ from casetracker.db import lock_row
 from casetracker.deletion import record_delete
 from casetracker.visibility import restrict, restrict_prefetches, visible_prefetch
 
-from .citations import attach_citations
 from .exceptions import PreconditionFailed, PreconditionRequired
 from .filters import MAX_ID
 from .renderers import ORJSONRenderer
@@ -159,13 +158,21 @@ class RecordViewSet(viewsets.ModelViewSet):
             return self.detail_serializer_class
         return super().get_serializer_class()
 
-    def prepare(self, objects: list) -> None:
-        """Attach what the serializers read but must not query per row (citations)."""
-        attach_citations(objects, user=self.request.user)
+    def prepare(self, objects: list, serializer_class=None) -> None:
+        """Attach what the serializer reads but must not query per row (a page's citations).
+
+        Each declared field with a ``prepare_page(objects, *, user)`` (``sources``' ``CitationsField``)
+        fetches its data for the whole page at once; this package names no such field.
+        """
+        serializer_class = serializer_class or self.get_serializer_class()
+        for field in serializer_class._declared_fields.values():
+            prepare_page = getattr(field, "prepare_page", None)
+            if prepare_page is not None:
+                prepare_page(objects, user=self.request.user)
 
     def detail_data(self, instance) -> dict:
-        self.prepare([instance])
         serializer_class = self.detail_serializer_class or self.serializer_class
+        self.prepare([instance], serializer_class)
         return serializer_class(instance, context=self.get_serializer_context()).data
 
     def etag_of(self, data) -> str:

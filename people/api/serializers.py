@@ -7,8 +7,9 @@ from rest_framework import serializers
 
 from casetracker.api.examples import seed_examples
 from casetracker.api.fields import ApproximateDateField, BriefRelatedField, QualifiedFigureField
-from casetracker.api.serializers import CitationsField, NameVariantSerializer, RecordSerializer, SelfUrlField
+from casetracker.api.serializers import NameVariantSerializer, RecordSerializer, SelfUrlField
 from people.models import Membership, Organization, Person
+from sources.api.serializers import CitationsField
 
 COUNTRY_CODE = RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 alpha-2 code in capitals, e.g. 'KZ'.")
 

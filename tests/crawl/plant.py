@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Model
 
-from cases.choices import CaseKind, DefendantStatus, EventKind, SentenceKind, SentenceStatus, SourceKind
+from cases.choices import (
+    CaseKind,
+    DefendantStatus,
+    EventKind,
+    SentenceKind,
+    SentenceStatus,
+)
 from cases.tests.factories import (
     AllegationFactory,
     CaseFactory,
@@ -42,6 +48,7 @@ from people.tests.factories import (
     PersonFactory,
     PersonNameFactory,
 )
+from sources.choices import SourceKind
 
 PUBLIC = Confidentiality.PUBLIC.value
 RESTRICTED = Confidentiality.RESTRICTED.value

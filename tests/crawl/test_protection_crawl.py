@@ -132,7 +132,7 @@ def _user_for(role: Role):
         user.groups.add(Group.objects.get(name=role.group))
     if role.all_but_confidential:
         user.user_permissions.set(
-            Permission.objects.filter(content_type__app_label__in=["people", "cases"]).exclude(
+            Permission.objects.filter(content_type__app_label__in=["sources", "people", "cases"]).exclude(
                 codename="view_confidential"
             )
         )

@@ -45,9 +45,10 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Defendant, Sentence, Source
+from cases.models import Defendant, Sentence
 from cases.services import defendant_refresh_status
 from casetracker.text import forbidden_characters, has_forbidden_characters, is_text_field
+from sources.models import Source
 
 SEED_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "zhanaozen.json"
 LOADED_REASON = "Loaded from the seed data (fixtures/zhanaozen.json)"
@@ -104,7 +105,7 @@ def seed_is_present(rows: list[dict]) -> bool:
     name), so editing either one in the admin does not make the next start
     try to load the seed again.
     """
-    sources = [row for row in rows if row["model"] == "cases.source"]
+    sources = [row for row in rows if row["model"] == "sources.source"]
     return Source.objects.filter(
         models.Q(pk__in=[row["pk"] for row in sources])
         | models.Q(reference__in=[row["fields"]["reference"] for row in sources])

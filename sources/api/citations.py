@@ -1,9 +1,9 @@
 """Attach each record's citations for a whole page of records in one query.
 
-``cases.Citation`` points at any record through a generic foreign key. People
-models have no ``GenericRelation`` (the ``people`` app does not know about
-``cases``), so rather than prefetching per model the API groups a page's
-records by content type and fetches every citation with its source at once.
+``sources.Citation`` points at any record through a generic foreign key.
+Rather than prefetching per model the API groups a page's records by content
+type and fetches every citation with its source at once. Viewsets call it for
+every serializer with a :class:`sources.api.serializers.CitationsField`.
 """
 
 from __future__ import annotations
@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.apps import apps
 from django.db.models import Model, Q
 
+from casetracker.visibility import content_type_id, restrict
+
+from ..models import Citation
+
 _ATTRIBUTE = "_api_citations"
-
-
-def _citation_model():
-    return apps.get_model("cases", "Citation")
 
 
 def attach_citations(objects: Iterable[Model], *, user) -> None:
@@ -26,8 +25,6 @@ def attach_citations(objects: Iterable[Model], *, user) -> None:
 
     A citation is hidden when its source is (an interview with a witness), whatever the record it supports.
     """
-    from casetracker.visibility import content_type_id, restrict
-
     objects = [obj for obj in objects if obj is not None]
     if not objects:
         return
@@ -43,7 +40,7 @@ def attach_citations(objects: Iterable[Model], *, user) -> None:
     for type_id, by_pk in by_type.items():
         condition |= Q(content_type_id=type_id, object_id__in=list(by_pk))
     citations = (
-        restrict(_citation_model().objects.filter(condition), user)
+        restrict(Citation.objects.filter(condition), user)
         .select_related("source")
         .only("id", "content_type_id", "object_id", "excerpt", "locator", "source__id", "source__title")
         .order_by("id")
