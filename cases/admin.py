@@ -501,16 +501,12 @@ class LegalArticleAdmin(RecordAdmin):
 
 @admin.register(Charge)
 class ChargeAdmin(NameSearchMixin, RecordAdmin):
-    list_display = ["defendant", "label", "outcome"]
+    list_display = ["defendant", "__str__", "outcome"]
     list_select_related = ["defendant__person", "defendant__case", "article"]
     list_filter = ["outcome", ("article", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["defendant__person__search_text__contains", "offence_description", "article__title"]
     autocomplete_fields = ["defendant", "article"]
     inlines = [CitationInline]
-
-    @admin.display(description=_("Charge"))
-    def label(self, charge):
-        return charge.label
 
 
 @admin.register(Trial)

@@ -27,6 +27,7 @@ from casetracker.base_models import (
     NameSearchQuerySet,
     NameVariant,
     confidentiality_field,
+    country_code_errors,
     qualified_figure_errors,
     raise_if,
     synthetic_field,
@@ -199,6 +200,28 @@ class Place(NameSearchable):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        errors = country_code_errors(self.country)
+        errors.update(self.region_errors())
+        raise_if(errors)
+
+    def region_errors(self) -> dict:
+        """A place cannot lie within itself, directly or through the regions it lies within."""
+        if self.region_id is None or self.pk is None:
+            return {}
+        if self.region_id == self.pk:
+            return {"region": gettext("A place cannot lie within itself.")}
+        seen = {self.pk}
+        region = self.region
+        while region is not None and region.pk not in seen:
+            seen.add(region.pk)
+            if region.region_id == self.pk:
+                return {
+                    "region": gettext("A place cannot lie within itself: %(region)s lies within it.")
+                    % {"region": region}
+                }
+            region = region.region
+        return {}
 
 
 class PlaceName(NameVariant):
@@ -525,6 +548,9 @@ class Case(CleanTextModel):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        raise_if(country_code_errors(self.country))
+
 
 class DefendantQuerySet(RestrictedQuerySet):
     def visible_to(self, user):
@@ -754,8 +780,19 @@ class LegalArticle(CleanTextModel):
         ]
 
     def __str__(self):
-        text = f"{self.code}, art. {self.article}"
-        return f"{text} ({self.title})" if self.title else text
+        return legal_article_str(code=self.code, article=self.article, title=self.title)
+
+    def clean(self):
+        raise_if(country_code_errors(self.country))
+
+
+def legal_article_str(*, code: str, article: str, title: str | None) -> str:
+    """``Criminal Code art. 164(3) – Inciting social hatred``: an article's one label.
+
+    :meth:`LegalArticle.__str__` and the exports (which read plain values, not models) both use it.
+    """
+    text = f"{code} art. {article}"
+    return f"{text} – {title}" if title else text
 
 
 class Charge(CleanTextModel):
@@ -794,14 +831,8 @@ class Charge(CleanTextModel):
         ordering = ["defendant", "id"]
 
     def __str__(self):
-        return str(self.article) if self.article_id else self.offence_description
-
-    @property
-    def label(self) -> str:
         """The article, or the described offence when the article is unknown."""
-        if self.article_id:
-            return f"{self.article.code} art. {self.article.article}"
-        return self.offence_description
+        return str(self.article) if self.article_id else self.offence_description
 
     def clean(self):
         if not self.article_id and not self.offence_description.strip():
@@ -958,7 +989,7 @@ class Sentence(CleanTextModel):
     @property
     def status_display(self) -> str:
         """The status with the date it is known as of: 'Serving (as of 2012-12)'."""
-        return with_as_of(self.get_status_display(), self.status_as_of)
+        return sentence_status_str(self.status, self.status_as_of)
 
     def derive_expected_end(self):
         if known(self.start) and self.term_months is not None and self.kind in TERM_KINDS:
@@ -976,6 +1007,8 @@ class Sentence(CleanTextModel):
             errors["fine_amount"] = "A fine cannot be negative."
         if self.fine_amount is not None and not self.fine_currency:
             errors["fine_currency"] = "Give the currency of the fine, e.g. KZT."
+        if self.trial_id and self.defendant_id and self.trial.case_id != self.defendant.case_id:
+            errors["trial"] = gettext("The trial must belong to the defendant's case.")
         if known(self.start) and known(self.actual_release) and self.actual_release.is_certainly_before(self.start):
             errors["actual_release"] = f"The release cannot come before the sentence began ({self.start})."
         if known(self.actual_release) and self.status == SentenceStatus.SERVING:
@@ -988,6 +1021,14 @@ class Sentence(CleanTextModel):
     def save(self, *args, **kwargs):
         self.expected_end = self.derive_expected_end()
         super().save(*args, **kwargs)
+
+
+def sentence_status_str(status: str, status_as_of: ApproximateDate | None) -> str:
+    """'Serving (as of 2012-12)': a sentence's status with the date it is known as of, when recorded.
+
+    :attr:`Sentence.status_display` and the exports (plain values) both use it.
+    """
+    return with_as_of(str(SentenceStatus(status).label) if status in SentenceStatus.values else status, status_as_of)
 
 
 def term_in_words(months: int | None, qualifier: str = "") -> str:

@@ -3,8 +3,11 @@
 This module defines no tables: the project package is not an app.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 
 from casetracker.choices import Confidentiality, Qualifier
 from casetracker.text import control_character_error, is_text_field
@@ -75,6 +78,16 @@ def qualified_figure_errors(value, qualifier, value_field: str, qualifier_field:
     if value is None and qualifier and qualifier != Qualifier.EXACT:
         errors[value_field] = "A qualifier needs a number to qualify."
     return errors
+
+
+COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+
+
+def country_code_errors(value: str, field: str = "country") -> dict:
+    """An error for a country that is not an ISO 3166-1 alpha-2 code in capitals (blank is left to the field)."""
+    if value and not COUNTRY_CODE.match(value):
+        return {field: gettext("Use an ISO 3166-1 alpha-2 code in capitals, e.g. 'KZ'.")}
+    return {}
 
 
 def raise_if(errors: dict) -> None:

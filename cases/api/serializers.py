@@ -1,8 +1,10 @@
 """Serializers for sources, citations, places, events, cases, defendants, charges, trials and sentences.
 
 Related records are written as ids and read as briefs (``{"id", "label",
-"url"}``); the labels below read only columns the viewsets join, so
-rendering a page never queries per row.
+"url"}``). A brief's label is the record's ``__str__`` (its one label,
+also used by the admin, the exports and error messages); each viewset
+``select_related``s what those ``__str__`` read, so rendering a page never
+queries per row.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -32,13 +34,6 @@ from casetracker.api.serializers import (
 )
 from casetracker.choices import Qualifier
 from casetracker.visibility import citable_models, restrict
-from people.api.serializers import (
-    COUNTRY_CODE,
-    case_label,
-    event_label,
-    organization_label,
-    person_label,
-)
 from people.models import Membership, Organization, Person
 
 from ..choices import DefendantStatus
@@ -59,60 +54,9 @@ from ..models import (
     term_in_words,
 )
 
-# -- labels (each reads only what the viewsets select_related) ---------------
 
-
-def source_label(source: Source) -> str:
-    return source.title
-
-
-def place_label(place: Place) -> str:
-    return place.name
-
-
-def defendant_label(defendant: Defendant) -> str:
-    return f"{defendant.person.name} ({defendant.case.title})"
-
-
-def legal_article_label(article: LegalArticle) -> str:
-    return f"{article.code}, art. {article.article}"
-
-
-def trial_label(trial: Trial) -> str:
-    when = f" ({trial.start})" if trial.start else ""
-    return f"Trial in {trial.case.title}{when}"
-
-
-def charge_label(charge: Charge) -> str:
-    if charge.article_id:
-        return legal_article_label(charge.article)
-    return charge.offence_description
-
-
-def sentence_label(sentence: Sentence) -> str:
-    term = sentence.term_display
-    return f"{sentence.get_kind_display()}, {term}" if term else sentence.get_kind_display()
-
-
-def status_change_label(change: StatusChange) -> str:
-    return str(change)
-
-
-def membership_label(membership: Membership) -> str:
-    return f"{membership.person.name} – {membership.role or 'member'} – {membership.organization.name}"
-
-
-def event_figure_label(figure: EventFigure) -> str:
-    return f"{figure.get_measure_display()}: {figure.display}"
-
-
-def allegation_label(allegation: Allegation) -> str:
-    """The claim with its attribution: an allegation is never shown as a bare fact."""
-    return allegation.attribution
-
-
-def _brief(view_name, label_of, **kwargs):
-    return BriefRelatedField(view_name=view_name, label_of=label_of, **kwargs)
+def _brief(view_name, **kwargs):
+    return BriefRelatedField(view_name=view_name, **kwargs)
 
 
 # -- sources and citations -----------------------------------------------------
@@ -168,28 +112,23 @@ class SourceSerializer(RecordSerializer):
         ]
 
 
-# The kinds of record a citation may support: API name -> (model, detail route, label, joins for the label).
+# The kinds of record a citation may support: API name -> (model, detail route, joins its __str__ reads).
 CITATION_TARGETS = {
-    "source": (Source, "api:source-detail", source_label, ()),
-    "person": (Person, "api:person-detail", person_label, ()),
-    "organization": (Organization, "api:organization-detail", organization_label, ()),
-    "membership": (Membership, "api:membership-detail", membership_label, ("person", "organization")),
-    "place": (Place, "api:place-detail", place_label, ()),
-    "event": (Event, "api:event-detail", event_label, ()),
-    "event-figure": (EventFigure, "api:eventfigure-detail", event_figure_label, ()),
-    "case": (Case, "api:case-detail", case_label, ()),
-    "defendant": (Defendant, "api:defendant-detail", defendant_label, ("person", "case")),
-    "status-change": (StatusChange, "api:statuschange-detail", status_change_label, ()),
-    "legal-article": (LegalArticle, "api:legalarticle-detail", legal_article_label, ()),
-    "charge": (Charge, "api:charge-detail", charge_label, ("article",)),
-    "trial": (Trial, "api:trial-detail", trial_label, ("case",)),
-    "sentence": (Sentence, "api:sentence-detail", sentence_label, ()),
-    "allegation": (
-        Allegation,
-        "api:allegation-detail",
-        allegation_label,
-        ("alleged_by_person", "alleged_by_organization"),
-    ),
+    "source": (Source, "api:source-detail", ()),
+    "person": (Person, "api:person-detail", ()),
+    "organization": (Organization, "api:organization-detail", ()),
+    "membership": (Membership, "api:membership-detail", ("person", "organization")),
+    "place": (Place, "api:place-detail", ()),
+    "event": (Event, "api:event-detail", ()),
+    "event-figure": (EventFigure, "api:eventfigure-detail", ()),
+    "case": (Case, "api:case-detail", ()),
+    "defendant": (Defendant, "api:defendant-detail", ("person", "case")),
+    "status-change": (StatusChange, "api:statuschange-detail", ()),
+    "legal-article": (LegalArticle, "api:legalarticle-detail", ()),
+    "charge": (Charge, "api:charge-detail", ("article",)),
+    "trial": (Trial, "api:trial-detail", ("case",)),
+    "sentence": (Sentence, "api:sentence-detail", ("defendant__person",)),
+    "allegation": (Allegation, "api:allegation-detail", ("alleged_by_person", "alleged_by_organization")),
 }
 TARGET_BY_MODEL = {model: name for name, (model, *_rest) in CITATION_TARGETS.items()}
 if set(TARGET_BY_MODEL) != set(citable_models()):
@@ -217,11 +156,11 @@ class CitationTargetField(serializers.Field):
         if target is None or type(target) not in TARGET_BY_MODEL:
             return None
         name = TARGET_BY_MODEL[type(target)]
-        _model, view_name, label_of, _joins = CITATION_TARGETS[name]
+        _model, view_name, _joins = CITATION_TARGETS[name]
         return {
             "type": name,
             "id": target.pk,
-            "label": label_of(target),
+            "label": str(target),
             "url": absolute_url(self.context.get("request"), detail_path(view_name, target.pk)),
         }
 
@@ -231,7 +170,7 @@ class CitationSerializer(RecordSerializer):
     """A record ↔ source link, with the passage of the source that supports the record."""
 
     url = SelfUrlField("api:citation-detail")
-    source = _brief("api:source-detail", source_label, queryset=Source.objects.all())
+    source = _brief("api:source-detail", queryset=Source.objects.all())
     target = CitationTargetField(
         allow_null=True, help_text="The record the citation supports (null if that record has been deleted)."
     )
@@ -292,7 +231,7 @@ class PlaceSerializer(RecordSerializer):
     names_relation = "names"
 
     url = SelfUrlField("api:place-detail")
-    region = _brief("api:place-detail", place_label, queryset=Place.objects.all(), required=False, allow_null=True)
+    region = _brief("api:place-detail", queryset=Place.objects.all(), required=False, allow_null=True)
     names = NameVariantSerializer(
         many=True,
         required=False,
@@ -303,12 +242,6 @@ class PlaceSerializer(RecordSerializer):
     class Meta:
         model = Place
         fields = ["id", "url", "name", "kind", "country", "region", "names", "citations"]
-        extra_kwargs = {"country": {"validators": [COUNTRY_CODE]}}
-
-    def validate_region(self, region):
-        if region is not None and self.instance is not None and region.pk == self.instance.pk:
-            raise serializers.ValidationError("A place cannot lie within itself.")
-        return region
 
 
 class FigureSerializer(serializers.Serializer):
@@ -318,7 +251,7 @@ class FigureSerializer(serializers.Serializer):
     url = SelfUrlField("api:eventfigure-detail")
     measure = serializers.CharField(read_only=True, help_text="What is counted.")
     figure = QualifiedFigureField(value_field="value", qualifier_field="qualifier", read_only=True)
-    source = _brief("api:source-detail", source_label, read_only=True)
+    source = _brief("api:source-detail", read_only=True)
     excerpt = serializers.CharField(read_only=True)
 
 
@@ -337,10 +270,9 @@ class EventSerializer(RecordSerializer):
     """Something that happened, where and when, with its contested figures."""
 
     url = SelfUrlField("api:event-detail")
-    place = _brief("api:place-detail", place_label, queryset=Place.objects.all(), required=False, allow_null=True)
+    place = _brief("api:place-detail", queryset=Place.objects.all(), required=False, allow_null=True)
     persons = _brief(
         "api:person-detail",
-        person_label,
         queryset=Person.objects.all(),
         many=True,
         required=False,
@@ -348,7 +280,6 @@ class EventSerializer(RecordSerializer):
     )
     organizations = _brief(
         "api:organization-detail",
-        organization_label,
         queryset=Organization.objects.all(),
         many=True,
         required=False,
@@ -390,13 +321,13 @@ class EventFigureSerializer(RecordSerializer):
     """One claim about a number for an event, with its own source."""
 
     url = SelfUrlField("api:eventfigure-detail")
-    event = _brief("api:event-detail", event_label, queryset=Event.objects.all())
+    event = _brief("api:event-detail", queryset=Event.objects.all())
     figure = QualifiedFigureField(
         value_field="value",
         qualifier_field="qualifier",
         help_text="The number as the source states it, e.g. at least 16.",
     )
-    source = _brief("api:source-detail", source_label, queryset=Source.objects.all())
+    source = _brief("api:source-detail", queryset=Source.objects.all())
 
     class Meta:
         model = EventFigure
@@ -414,7 +345,6 @@ class AllegationSerializer(RecordSerializer):
     url = SelfUrlField("api:allegation-detail")
     alleged_by_person = _brief(
         "api:person-detail",
-        person_label,
         queryset=Person.objects.all(),
         required=False,
         allow_null=True,
@@ -422,7 +352,6 @@ class AllegationSerializer(RecordSerializer):
     )
     alleged_by_organization = _brief(
         "api:organization-detail",
-        organization_label,
         queryset=Organization.objects.all(),
         required=False,
         allow_null=True,
@@ -437,7 +366,6 @@ class AllegationSerializer(RecordSerializer):
     )
     against_person = _brief(
         "api:person-detail",
-        person_label,
         queryset=Person.objects.all(),
         required=False,
         allow_null=True,
@@ -445,7 +373,6 @@ class AllegationSerializer(RecordSerializer):
     )
     against_organization = _brief(
         "api:organization-detail",
-        organization_label,
         queryset=Organization.objects.all(),
         required=False,
         allow_null=True,
@@ -453,18 +380,16 @@ class AllegationSerializer(RecordSerializer):
     )
     event = _brief(
         "api:event-detail",
-        event_label,
         queryset=Event.objects.all(),
         required=False,
         allow_null=True,
         help_text="The event the claim is about, if any.",
     )
     source = _brief(
-        "api:source-detail", source_label, queryset=Source.objects.all(), help_text="The document reporting the claim."
+        "api:source-detail", queryset=Source.objects.all(), help_text="The document reporting the claim."
     )
     response_source = _brief(
         "api:source-detail",
-        source_label,
         queryset=Source.objects.all(),
         required=False,
         allow_null=True,
@@ -511,7 +436,6 @@ class CaseSerializer(RecordSerializer):
     url = SelfUrlField("api:case-detail")
     events = _brief(
         "api:event-detail",
-        event_label,
         queryset=Event.objects.all(),
         many=True,
         required=False,
@@ -519,7 +443,6 @@ class CaseSerializer(RecordSerializer):
     )
     organizations = _brief(
         "api:organization-detail",
-        organization_label,
         queryset=Organization.objects.all(),
         many=True,
         required=False,
@@ -548,7 +471,6 @@ class CaseSerializer(RecordSerializer):
             "created",
             "updated",
         ]
-        extra_kwargs = {"country": {"validators": [COUNTRY_CODE]}}
 
 
 STATUS_DATE_HELP = _("When the current status took effect; null when the sources do not say.")
@@ -567,7 +489,7 @@ class CaseDefendantSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:defendant-detail")
-    person = _brief("api:person-detail", person_label, read_only=True)
+    person = _brief("api:person-detail", read_only=True)
     arrested = ApproximateDateField(read_only=True, allow_null=True)
     status = serializers.ChoiceField(choices=DefendantStatus.choices, read_only=True, help_text="Current status.")
     status_date = ApproximateDateField(read_only=True, allow_null=True, help_text=STATUS_DATE_HELP)
@@ -580,8 +502,8 @@ class CaseTrialSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:trial-detail")
-    court = _brief("api:organization-detail", organization_label, read_only=True, allow_null=True)
-    place = _brief("api:place-detail", place_label, read_only=True, allow_null=True)
+    court = _brief("api:organization-detail", read_only=True, allow_null=True)
+    place = _brief("api:place-detail", read_only=True, allow_null=True)
     start = ApproximateDateField(read_only=True, allow_null=True)
     end = ApproximateDateField(read_only=True, allow_null=True)
     verdict_date = ApproximateDateField(read_only=True, allow_null=True)
@@ -603,8 +525,8 @@ class DefendantSerializer(RecordSerializer):
     """A person (or group) prosecuted in a case. The status changes only through status changes."""
 
     url = SelfUrlField("api:defendant-detail")
-    case = _brief("api:case-detail", case_label, queryset=Case.objects.all())
-    person = _brief("api:person-detail", person_label, queryset=Person.objects.all())
+    case = _brief("api:case-detail", queryset=Case.objects.all())
+    person = _brief("api:person-detail", queryset=Person.objects.all())
     status = serializers.ChoiceField(
         choices=DefendantStatus.choices,
         read_only=True,
@@ -649,7 +571,7 @@ CHANGE_AS_OF_HELP = _(
 class DefendantChargeSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:charge-detail")
-    article = _brief("api:legalarticle-detail", legal_article_label, read_only=True, allow_null=True)
+    article = _brief("api:legalarticle-detail", read_only=True, allow_null=True)
     offence_description = serializers.CharField(read_only=True)
     outcome = serializers.CharField(read_only=True)
 
@@ -657,7 +579,7 @@ class DefendantChargeSerializer(serializers.Serializer):
 class DefendantSentenceSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:sentence-detail")
-    trial = _brief("api:trial-detail", trial_label, read_only=True, allow_null=True)
+    trial = _brief("api:trial-detail", read_only=True, allow_null=True)
     kind = serializers.CharField(read_only=True)
     term = QualifiedFigureField(
         value_field="term_months",
@@ -681,7 +603,7 @@ class DefendantStatusChangeSerializer(serializers.Serializer):
     date = ApproximateDateField(read_only=True, allow_null=True, help_text=CHANGE_DATE_HELP)
     known_as_of = ApproximateDateField(read_only=True, allow_null=True, help_text=CHANGE_AS_OF_HELP)
     note = serializers.CharField(read_only=True)
-    source = _brief("api:source-detail", source_label, read_only=True, allow_null=True)
+    source = _brief("api:source-detail", read_only=True, allow_null=True)
     excerpt = serializers.CharField(read_only=True)
 
 
@@ -705,8 +627,8 @@ class StatusChangeSerializer(RecordSerializer):
     """A dated, sourced change of a defendant's status. Recording one updates the defendant's status."""
 
     url = SelfUrlField("api:statuschange-detail")
-    defendant = _brief("api:defendant-detail", defendant_label, queryset=Defendant.objects.all())
-    source = _brief("api:source-detail", source_label, queryset=Source.objects.all(), required=False, allow_null=True)
+    defendant = _brief("api:defendant-detail", queryset=Defendant.objects.all())
+    source = _brief("api:source-detail", queryset=Source.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = StatusChange
@@ -725,7 +647,6 @@ class NewStatusChangeSerializer(serializers.Serializer):
     )
     source = _brief(
         "api:source-detail",
-        source_label,
         queryset=Source.objects.all(),
         required=False,
         allow_null=True,
@@ -753,7 +674,6 @@ class LegalArticleSerializer(RecordSerializer):
     class Meta:
         model = LegalArticle
         fields = ["id", "url", "country", "code", "article", "title", "citations"]
-        extra_kwargs = {"country": {"validators": [COUNTRY_CODE]}}
 
 
 @extend_schema_serializer(examples=seed_examples("charges", detail=False))
@@ -761,15 +681,14 @@ class ChargeSerializer(RecordSerializer):
     """A defendant charged under an article, or with a described offence."""
 
     url = SelfUrlField("api:charge-detail")
-    defendant = _brief("api:defendant-detail", defendant_label, queryset=Defendant.objects.all())
+    defendant = _brief("api:defendant-detail", queryset=Defendant.objects.all())
     article = _brief(
         "api:legalarticle-detail",
-        legal_article_label,
         queryset=LegalArticle.objects.all(),
         required=False,
         allow_null=True,
     )
-    label = serializers.SerializerMethodField(help_text="The article, or the described offence.")
+    label = serializers.CharField(source="__str__", read_only=True, help_text="The article, or the described offence.")
     citations = CitationsField()
 
     class Meta:
@@ -787,25 +706,21 @@ class ChargeSerializer(RecordSerializer):
             "updated",
         ]
 
-    def get_label(self, charge) -> str:
-        return charge_label(charge)
-
 
 @extend_schema_serializer(examples=seed_examples("trials", detail=False))
 class TrialSerializer(RecordSerializer):
     """A trial in a case."""
 
     url = SelfUrlField("api:trial-detail")
-    case = _brief("api:case-detail", case_label, queryset=Case.objects.all())
+    case = _brief("api:case-detail", queryset=Case.objects.all())
     court = _brief(
         "api:organization-detail",
-        organization_label,
         queryset=Organization.objects.filter(kind="court"),
         required=False,
         allow_null=True,
         help_text="The court (an organization of kind 'court'), if the sources name it.",
     )
-    place = _brief("api:place-detail", place_label, queryset=Place.objects.all(), required=False, allow_null=True)
+    place = _brief("api:place-detail", queryset=Place.objects.all(), required=False, allow_null=True)
     citations = CitationsField()
 
     class Meta:
@@ -831,10 +746,10 @@ class SentenceSerializer(RecordSerializer):
     """A sentence: kind, term, dates and where it stands."""
 
     url = SelfUrlField("api:sentence-detail")
-    defendant = _brief("api:defendant-detail", defendant_label, queryset=Defendant.objects.all())
-    person = _brief("api:person-detail", person_label, read_only=True, source="defendant.person")
-    case = _brief("api:case-detail", case_label, read_only=True, source="defendant.case")
-    trial = _brief("api:trial-detail", trial_label, queryset=Trial.objects.all(), required=False, allow_null=True)
+    defendant = _brief("api:defendant-detail", queryset=Defendant.objects.all())
+    person = _brief("api:person-detail", read_only=True, source="defendant.person")
+    case = _brief("api:case-detail", read_only=True, source="defendant.case")
+    trial = _brief("api:trial-detail", queryset=Trial.objects.all(), required=False, allow_null=True)
     term = QualifiedFigureField(
         value_field="term_months",
         qualifier_field="term_qualifier",
@@ -874,12 +789,3 @@ class SentenceSerializer(RecordSerializer):
             "created",
             "updated",
         ]
-        extra_kwargs = {"fine_amount": {"min_value": 0}}
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        defendant = attrs.get("defendant", getattr(self.instance, "defendant", None))
-        trial = attrs.get("trial", getattr(self.instance, "trial", None))
-        if defendant is not None and trial is not None and trial.case_id != defendant.case_id:
-            raise serializers.ValidationError({"trial": ["The trial must belong to the defendant's case."]})
-        return attrs

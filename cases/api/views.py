@@ -84,8 +84,8 @@ class CitationViewSet(RecordViewSet):
     filterset_class = CitationFilterSet
 
     def shape_queryset(self, queryset):
-        # One query per kind of cited record on the page, each joining what its label reads.
-        targets = [model.objects.select_related(*joins) for model, _view, _label, joins in CITATION_TARGETS.values()]
+        # One query per kind of cited record on the page, each joining what its label (__str__) reads.
+        targets = [model.objects.select_related(*joins) for model, _view, joins in CITATION_TARGETS.values()]
         return queryset.prefetch_related(GenericPrefetch("content_object", targets))
 
     def prepare(self, objects):

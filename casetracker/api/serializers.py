@@ -79,16 +79,12 @@ class CitationsField(serializers.Field):
         return [
             {
                 "id": citation.id,
-                "source": brief(citation.source, "api:source-detail", source_label, request),
+                "source": brief(citation.source, "api:source-detail", request),
                 "excerpt": citation.excerpt,
                 "locator": citation.locator,
             }
             for citation in citations_of(instance, user=getattr(request, "user", None))
         ]
-
-
-def source_label(source) -> str:
-    return source.title
 
 
 class SelfUrlField(serializers.Field):
