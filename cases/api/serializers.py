@@ -31,6 +31,7 @@ from casetracker.api.serializers import (
     NameVariantSerializer,
     RecordSerializer,
     SelfUrlField,
+    model_help,
 )
 from casetracker.choices import Qualifier
 from casetracker.visibility import citable_models, restrict
@@ -231,7 +232,6 @@ class PlaceSerializer(RecordSerializer):
     names_relation = "names"
 
     url = SelfUrlField("api:place-detail")
-    region = _brief("api:place-detail", queryset=Place.objects.all(), required=False, allow_null=True)
     names = NameVariantSerializer(
         many=True,
         required=False,
@@ -270,21 +270,6 @@ class EventSerializer(RecordSerializer):
     """Something that happened, where and when, with its contested figures."""
 
     url = SelfUrlField("api:event-detail")
-    place = _brief("api:place-detail", queryset=Place.objects.all(), required=False, allow_null=True)
-    persons = _brief(
-        "api:person-detail",
-        queryset=Person.objects.all(),
-        many=True,
-        required=False,
-        help_text="People (or groups) who took part or were affected.",
-    )
-    organizations = _brief(
-        "api:organization-detail",
-        queryset=Organization.objects.all(),
-        many=True,
-        required=False,
-        help_text="Organizations that took part or were affected.",
-    )
     figures = FigureSerializer(
         many=True, read_only=True, help_text="Numbers claimed by sources (deaths, arrests), one entry per claim."
     )
@@ -321,13 +306,11 @@ class EventFigureSerializer(RecordSerializer):
     """One claim about a number for an event, with its own source."""
 
     url = SelfUrlField("api:eventfigure-detail")
-    event = _brief("api:event-detail", queryset=Event.objects.all())
     figure = QualifiedFigureField(
         value_field="value",
         qualifier_field="qualifier",
         help_text="The number as the source states it, e.g. at least 16.",
     )
-    source = _brief("api:source-detail", queryset=Source.objects.all())
 
     class Meta:
         model = EventFigure
@@ -343,57 +326,12 @@ class AllegationSerializer(RecordSerializer):
     """
 
     url = SelfUrlField("api:allegation-detail")
-    alleged_by_person = _brief(
-        "api:person-detail",
-        queryset=Person.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="The person who makes the claim, when they are a recorded person.",
-    )
-    alleged_by_organization = _brief(
-        "api:organization-detail",
-        queryset=Organization.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="The organization that makes the claim, or that the person making it speaks for.",
-    )
     alleged_by = serializers.CharField(
         read_only=True, help_text=_("Who makes the claim, as it reads: 'Hugh Williamson (Human Rights Watch)'.")
     )
     attribution = serializers.CharField(
         read_only=True,
         help_text=_("The claim with who makes it, as it is always shown: 'The authorities allege that …'."),
-    )
-    against_person = _brief(
-        "api:person-detail",
-        queryset=Person.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="The person the claim is made against, if any.",
-    )
-    against_organization = _brief(
-        "api:organization-detail",
-        queryset=Organization.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="The organization the claim is made against, if any.",
-    )
-    event = _brief(
-        "api:event-detail",
-        queryset=Event.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="The event the claim is about, if any.",
-    )
-    source = _brief(
-        "api:source-detail", queryset=Source.objects.all(), help_text="The document reporting the claim."
-    )
-    response_source = _brief(
-        "api:source-detail",
-        queryset=Source.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="The document that reports the response, if any.",
     )
     citations = CitationsField()
 
@@ -434,20 +372,6 @@ class CaseSerializer(RecordSerializer):
     """A prosecution or a related matter."""
 
     url = SelfUrlField("api:case-detail")
-    events = _brief(
-        "api:event-detail",
-        queryset=Event.objects.all(),
-        many=True,
-        required=False,
-        help_text="The events the case arises from.",
-    )
-    organizations = _brief(
-        "api:organization-detail",
-        queryset=Organization.objects.all(),
-        many=True,
-        required=False,
-        help_text="Organizations targeted by the matter, e.g. media outlets closed.",
-    )
     defendant_count = serializers.IntegerField(
         read_only=True, help_text="How many defendants (that you may see) the case has."
     )
@@ -473,11 +397,6 @@ class CaseSerializer(RecordSerializer):
         ]
 
 
-STATUS_DATE_HELP = _("When the current status took effect; null when the sources do not say.")
-STATUS_AS_OF_HELP = _(
-    "The date the current status is known as of (the date of the report that says so); null when not recorded. "
-    "The status is not known to hold after it."
-)
 STATUS_DISPLAY_HELP = _(
     "The current status with its dates, as a person reads it: 'Serving a prison sentence since 2012-10 "
     "(as of 2012-12)', or 'Serving a prison sentence (as of 2012-12)' when it is not known since when."
@@ -492,8 +411,10 @@ class CaseDefendantSerializer(serializers.Serializer):
     person = _brief("api:person-detail", read_only=True)
     arrested = ApproximateDateField(read_only=True, allow_null=True)
     status = serializers.ChoiceField(choices=DefendantStatus.choices, read_only=True, help_text="Current status.")
-    status_date = ApproximateDateField(read_only=True, allow_null=True, help_text=STATUS_DATE_HELP)
-    status_as_of = ApproximateDateField(read_only=True, allow_null=True, help_text=STATUS_AS_OF_HELP)
+    status_date = ApproximateDateField(read_only=True, allow_null=True, help_text=model_help(Defendant, "status_date"))
+    status_as_of = ApproximateDateField(
+        read_only=True, allow_null=True, help_text=model_help(Defendant, "status_as_of")
+    )
     status_display = serializers.CharField(read_only=True, help_text=STATUS_DISPLAY_HELP)
 
 
@@ -525,15 +446,15 @@ class DefendantSerializer(RecordSerializer):
     """A person (or group) prosecuted in a case. The status changes only through status changes."""
 
     url = SelfUrlField("api:defendant-detail")
-    case = _brief("api:case-detail", queryset=Case.objects.all())
-    person = _brief("api:person-detail", queryset=Person.objects.all())
     status = serializers.ChoiceField(
         choices=DefendantStatus.choices,
         read_only=True,
         help_text="Where the defendant stands now. Change it with POST /api/v1/defendants/{id}/status-changes/.",
     )
-    status_date = ApproximateDateField(read_only=True, allow_null=True, help_text=STATUS_DATE_HELP)
-    status_as_of = ApproximateDateField(read_only=True, allow_null=True, help_text=STATUS_AS_OF_HELP)
+    status_date = ApproximateDateField(read_only=True, allow_null=True, help_text=model_help(Defendant, "status_date"))
+    status_as_of = ApproximateDateField(
+        read_only=True, allow_null=True, help_text=model_help(Defendant, "status_as_of")
+    )
     status_display = serializers.CharField(read_only=True, help_text=STATUS_DISPLAY_HELP)
     citations = CitationsField()
 
@@ -556,16 +477,7 @@ class DefendantSerializer(RecordSerializer):
         ]
 
 
-SENTENCE_STATUS_AS_OF_HELP = _(
-    "The date the sentence's status is known as of (the date of the latest source that reports it); null when "
-    "staff keep the status current."
-)
 SENTENCE_STATUS_DISPLAY_HELP = _("The status with the date it is known as of, e.g. 'Serving (as of 2012-12)'.")
-CHANGE_DATE_HELP = _("When the status took effect (YYYY, YYYY-MM or YYYY-MM-DD); null when the source does not say.")
-CHANGE_AS_OF_HELP = _(
-    "The date the source shows the status holding, usually the report's date (YYYY, YYYY-MM or YYYY-MM-DD); "
-    "null when the source only dates the change. A change needs this date or the date it took effect, or both."
-)
 
 
 class DefendantChargeSerializer(serializers.Serializer):
@@ -592,7 +504,7 @@ class DefendantSentenceSerializer(serializers.Serializer):
     expected_end = ApproximateDateField(read_only=True, allow_null=True)
     actual_release = ApproximateDateField(read_only=True, allow_null=True)
     status = serializers.CharField(read_only=True)
-    status_as_of = ApproximateDateField(read_only=True, allow_null=True, help_text=SENTENCE_STATUS_AS_OF_HELP)
+    status_as_of = ApproximateDateField(read_only=True, allow_null=True, help_text=model_help(Sentence, "status_as_of"))
     status_display = serializers.CharField(read_only=True, help_text=SENTENCE_STATUS_DISPLAY_HELP)
 
 
@@ -600,8 +512,10 @@ class DefendantStatusChangeSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:statuschange-detail")
     status = serializers.CharField(read_only=True)
-    date = ApproximateDateField(read_only=True, allow_null=True, help_text=CHANGE_DATE_HELP)
-    known_as_of = ApproximateDateField(read_only=True, allow_null=True, help_text=CHANGE_AS_OF_HELP)
+    date = ApproximateDateField(read_only=True, allow_null=True, help_text=model_help(StatusChange, "date"))
+    known_as_of = ApproximateDateField(
+        read_only=True, allow_null=True, help_text=model_help(StatusChange, "known_as_of")
+    )
     note = serializers.CharField(read_only=True)
     source = _brief("api:source-detail", read_only=True, allow_null=True)
     excerpt = serializers.CharField(read_only=True)
@@ -627,38 +541,37 @@ class StatusChangeSerializer(RecordSerializer):
     """A dated, sourced change of a defendant's status. Recording one updates the defendant's status."""
 
     url = SelfUrlField("api:statuschange-detail")
-    defendant = _brief("api:defendant-detail", queryset=Defendant.objects.all())
-    source = _brief("api:source-detail", queryset=Source.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = StatusChange
         fields = ["id", "url", "defendant", "status", "date", "known_as_of", "note", "source", "excerpt", "created"]
-        extra_kwargs = {"date": {"help_text": CHANGE_DATE_HELP}, "known_as_of": {"help_text": CHANGE_AS_OF_HELP}}
 
 
 class NewStatusChangeSerializer(serializers.Serializer):
     """A status change for the defendant in the URL."""
 
-    status = serializers.ChoiceField(choices=DefendantStatus.choices, help_text="The new status.")
-    date = ApproximateDateField(required=False, allow_null=True, default=None, help_text=CHANGE_DATE_HELP)
-    known_as_of = ApproximateDateField(required=False, allow_null=True, default=None, help_text=CHANGE_AS_OF_HELP)
-    note = StrictCharField(
-        required=False, allow_blank=True, default="", help_text="What happened. Required when no source is given."
+    status = serializers.ChoiceField(choices=DefendantStatus.choices, help_text=model_help(StatusChange, "status"))
+    date = ApproximateDateField(
+        required=False, allow_null=True, default=None, help_text=model_help(StatusChange, "date")
     )
+    known_as_of = ApproximateDateField(
+        required=False, allow_null=True, default=None, help_text=model_help(StatusChange, "known_as_of")
+    )
+    note = StrictCharField(required=False, allow_blank=True, default="", help_text=model_help(StatusChange, "note"))
     source = _brief(
         "api:source-detail",
         queryset=Source.objects.all(),
         required=False,
         allow_null=True,
         default=None,
-        help_text="The document that reports the change. Required when no note is given.",
+        help_text=model_help(StatusChange, "source"),
     )
     excerpt = StrictCharField(
         required=False,
         allow_blank=True,
         default="",
         max_length=300,
-        help_text="The source's exact words (at most 30 words).",
+        help_text=model_help(StatusChange, "excerpt"),
     )
 
 
@@ -681,13 +594,6 @@ class ChargeSerializer(RecordSerializer):
     """A defendant charged under an article, or with a described offence."""
 
     url = SelfUrlField("api:charge-detail")
-    defendant = _brief("api:defendant-detail", queryset=Defendant.objects.all())
-    article = _brief(
-        "api:legalarticle-detail",
-        queryset=LegalArticle.objects.all(),
-        required=False,
-        allow_null=True,
-    )
     label = serializers.CharField(source="__str__", read_only=True, help_text="The article, or the described offence.")
     citations = CitationsField()
 
@@ -712,15 +618,6 @@ class TrialSerializer(RecordSerializer):
     """A trial in a case."""
 
     url = SelfUrlField("api:trial-detail")
-    case = _brief("api:case-detail", queryset=Case.objects.all())
-    court = _brief(
-        "api:organization-detail",
-        queryset=Organization.objects.filter(kind="court"),
-        required=False,
-        allow_null=True,
-        help_text="The court (an organization of kind 'court'), if the sources name it.",
-    )
-    place = _brief("api:place-detail", queryset=Place.objects.all(), required=False, allow_null=True)
     citations = CitationsField()
 
     class Meta:
@@ -746,10 +643,8 @@ class SentenceSerializer(RecordSerializer):
     """A sentence: kind, term, dates and where it stands."""
 
     url = SelfUrlField("api:sentence-detail")
-    defendant = _brief("api:defendant-detail", queryset=Defendant.objects.all())
     person = _brief("api:person-detail", read_only=True, source="defendant.person")
     case = _brief("api:case-detail", read_only=True, source="defendant.case")
-    trial = _brief("api:trial-detail", queryset=Trial.objects.all(), required=False, allow_null=True)
     term = QualifiedFigureField(
         value_field="term_months",
         qualifier_field="term_qualifier",

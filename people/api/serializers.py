@@ -24,11 +24,6 @@ class PersonSerializer(RecordSerializer):
         allow_null=True,
         help_text="For a group: how many people, as the source states it (null when unknown or an individual).",
     )
-    group_size_as_of = ApproximateDateField(
-        required=False,
-        allow_null=True,
-        help_text=_("For a group: the date its size is known as of (the date of the source that gives it)."),
-    )
     names = NameVariantSerializer(
         many=True,
         required=False,
@@ -151,10 +146,6 @@ class MembershipSerializer(RecordSerializer):
     """A person's role in an organization."""
 
     url = SelfUrlField("api:membership-detail")
-    person = BriefRelatedField(queryset=Person.objects.all(), view_name="api:person-detail")
-    organization = BriefRelatedField(
-        queryset=Organization.objects.all(), view_name="api:organization-detail"
-    )
     citations = CitationsField()
 
     class Meta:
