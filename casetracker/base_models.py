@@ -3,11 +3,10 @@
 This module defines no tables: the project package is not an app.
 """
 
-import re
-
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
 from casetracker.choices import Confidentiality, Qualifier
 from casetracker.text import control_character_error, is_text_field
@@ -80,13 +79,20 @@ def qualified_figure_errors(value, qualifier, value_field: str, qualifier_field:
     return errors
 
 
-COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+# The rule for every ISO country code: Model.clean() runs it (admin, API, commands alike), and the API's
+# serializers attach the same validator so that the OpenAPI schema states the pattern.
+validate_country_code = RegexValidator(
+    r"^[A-Z]{2}$", gettext_lazy("Use an ISO 3166-1 alpha-2 code in capitals, e.g. 'KZ'.")
+)
 
 
 def country_code_errors(value: str, field: str = "country") -> dict:
     """An error for a country that is not an ISO 3166-1 alpha-2 code in capitals (blank is left to the field)."""
-    if value and not COUNTRY_CODE.match(value):
-        return {field: gettext("Use an ISO 3166-1 alpha-2 code in capitals, e.g. 'KZ'.")}
+    if value:
+        try:
+            validate_country_code(value)
+        except ValidationError as error:
+            return {field: error.messages}
     return {}
 
 

@@ -33,6 +33,7 @@ from casetracker.api.serializers import (
     SelfUrlField,
     model_help,
 )
+from casetracker.base_models import validate_country_code
 from casetracker.choices import Qualifier
 from casetracker.visibility import citable_models, restrict
 from people.models import Membership, Organization, Person
@@ -242,6 +243,7 @@ class PlaceSerializer(RecordSerializer):
     class Meta:
         model = Place
         fields = ["id", "url", "name", "kind", "country", "region", "names", "citations"]
+        extra_kwargs = {"country": {"validators": [validate_country_code]}}
 
 
 class FigureSerializer(serializers.Serializer):
@@ -395,6 +397,7 @@ class CaseSerializer(RecordSerializer):
             "created",
             "updated",
         ]
+        extra_kwargs = {"country": {"validators": [validate_country_code]}}
 
 
 STATUS_DISPLAY_HELP = _(
@@ -587,6 +590,7 @@ class LegalArticleSerializer(RecordSerializer):
     class Meta:
         model = LegalArticle
         fields = ["id", "url", "country", "code", "article", "title", "citations"]
+        extra_kwargs = {"country": {"validators": [validate_country_code]}}
 
 
 @extend_schema_serializer(examples=seed_examples("charges", detail=False))

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from casetracker.api.examples import seed_examples
 from casetracker.api.fields import ApproximateDateField, BriefRelatedField, QualifiedFigureField
 from casetracker.api.serializers import CitationsField, NameVariantSerializer, RecordSerializer, SelfUrlField
+from casetracker.base_models import validate_country_code
 from people.models import Membership, Organization, Person
 
 
@@ -110,6 +111,7 @@ class OrganizationSerializer(RecordSerializer):
     class Meta:
         model = Organization
         fields = ["id", "url", "name", "kind", "description", "country", "names", "citations", "created", "updated"]
+        extra_kwargs = {"country": {"validators": [validate_country_code]}}
 
 
 class OrganizationMemberSerializer(serializers.Serializer):
