@@ -600,47 +600,64 @@ def summary_copy_sql() -> str:
     from django.contrib.contenttypes.models import ContentType
 
     from cases.models import Charge, Defendant, Sentence, Trial
+    from cases.summaries import COLUMNS
 
     types = ContentType.objects.get_for_models(Sentence, Defendant, Trial, Charge)
-    sql = SUMMARY_COPY_SQL
+    select = ",\n".join(f'{SUMMARY_COPY_EXPRESSIONS[column.key].strip()} AS "{column.key}"' for column in COLUMNS)
+    sql = f"SELECT {select}\n{SUMMARY_COPY_FROM}"
     for model, content_type in types.items():
         sql = sql.replace(f"{{{model._meta.model_name}_ct}}", str(content_type.pk))
     return sql
 
 
 # The summary columns (cases/summaries.py COLUMNS) computed in SQL: the baseline for the CSV export.
-SUMMARY_COPY_SQL = """
-SELECT CASE WHEN p.kind = 'group' AND p.group_size IS NOT NULL
-            THEN p.name || ' (group of ' || replace(p.group_size_qualifier, '_', ' ') || ' ' || p.group_size || ')'
-            ELSE p.name END AS defendant,
-       c.title AS "case",
-       (SELECT string_agg(COALESCE(a.code || ' art. ' || a.article || COALESCE(' – ' || NULLIF(a.title, ''), ''),
-                                   ch.offence_description), '; ' ORDER BY ch.id)
-          FROM cases_charge ch LEFT JOIN cases_legalarticle a ON a.id = ch.article_id
-         WHERE ch.defendant_id = d.id) AS charges,
-       o.name AS court,
-       t.verdict_date AS verdict_date,
-       s.kind AS sentence,
-       CASE WHEN s.term_months IS NULL THEN s.fine_amount::text || ' ' || s.fine_currency
-            ELSE s.term_months / 12 || ' years ' || s.term_months % 12 || ' months' END AS term,
-       s.term_months AS term_months,
-       s.term_qualifier AS term_stated_as,
-       s.start AS start,
-       s.expected_end AS expected_end,
-       s.actual_release AS actual_release,
-       s.status AS status,
-       s.status_as_of AS status_as_of,
-       CASE WHEN s.start IS NULL THEN NULL
-            ELSE age(current_date, rpad(s.start, 10, '-01')::date)::text END AS time_served,
-       CASE WHEN s.expected_end IS NULL THEN NULL
-            ELSE age(rpad(s.expected_end, 10, '-01')::date, current_date)::text END AS time_remaining,
-       (SELECT string_agg(DISTINCT src.title, '; ')
-          FROM cases_citation ci JOIN cases_source src ON src.id = ci.source_id
-         WHERE (ci.content_type_id = {sentence_ct} AND ci.object_id = s.id)
-            OR (ci.content_type_id = {defendant_ct} AND ci.object_id = d.id)
-            OR (ci.content_type_id = {trial_ct} AND ci.object_id = s.trial_id)
-            OR (ci.content_type_id = {charge_ct}
-                AND ci.object_id IN (SELECT ch.id FROM cases_charge ch WHERE ch.defendant_id = d.id))) AS sources
+# Keyed by column key; summary_copy_sql() selects them in COLUMNS order, so the list of columns stays one.
+SUMMARY_COPY_EXPRESSIONS = {
+    "defendant": """
+CASE WHEN p.kind = 'group' AND p.group_size IS NOT NULL
+     THEN p.name || ' (group of ' || replace(p.group_size_qualifier, '_', ' ') || ' ' || p.group_size || ')'
+     ELSE p.name END
+""",
+    "case": "c.title",
+    "charges": """
+(SELECT string_agg(COALESCE(a.code || ' art. ' || a.article || COALESCE(' – ' || NULLIF(a.title, ''), ''),
+                            ch.offence_description), '; ' ORDER BY ch.id)
+   FROM cases_charge ch LEFT JOIN cases_legalarticle a ON a.id = ch.article_id
+  WHERE ch.defendant_id = d.id)
+""",
+    "court": "o.name",
+    "verdict_date": "t.verdict_date",
+    "sentence_kind": "s.kind",
+    "term": """
+CASE WHEN s.term_months IS NULL THEN s.fine_amount::text || ' ' || s.fine_currency
+     ELSE s.term_months / 12 || ' years ' || s.term_months % 12 || ' months' END
+""",
+    "term_months": "s.term_months",
+    "term_qualifier": "s.term_qualifier",
+    "start": "s.start",
+    "expected_end": "s.expected_end",
+    "actual_release": "s.actual_release",
+    "status": "s.status",
+    "status_as_of": "s.status_as_of",
+    "time_served": """
+CASE WHEN s.start IS NULL THEN NULL
+     ELSE age(current_date, rpad(s.start, 10, '-01')::date)::text END
+""",
+    "time_remaining": """
+CASE WHEN s.expected_end IS NULL THEN NULL
+     ELSE age(rpad(s.expected_end, 10, '-01')::date, current_date)::text END
+""",
+    "sources": """
+(SELECT string_agg(DISTINCT src.title, '; ')
+   FROM cases_citation ci JOIN cases_source src ON src.id = ci.source_id
+  WHERE (ci.content_type_id = {sentence_ct} AND ci.object_id = s.id)
+     OR (ci.content_type_id = {defendant_ct} AND ci.object_id = d.id)
+     OR (ci.content_type_id = {trial_ct} AND ci.object_id = s.trial_id)
+     OR (ci.content_type_id = {charge_ct}
+         AND ci.object_id IN (SELECT ch.id FROM cases_charge ch WHERE ch.defendant_id = d.id)))
+""",
+}
+SUMMARY_COPY_FROM = """
   FROM cases_sentence s
   JOIN cases_defendant d ON d.id = s.defendant_id
   JOIN people_person p ON p.id = d.person_id

@@ -310,6 +310,11 @@ class DefendantAdmin(NameSearchMixin, RecordAdmin):
     inlines = [StatusChangeInline, ChargeInline, SentenceInline, CitationInline]
     actions = ["record_status_change", *SENTENCE_SUMMARY_ACTIONS]
 
+    def get_queryset(self, request):
+        # Autocomplete lists each defendant by its __str__, which names the person and the case. (A
+        # select_related here replaces list_select_related on the change list, so it repeats it.)
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
     @admin.display(description=_("Current status"), ordering="status")
     def current_status(self, defendant):
         return defendant.status_display
@@ -429,16 +434,12 @@ class LegalArticleAdmin(RecordAdmin):
 
 @admin.register(Charge)
 class ChargeAdmin(NameSearchMixin, RecordAdmin):
-    list_display = ["defendant", "label", "outcome"]
+    list_display = ["defendant", "__str__", "outcome"]
     list_select_related = ["defendant__person", "defendant__case", "article"]
     list_filter = ["outcome", ("article", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["defendant__person__search_text__contains", "offence_description", "article__title"]
     autocomplete_fields = ["defendant", "article"]
     inlines = [CitationInline]
-
-    @admin.display(description=_("Charge"))
-    def label(self, charge):
-        return charge.label
 
 
 @admin.register(Trial)
@@ -449,6 +450,11 @@ class TrialAdmin(RecordAdmin):
     search_fields = ["case__title", "court__search_text__contains", "place__search_text__contains"]
     autocomplete_fields = ["case", "court", "place"]
     inlines = [CitationInline]
+
+    def get_queryset(self, request):
+        # Autocomplete lists each trial by its __str__, which names the case. (A select_related
+        # here replaces list_select_related on the change list, so it repeats it.)
+        return super().get_queryset(request).select_related(*self.list_select_related)
 
 
 @admin.register(Sentence)

@@ -40,7 +40,7 @@ from openpyxl.utils import get_column_letter
 from casetracker.approximate_dates import DAY, ApproximateDate
 from casetracker.text import clean_text
 
-from .summaries import COLUMNS, column_headers
+from .summaries import COLUMN_KEYS, COLUMNS, column_headers
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -128,7 +128,7 @@ def csv_chunks(rows: Iterable[dict], *, as_of: datetime.date, bom: bool = False)
         buffer.write(BOM)
     writer.writerow(column_headers(as_of=as_of))
     yield _drain(buffer)
-    keys = [column.key for column in COLUMNS]
+    keys = COLUMN_KEYS
     pending = 0
     for row in rows:
         writer.writerow([text_value(row[key]) for key in keys])
@@ -164,7 +164,7 @@ def json_chunks(rows: Iterable[dict], *, as_of: datetime.date) -> Iterator[bytes
         ],
     }
     yield orjson.dumps(head)[:-1] + b',"rows":['
-    keys = [column.key for column in COLUMNS]
+    keys = COLUMN_KEYS
     parts: list[bytes] = []
     separator = b"\n"
     for row in rows:
@@ -210,7 +210,7 @@ def write_xlsx(rows: Iterable[dict], destination, *, as_of: datetime.date) -> in
         cell.alignment = wrap
         header_cells.append(cell)
     sheet.append(header_cells)
-    keys = [column.key for column in COLUMNS]
+    keys = COLUMN_KEYS
     count = 0
     for row in rows:
         sheet.append([xlsx_value(row[key]) for key in keys])

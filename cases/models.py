@@ -22,6 +22,7 @@ from casetracker.base_models import (
     NameVariant,
     TrackedModel,
     confidentiality_field,
+    country_code_errors,
     qualified_figure_errors,
     raise_if,
     synthetic_field,
@@ -80,6 +81,28 @@ class Place(NameSearchable):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        errors = country_code_errors(self.country)
+        errors.update(self.region_errors())
+        raise_if(errors)
+
+    def region_errors(self) -> dict:
+        """A place cannot lie within itself, directly or through the regions it lies within."""
+        if self.region_id is None or self.pk is None:
+            return {}
+        if self.region_id == self.pk:
+            return {"region": gettext("A place cannot lie within itself.")}
+        seen = {self.pk}
+        region = self.region
+        while region is not None and region.pk not in seen:
+            seen.add(region.pk)
+            if region.region_id == self.pk:
+                return {
+                    "region": gettext("A place cannot lie within itself: %(region)s lies within it.")
+                    % {"region": region}
+                }
+            region = region.region
+        return {}
 
 
 class PlaceName(NameVariant):
@@ -397,6 +420,9 @@ class Case(TrackedModel):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        raise_if(country_code_errors(self.country))
+
 
 class DefendantQuerySet(RestrictedQuerySet):
     def visible_to(self, user):
@@ -620,8 +646,19 @@ class LegalArticle(TrackedModel):
         ]
 
     def __str__(self):
-        text = f"{self.code}, art. {self.article}"
-        return f"{text} ({self.title})" if self.title else text
+        return legal_article_str(code=self.code, article=self.article, title=self.title)
+
+    def clean(self):
+        raise_if(country_code_errors(self.country))
+
+
+def legal_article_str(*, code: str, article: str, title: str | None) -> str:
+    """``Criminal Code art. 164(3) – Inciting social hatred``: an article's one label.
+
+    :meth:`LegalArticle.__str__` and the exports (which read plain values, not models) both use it.
+    """
+    text = f"{code} art. {article}"
+    return f"{text} – {title}" if title else text
 
 
 class Charge(TrackedModel):
@@ -657,14 +694,8 @@ class Charge(TrackedModel):
         ordering = ["defendant", "id"]
 
     def __str__(self):
-        return str(self.article) if self.article_id else self.offence_description
-
-    @property
-    def label(self) -> str:
         """The article, or the described offence when the article is unknown."""
-        if self.article_id:
-            return f"{self.article.code} art. {self.article.article}"
-        return self.offence_description
+        return str(self.article) if self.article_id else self.offence_description
 
     def clean(self):
         if not self.article_id and not self.offence_description.strip():
@@ -815,7 +846,7 @@ class Sentence(TrackedModel):
     @property
     def status_display(self) -> str:
         """The status with the date it is known as of: 'Serving (as of 2012-12)'."""
-        return with_as_of(self.get_status_display(), self.status_as_of)
+        return sentence_status_str(self.status, self.status_as_of)
 
     def derive_expected_end(self):
         if known(self.start) and self.term_months is not None and self.kind in TERM_KINDS:
@@ -833,6 +864,8 @@ class Sentence(TrackedModel):
             errors["fine_amount"] = "A fine cannot be negative."
         if self.fine_amount is not None and not self.fine_currency:
             errors["fine_currency"] = "Give the currency of the fine, e.g. KZT."
+        if self.trial_id and self.defendant_id and self.trial.case_id != self.defendant.case_id:
+            errors["trial"] = gettext("The trial must belong to the defendant's case.")
         if known(self.start) and known(self.actual_release) and self.actual_release.is_certainly_before(self.start):
             errors["actual_release"] = f"The release cannot come before the sentence began ({self.start})."
         if known(self.actual_release) and self.status == SentenceStatus.SERVING:
@@ -845,6 +878,14 @@ class Sentence(TrackedModel):
     def save(self, *args, **kwargs):
         self.expected_end = self.derive_expected_end()
         super().save(*args, **kwargs)
+
+
+def sentence_status_str(status: str, status_as_of: ApproximateDate | None) -> str:
+    """'Serving (as of 2012-12)': a sentence's status with the date it is known as of, when recorded.
+
+    :attr:`Sentence.status_display` and the exports (plain values) both use it.
+    """
+    return with_as_of(str(SentenceStatus(status).label) if status in SentenceStatus.values else status, status_as_of)
 
 
 def term_in_words(months: int | None, qualifier: str = "") -> str:
@@ -866,13 +907,13 @@ def term_in_words(months: int | None, qualifier: str = "") -> str:
 # What citations may point at (sources.citable): the API's name, what the label reads, and the label where it
 # is not __str__.
 register_citable(Place, name="place")
-register_citable(Event, name="event", label="cases.api.serializers.event_label")
+register_citable(Event, name="event")
 register_citable(EventFigure, name="event-figure")
 register_citable(Case, name="case")
 register_citable(Defendant, name="defendant", joins=("person", "case"))
 register_citable(StatusChange, name="status-change")
-register_citable(LegalArticle, name="legal-article", label="cases.api.serializers.legal_article_label")
-register_citable(Charge, name="charge", joins=("article",), label="cases.api.serializers.charge_label")
+register_citable(LegalArticle, name="legal-article")
+register_citable(Charge, name="charge", joins=("article",))
 register_citable(Trial, name="trial", joins=("case",))
-register_citable(Sentence, name="sentence", label="cases.api.serializers.sentence_label")
+register_citable(Sentence, name="sentence", joins=("defendant__person",))
 register_citable(Allegation, name="allegation", joins=("alleged_by_person", "alleged_by_organization"))

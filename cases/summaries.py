@@ -31,14 +31,14 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext
 
-from casetracker.approximate_dates import ApproximateDate, months_between, with_as_of
-from casetracker.choices import Qualifier, qualified
+from casetracker.approximate_dates import ApproximateDate, months_between
+from casetracker.choices import Qualifier
 from casetracker.visibility import visible_at
-from people.choices import PersonKind
+from people.models import person_str
 from sources.models import Citation
 
 from .choices import TERM_KINDS, SentenceKind, SentenceStatus
-from .models import Charge, Defendant, Sentence, Trial, term_in_words
+from .models import Charge, Defendant, Sentence, Trial, legal_article_str, sentence_status_str, term_in_words
 
 PROTECTED_PERSON = "Protected person"
 PROTECTED_CASE = "Protected case"
@@ -194,19 +194,25 @@ def sentence_summary_row(sentence: Sentence, *, as_of: datetime.date, levels: Co
     if extras is None:
         extras = attach_summary_extras([sentence])[sentence.pk]
     return {
-        "defendant": person_label(person),
+        "defendant": person_str(
+            name=person.name,
+            kind=person.kind,
+            group_size=person.group_size,
+            group_size_qualifier=person.group_size_qualifier,
+            group_size_as_of=person.group_size_as_of,
+        ),
         "case": case.title,
         "charges": _joined(extras.charges),
-        "court": court_label(trial),
+        "court": court_text(trial),
         "verdict_date": trial.verdict_date if trial is not None else None,
         "sentence_kind": KIND_LABELS.get(sentence.kind, sentence.kind),
-        "term": term_label(sentence),
+        "term": term_text(sentence),
         "term_months": sentence.term_months,
         "term_qualifier": QUALIFIER_LABELS.get(sentence.term_qualifier) if sentence.term_qualifier else None,
         "start": sentence.start,
         "expected_end": sentence.expected_end,
         "actual_release": sentence.actual_release,
-        "status": status_label(sentence),
+        "status": sentence_status_str(sentence.status, sentence.status_as_of),
         "status_as_of": sentence.status_as_of,
         "time_served": served,
         "time_remaining": remaining,
@@ -222,37 +228,22 @@ def masked_row(sentence) -> dict:
             "defendant": PROTECTED_PERSON,
             "case": PROTECTED_CASE,
             "sentence_kind": KIND_LABELS.get(sentence.kind, sentence.kind),
-            "term": term_label(sentence),
+            "term": term_text(sentence),
             "term_months": sentence.term_months,
             "term_qualifier": QUALIFIER_LABELS.get(sentence.term_qualifier) if sentence.term_qualifier else None,
-            "status": masked_status_label(sentence),
+            "status": masked_status_text(sentence),
         }
     )
     return row
 
 
-def status_label(sentence) -> str:
-    """'Serving (as of 2012-12)': the status, with the date it is known as of when that is recorded."""
-    return with_as_of(STATUS_LABELS.get(sentence.status, sentence.status), sentence.status_as_of)
-
-
-def masked_status_label(sentence) -> str:
+def masked_status_text(sentence) -> str:
     """A masked row's status: never the date it is known as of (a report's date can pick out a person),
     but never read as today's either."""
     label = STATUS_LABELS.get(sentence.status, sentence.status)
     if sentence.status_as_of is None:
         return label
     return gettext("%(status)s (as of a date not shown)") % {"status": label}
-
-
-def person_label(person) -> str:
-    """A person's name; a group says how many it stands for when that is known, and as of when."""
-    if person.kind == PersonKind.GROUP and person.group_size is not None:
-        size = qualified(person.group_size, person.group_size_qualifier)
-        if person.group_size_as_of is not None:
-            size = gettext("%(size)s as of %(date)s") % {"size": size, "date": person.group_size_as_of}
-        return gettext("%(name)s (group of %(size)s)") % {"name": person.name, "size": size}
-    return person.name
 
 
 # The columns a summary row reads, for ``values_list``: see :func:`summary_sentences`.
@@ -337,15 +328,7 @@ def summary_sentences(rows: Iterable[tuple]) -> Iterator[SimpleNamespace]:
         )
 
 
-def charge_label(*, code: str | None, article: str | None, title: str | None, offence_description: str) -> str:
-    """``Criminal Code art. 164(3) – Inciting social hatred``, or the described offence."""
-    if article is None:
-        return offence_description
-    text = f"{code} art. {article}"
-    return f"{text} – {title}" if title else text
-
-
-def court_label(trial) -> str | None:
+def court_text(trial) -> str | None:
     if trial is None:
         return None
     if trial.court is not None:
@@ -355,7 +338,7 @@ def court_label(trial) -> str | None:
     return None
 
 
-def term_label(sentence: Sentence) -> str | None:
+def term_text(sentence: Sentence) -> str | None:
     """The term in words; for a fine, the amount and currency."""
     if sentence.kind == SentenceKind.FINE and sentence.fine_amount is not None:
         amount = f"{Decimal(sentence.fine_amount):,.2f}".removesuffix(".00")
@@ -390,7 +373,7 @@ def attach_summary_extras(sentences: list[Sentence]) -> dict[int, SummaryExtras]
         .order_by("id")
         .values_list("id", "defendant_id", "offence_description", "article__code", "article__article", "article__title")
     ):
-        label = charge_label(code=code, article=article, title=title, offence_description=description)
+        label = description if article is None else legal_article_str(code=code, article=article, title=title)
         charges.setdefault(defendant_id, []).append((charge_id, label))
 
     types = ContentType.objects.get_for_models(Sentence, Defendant, Trial, Charge)

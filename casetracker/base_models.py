@@ -4,7 +4,9 @@ This module defines no tables: the project package is not an app.
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -130,6 +132,23 @@ def qualified_figure_errors(value, qualifier, value_field: str, qualifier_field:
     if value is None and qualifier and qualifier != Qualifier.EXACT:
         errors[value_field] = "A qualifier needs a number to qualify."
     return errors
+
+
+# The rule for every ISO country code: Model.clean() runs it (admin, API, commands alike), and the API's
+# serializers attach the same validator so that the OpenAPI schema states the pattern.
+validate_country_code = RegexValidator(
+    r"^[A-Z]{2}$", gettext_lazy("Use an ISO 3166-1 alpha-2 code in capitals, e.g. 'KZ'.")
+)
+
+
+def country_code_errors(value: str, field: str = "country") -> dict:
+    """An error for a country that is not an ISO 3166-1 alpha-2 code in capitals (blank is left to the field)."""
+    if value:
+        try:
+            validate_country_code(value)
+        except ValidationError as error:
+            return {field: error.messages}
+    return {}
 
 
 def raise_if(errors: dict) -> None:

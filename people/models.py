@@ -18,6 +18,7 @@ from casetracker.base_models import (
     NameVariant,
     TrackedModel,
     confidentiality_field,
+    country_code_errors,
     qualified_figure_errors,
     raise_if,
     search_key,  # noqa: F401  (re-exported: the admin, filters and exports normalise search terms with it)
@@ -92,7 +93,13 @@ class Person(NameSearchable):
         ]
 
     def __str__(self):
-        return self.name
+        return person_str(
+            name=self.name,
+            kind=self.kind,
+            group_size=self.group_size,
+            group_size_qualifier=self.group_size_qualifier,
+            group_size_as_of=self.group_size_as_of,
+        )
 
     @property
     def group_size_display(self) -> str:
@@ -114,6 +121,19 @@ class Person(NameSearchable):
         )
         raise_if(errors)
 
+
+
+def person_str(*, name: str, kind: str, group_size, group_size_qualifier: str, group_size_as_of) -> str:
+    """A person's one label: the name; a group says how many it stands for when that is known, and as of when.
+
+    :meth:`Person.__str__` and the exports (which read plain values, not models) both use it.
+    """
+    if kind == PersonKind.GROUP and group_size is not None:
+        size = qualified(group_size, group_size_qualifier)
+        if group_size_as_of is not None:
+            size = gettext("%(size)s as of %(date)s") % {"size": size, "date": group_size_as_of}
+        return gettext("%(name)s (group of %(size)s)") % {"name": name, "size": size}
+    return name
 
 
 class PersonName(NameVariant):
@@ -158,6 +178,9 @@ class Organization(NameSearchable):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        raise_if(country_code_errors(self.country))
 
 
 

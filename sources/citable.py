@@ -14,31 +14,26 @@ and the admin (every citable model's admin has the citation inline).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Model
-from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
 class Citable:
-    """A model whose records citations may support, and how the API names and labels them."""
+    """A model whose records citations may support, and what the API calls them."""
 
     model: type[Model]
     #: the API's name for the kind of record (``target_type``), e.g. ``"event-figure"``
     name: str
-    #: relations the label reads, joined when citations' targets are fetched (no query per row)
+    #: relations the record's label (its ``__str__``) reads, joined when citations' targets are fetched
+    #: (no query per row)
     joins: tuple[str, ...] = ()
-    #: dotted path of the function that labels a record in the API (``str`` when not given)
-    label_path: str | None = field(default=None, repr=False)
 
     @property
     def view_name(self) -> str:
         """The API's detail route of the model."""
         return f"api:{self.model._meta.model_name}-detail"
-
-    def label(self, obj: Model) -> str:
-        return (import_string(self.label_path) if self.label_path else str)(obj)
 
 
 _BY_MODEL: dict[type[Model], Citable] = {}
@@ -48,16 +43,14 @@ _BY_NAME: dict[str, Citable] = {}
 CITABLE_NAMES: list[str] = []
 
 
-def register_citable(
-    model: type[Model], *, name: str, joins: tuple[str, ...] = (), label: str | None = None
-) -> type[Model]:
+def register_citable(model: type[Model], *, name: str, joins: tuple[str, ...] = ()) -> type[Model]:
     """Say that records of ``model`` can be cited, and what the API calls them."""
     if model in _BY_MODEL or name in _BY_NAME:
         existing = _BY_MODEL.get(model) or _BY_NAME[name]
-        if existing == Citable(model, name, tuple(joins), label):
+        if existing == Citable(model, name, tuple(joins)):
             return model  # a models module imported twice registers the same thing twice
         raise ValueError(f"{model._meta.label} or the name {name!r} is already registered as citable ({existing}).")
-    entry = Citable(model, name, tuple(joins), label)
+    entry = Citable(model, name, tuple(joins))
     _BY_MODEL[model] = entry
     _BY_NAME[name] = entry
     CITABLE_NAMES.append(name)

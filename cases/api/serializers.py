@@ -1,8 +1,10 @@
 """Serializers for places, events, cases, defendants, charges, trials and sentences.
 
 Related records are written as ids and read as briefs (``{"id", "label",
-"url"}``); the labels below read only columns the viewsets join, so
-rendering a page never queries per row.
+"url"}``). A brief's label is the record's ``__str__`` (its one label,
+also used by the admin, the exports and error messages); each viewset
+``select_related``s what those ``__str__`` read, so rendering a page never
+queries per row.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -20,17 +22,11 @@ from casetracker.api.serializers import (
     NameVariantSerializer,
     RecordSerializer,
     SelfUrlField,
+    model_help,
 )
+from casetracker.base_models import validate_country_code
 from casetracker.choices import Qualifier
-from people.api.serializers import (
-    COUNTRY_CODE,
-    case_label,
-    event_label,
-    organization_label,
-    person_label,
-)
-from people.models import Membership, Organization, Person
-from sources.api.serializers import CitationsField, source_label
+from sources.api.serializers import CitationsField
 from sources.models import Source
 
 from ..choices import DefendantStatus
@@ -49,56 +45,9 @@ from ..models import (
     term_in_words,
 )
 
-# -- labels (each reads only what the viewsets select_related) ---------------
 
-
-def place_label(place: Place) -> str:
-    return place.name
-
-
-def defendant_label(defendant: Defendant) -> str:
-    return f"{defendant.person.name} ({defendant.case.title})"
-
-
-def legal_article_label(article: LegalArticle) -> str:
-    return f"{article.code}, art. {article.article}"
-
-
-def trial_label(trial: Trial) -> str:
-    when = f" ({trial.start})" if trial.start else ""
-    return f"Trial in {trial.case.title}{when}"
-
-
-def charge_label(charge: Charge) -> str:
-    if charge.article_id:
-        return legal_article_label(charge.article)
-    return charge.offence_description
-
-
-def sentence_label(sentence: Sentence) -> str:
-    term = sentence.term_display
-    return f"{sentence.get_kind_display()}, {term}" if term else sentence.get_kind_display()
-
-
-def status_change_label(change: StatusChange) -> str:
-    return str(change)
-
-
-def membership_label(membership: Membership) -> str:
-    return f"{membership.person.name} – {membership.role or 'member'} – {membership.organization.name}"
-
-
-def event_figure_label(figure: EventFigure) -> str:
-    return f"{figure.get_measure_display()}: {figure.display}"
-
-
-def allegation_label(allegation: Allegation) -> str:
-    """The claim with its attribution: an allegation is never shown as a bare fact."""
-    return allegation.attribution
-
-
-def _brief(view_name, label_of, **kwargs):
-    return BriefRelatedField(view_name=view_name, label_of=label_of, **kwargs)
+def _brief(view_name, **kwargs):
+    return BriefRelatedField(view_name=view_name, **kwargs)
 
 
 # -- places and events -----------------------------------------------------------
@@ -111,7 +60,6 @@ class PlaceSerializer(RecordSerializer):
     names_relation = "names"
 
     url = SelfUrlField("api:place-detail")
-    region = _brief("api:place-detail", place_label, queryset=Place.objects.all(), required=False, allow_null=True)
     names = NameVariantSerializer(
         many=True,
         required=False,
@@ -122,12 +70,7 @@ class PlaceSerializer(RecordSerializer):
     class Meta:
         model = Place
         fields = ["id", "url", "name", "kind", "country", "region", "names", "citations"]
-        extra_kwargs = {"country": {"validators": [COUNTRY_CODE]}}
-
-    def validate_region(self, region):
-        if region is not None and self.instance is not None and region.pk == self.instance.pk:
-            raise serializers.ValidationError("A place cannot lie within itself.")
-        return region
+        extra_kwargs = {"country": {"validators": [validate_country_code]}}
 
 
 class FigureSerializer(serializers.Serializer):
@@ -137,7 +80,7 @@ class FigureSerializer(serializers.Serializer):
     url = SelfUrlField("api:eventfigure-detail")
     measure = serializers.CharField(read_only=True, help_text="What is counted.")
     figure = QualifiedFigureField(value_field="value", qualifier_field="qualifier", read_only=True)
-    source = _brief("api:source-detail", source_label, read_only=True)
+    source = _brief("api:source-detail", read_only=True)
     excerpt = serializers.CharField(read_only=True)
 
 
@@ -156,23 +99,6 @@ class EventSerializer(RecordSerializer):
     """Something that happened, where and when, with its contested figures."""
 
     url = SelfUrlField("api:event-detail")
-    place = _brief("api:place-detail", place_label, queryset=Place.objects.all(), required=False, allow_null=True)
-    persons = _brief(
-        "api:person-detail",
-        person_label,
-        queryset=Person.objects.all(),
-        many=True,
-        required=False,
-        help_text="People (or groups) who took part or were affected.",
-    )
-    organizations = _brief(
-        "api:organization-detail",
-        organization_label,
-        queryset=Organization.objects.all(),
-        many=True,
-        required=False,
-        help_text="Organizations that took part or were affected.",
-    )
     figures = FigureSerializer(
         many=True, read_only=True, help_text="Numbers claimed by sources (deaths, arrests), one entry per claim."
     )
@@ -209,13 +135,11 @@ class EventFigureSerializer(RecordSerializer):
     """One claim about a number for an event, with its own source."""
 
     url = SelfUrlField("api:eventfigure-detail")
-    event = _brief("api:event-detail", event_label, queryset=Event.objects.all())
     figure = QualifiedFigureField(
         value_field="value",
         qualifier_field="qualifier",
         help_text="The number as the source states it, e.g. at least 16.",
     )
-    source = _brief("api:source-detail", source_label, queryset=Source.objects.all())
 
     class Meta:
         model = EventFigure
@@ -231,63 +155,12 @@ class AllegationSerializer(RecordSerializer):
     """
 
     url = SelfUrlField("api:allegation-detail")
-    alleged_by_person = _brief(
-        "api:person-detail",
-        person_label,
-        queryset=Person.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="The person who makes the claim, when they are a recorded person.",
-    )
-    alleged_by_organization = _brief(
-        "api:organization-detail",
-        organization_label,
-        queryset=Organization.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="The organization that makes the claim, or that the person making it speaks for.",
-    )
     alleged_by = serializers.CharField(
         read_only=True, help_text=_("Who makes the claim, as it reads: 'Hugh Williamson (Human Rights Watch)'.")
     )
     attribution = serializers.CharField(
         read_only=True,
         help_text=_("The claim with who makes it, as it is always shown: 'The authorities allege that …'."),
-    )
-    against_person = _brief(
-        "api:person-detail",
-        person_label,
-        queryset=Person.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="The person the claim is made against, if any.",
-    )
-    against_organization = _brief(
-        "api:organization-detail",
-        organization_label,
-        queryset=Organization.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="The organization the claim is made against, if any.",
-    )
-    event = _brief(
-        "api:event-detail",
-        event_label,
-        queryset=Event.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="The event the claim is about, if any.",
-    )
-    source = _brief(
-        "api:source-detail", source_label, queryset=Source.objects.all(), help_text="The document reporting the claim."
-    )
-    response_source = _brief(
-        "api:source-detail",
-        source_label,
-        queryset=Source.objects.all(),
-        required=False,
-        allow_null=True,
-        help_text="The document that reports the response, if any.",
     )
     citations = CitationsField()
 
@@ -328,22 +201,6 @@ class CaseSerializer(RecordSerializer):
     """A prosecution or a related matter."""
 
     url = SelfUrlField("api:case-detail")
-    events = _brief(
-        "api:event-detail",
-        event_label,
-        queryset=Event.objects.all(),
-        many=True,
-        required=False,
-        help_text="The events the case arises from.",
-    )
-    organizations = _brief(
-        "api:organization-detail",
-        organization_label,
-        queryset=Organization.objects.all(),
-        many=True,
-        required=False,
-        help_text="Organizations targeted by the matter, e.g. media outlets closed.",
-    )
     defendant_count = serializers.IntegerField(
         read_only=True, help_text="How many defendants (that you may see) the case has."
     )
@@ -367,14 +224,9 @@ class CaseSerializer(RecordSerializer):
             "created",
             "updated",
         ]
-        extra_kwargs = {"country": {"validators": [COUNTRY_CODE]}}
+        extra_kwargs = {"country": {"validators": [validate_country_code]}}
 
 
-STATUS_DATE_HELP = _("When the current status took effect; null when the sources do not say.")
-STATUS_AS_OF_HELP = _(
-    "The date the current status is known as of (the date of the report that says so); null when not recorded. "
-    "The status is not known to hold after it."
-)
 STATUS_DISPLAY_HELP = _(
     "The current status with its dates, as a person reads it: 'Serving a prison sentence since 2012-10 "
     "(as of 2012-12)', or 'Serving a prison sentence (as of 2012-12)' when it is not known since when."
@@ -386,11 +238,13 @@ class CaseDefendantSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:defendant-detail")
-    person = _brief("api:person-detail", person_label, read_only=True)
+    person = _brief("api:person-detail", read_only=True)
     arrested = ApproximateDateField(read_only=True, allow_null=True)
     status = serializers.ChoiceField(choices=DefendantStatus.choices, read_only=True, help_text="Current status.")
-    status_date = ApproximateDateField(read_only=True, allow_null=True, help_text=STATUS_DATE_HELP)
-    status_as_of = ApproximateDateField(read_only=True, allow_null=True, help_text=STATUS_AS_OF_HELP)
+    status_date = ApproximateDateField(read_only=True, allow_null=True, help_text=model_help(Defendant, "status_date"))
+    status_as_of = ApproximateDateField(
+        read_only=True, allow_null=True, help_text=model_help(Defendant, "status_as_of")
+    )
     status_display = serializers.CharField(read_only=True, help_text=STATUS_DISPLAY_HELP)
 
 
@@ -399,8 +253,8 @@ class CaseTrialSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:trial-detail")
-    court = _brief("api:organization-detail", organization_label, read_only=True, allow_null=True)
-    place = _brief("api:place-detail", place_label, read_only=True, allow_null=True)
+    court = _brief("api:organization-detail", read_only=True, allow_null=True)
+    place = _brief("api:place-detail", read_only=True, allow_null=True)
     start = ApproximateDateField(read_only=True, allow_null=True)
     end = ApproximateDateField(read_only=True, allow_null=True)
     verdict_date = ApproximateDateField(read_only=True, allow_null=True)
@@ -422,15 +276,15 @@ class DefendantSerializer(RecordSerializer):
     """A person (or group) prosecuted in a case. The status changes only through status changes."""
 
     url = SelfUrlField("api:defendant-detail")
-    case = _brief("api:case-detail", case_label, queryset=Case.objects.all())
-    person = _brief("api:person-detail", person_label, queryset=Person.objects.all())
     status = serializers.ChoiceField(
         choices=DefendantStatus.choices,
         read_only=True,
         help_text="Where the defendant stands now. Change it with POST /api/v1/defendants/{id}/status-changes/.",
     )
-    status_date = ApproximateDateField(read_only=True, allow_null=True, help_text=STATUS_DATE_HELP)
-    status_as_of = ApproximateDateField(read_only=True, allow_null=True, help_text=STATUS_AS_OF_HELP)
+    status_date = ApproximateDateField(read_only=True, allow_null=True, help_text=model_help(Defendant, "status_date"))
+    status_as_of = ApproximateDateField(
+        read_only=True, allow_null=True, help_text=model_help(Defendant, "status_as_of")
+    )
     status_display = serializers.CharField(read_only=True, help_text=STATUS_DISPLAY_HELP)
     citations = CitationsField()
 
@@ -453,22 +307,13 @@ class DefendantSerializer(RecordSerializer):
         ]
 
 
-SENTENCE_STATUS_AS_OF_HELP = _(
-    "The date the sentence's status is known as of (the date of the latest source that reports it); null when "
-    "staff keep the status current."
-)
 SENTENCE_STATUS_DISPLAY_HELP = _("The status with the date it is known as of, e.g. 'Serving (as of 2012-12)'.")
-CHANGE_DATE_HELP = _("When the status took effect (YYYY, YYYY-MM or YYYY-MM-DD); null when the source does not say.")
-CHANGE_AS_OF_HELP = _(
-    "The date the source shows the status holding, usually the report's date (YYYY, YYYY-MM or YYYY-MM-DD); "
-    "null when the source only dates the change. A change needs this date or the date it took effect, or both."
-)
 
 
 class DefendantChargeSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:charge-detail")
-    article = _brief("api:legalarticle-detail", legal_article_label, read_only=True, allow_null=True)
+    article = _brief("api:legalarticle-detail", read_only=True, allow_null=True)
     offence_description = serializers.CharField(read_only=True)
     outcome = serializers.CharField(read_only=True)
 
@@ -476,7 +321,7 @@ class DefendantChargeSerializer(serializers.Serializer):
 class DefendantSentenceSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:sentence-detail")
-    trial = _brief("api:trial-detail", trial_label, read_only=True, allow_null=True)
+    trial = _brief("api:trial-detail", read_only=True, allow_null=True)
     kind = serializers.CharField(read_only=True)
     term = QualifiedFigureField(
         value_field="term_months",
@@ -489,7 +334,7 @@ class DefendantSentenceSerializer(serializers.Serializer):
     expected_end = ApproximateDateField(read_only=True, allow_null=True)
     actual_release = ApproximateDateField(read_only=True, allow_null=True)
     status = serializers.CharField(read_only=True)
-    status_as_of = ApproximateDateField(read_only=True, allow_null=True, help_text=SENTENCE_STATUS_AS_OF_HELP)
+    status_as_of = ApproximateDateField(read_only=True, allow_null=True, help_text=model_help(Sentence, "status_as_of"))
     status_display = serializers.CharField(read_only=True, help_text=SENTENCE_STATUS_DISPLAY_HELP)
 
 
@@ -497,10 +342,12 @@ class DefendantStatusChangeSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:statuschange-detail")
     status = serializers.CharField(read_only=True)
-    date = ApproximateDateField(read_only=True, allow_null=True, help_text=CHANGE_DATE_HELP)
-    known_as_of = ApproximateDateField(read_only=True, allow_null=True, help_text=CHANGE_AS_OF_HELP)
+    date = ApproximateDateField(read_only=True, allow_null=True, help_text=model_help(StatusChange, "date"))
+    known_as_of = ApproximateDateField(
+        read_only=True, allow_null=True, help_text=model_help(StatusChange, "known_as_of")
+    )
     note = serializers.CharField(read_only=True)
-    source = _brief("api:source-detail", source_label, read_only=True, allow_null=True)
+    source = _brief("api:source-detail", read_only=True, allow_null=True)
     excerpt = serializers.CharField(read_only=True)
 
 
@@ -524,39 +371,37 @@ class StatusChangeSerializer(RecordSerializer):
     """A dated, sourced change of a defendant's status. Recording one updates the defendant's status."""
 
     url = SelfUrlField("api:statuschange-detail")
-    defendant = _brief("api:defendant-detail", defendant_label, queryset=Defendant.objects.all())
-    source = _brief("api:source-detail", source_label, queryset=Source.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = StatusChange
         fields = ["id", "url", "defendant", "status", "date", "known_as_of", "note", "source", "excerpt", "created"]
-        extra_kwargs = {"date": {"help_text": CHANGE_DATE_HELP}, "known_as_of": {"help_text": CHANGE_AS_OF_HELP}}
 
 
 class NewStatusChangeSerializer(serializers.Serializer):
     """A status change for the defendant in the URL."""
 
-    status = serializers.ChoiceField(choices=DefendantStatus.choices, help_text="The new status.")
-    date = ApproximateDateField(required=False, allow_null=True, default=None, help_text=CHANGE_DATE_HELP)
-    known_as_of = ApproximateDateField(required=False, allow_null=True, default=None, help_text=CHANGE_AS_OF_HELP)
-    note = StrictCharField(
-        required=False, allow_blank=True, default="", help_text="What happened. Required when no source is given."
+    status = serializers.ChoiceField(choices=DefendantStatus.choices, help_text=model_help(StatusChange, "status"))
+    date = ApproximateDateField(
+        required=False, allow_null=True, default=None, help_text=model_help(StatusChange, "date")
     )
+    known_as_of = ApproximateDateField(
+        required=False, allow_null=True, default=None, help_text=model_help(StatusChange, "known_as_of")
+    )
+    note = StrictCharField(required=False, allow_blank=True, default="", help_text=model_help(StatusChange, "note"))
     source = _brief(
         "api:source-detail",
-        source_label,
         queryset=Source.objects.all(),
         required=False,
         allow_null=True,
         default=None,
-        help_text="The document that reports the change. Required when no note is given.",
+        help_text=model_help(StatusChange, "source"),
     )
     excerpt = StrictCharField(
         required=False,
         allow_blank=True,
         default="",
         max_length=300,
-        help_text="The source's exact words (at most 30 words).",
+        help_text=model_help(StatusChange, "excerpt"),
     )
 
 
@@ -572,7 +417,7 @@ class LegalArticleSerializer(RecordSerializer):
     class Meta:
         model = LegalArticle
         fields = ["id", "url", "country", "code", "article", "title", "citations"]
-        extra_kwargs = {"country": {"validators": [COUNTRY_CODE]}}
+        extra_kwargs = {"country": {"validators": [validate_country_code]}}
 
 
 @extend_schema_serializer(examples=seed_examples("charges", detail=False))
@@ -580,15 +425,7 @@ class ChargeSerializer(RecordSerializer):
     """A defendant charged under an article, or with a described offence."""
 
     url = SelfUrlField("api:charge-detail")
-    defendant = _brief("api:defendant-detail", defendant_label, queryset=Defendant.objects.all())
-    article = _brief(
-        "api:legalarticle-detail",
-        legal_article_label,
-        queryset=LegalArticle.objects.all(),
-        required=False,
-        allow_null=True,
-    )
-    label = serializers.SerializerMethodField(help_text="The article, or the described offence.")
+    label = serializers.CharField(source="__str__", read_only=True, help_text="The article, or the described offence.")
     citations = CitationsField()
 
     class Meta:
@@ -606,25 +443,12 @@ class ChargeSerializer(RecordSerializer):
             "updated",
         ]
 
-    def get_label(self, charge) -> str:
-        return charge_label(charge)
-
 
 @extend_schema_serializer(examples=seed_examples("trials", detail=False))
 class TrialSerializer(RecordSerializer):
     """A trial in a case."""
 
     url = SelfUrlField("api:trial-detail")
-    case = _brief("api:case-detail", case_label, queryset=Case.objects.all())
-    court = _brief(
-        "api:organization-detail",
-        organization_label,
-        queryset=Organization.objects.filter(kind="court"),
-        required=False,
-        allow_null=True,
-        help_text="The court (an organization of kind 'court'), if the sources name it.",
-    )
-    place = _brief("api:place-detail", place_label, queryset=Place.objects.all(), required=False, allow_null=True)
     citations = CitationsField()
 
     class Meta:
@@ -650,10 +474,8 @@ class SentenceSerializer(RecordSerializer):
     """A sentence: kind, term, dates and where it stands."""
 
     url = SelfUrlField("api:sentence-detail")
-    defendant = _brief("api:defendant-detail", defendant_label, queryset=Defendant.objects.all())
-    person = _brief("api:person-detail", person_label, read_only=True, source="defendant.person")
-    case = _brief("api:case-detail", case_label, read_only=True, source="defendant.case")
-    trial = _brief("api:trial-detail", trial_label, queryset=Trial.objects.all(), required=False, allow_null=True)
+    person = _brief("api:person-detail", read_only=True, source="defendant.person")
+    case = _brief("api:case-detail", read_only=True, source="defendant.case")
     term = QualifiedFigureField(
         value_field="term_months",
         qualifier_field="term_qualifier",
@@ -693,12 +515,3 @@ class SentenceSerializer(RecordSerializer):
             "created",
             "updated",
         ]
-        extra_kwargs = {"fine_amount": {"min_value": 0}}
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        defendant = attrs.get("defendant", getattr(self.instance, "defendant", None))
-        trial = attrs.get("trial", getattr(self.instance, "trial", None))
-        if defendant is not None and trial is not None and trial.case_id != defendant.case_id:
-            raise serializers.ValidationError({"trial": ["The trial must belong to the defendant's case."]})
-        return attrs

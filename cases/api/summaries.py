@@ -29,7 +29,7 @@ from casetracker.api.fields import ApproximateDateField
 from casetracker.api.pagination import RecordPagination
 from casetracker.api.schema import RecordAutoSchema
 from casetracker.api.serializers import ErrorSerializer
-from casetracker.api.views import ALWAYS_ALLOWED, PAGINATION_PARAMETERS, UnknownQueryParameter
+from casetracker.api.views import PAGINATION_PARAMETERS, QueryParameterCheckMixin
 
 from ..exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, json_row, streaming_export_response
 from ..models import Sentence
@@ -189,23 +189,6 @@ class SummarySchema(RecordAutoSchema):
         return dict(sorted(responses.items()))
 
 
-def check_parameters(request, extra: set[str]) -> None:
-    """An unknown query parameter is a 400 listing the allowed ones, as on every list of the API."""
-    allowed = set(ALWAYS_ALLOWED) | set(SentenceSummaryFilterSet.base_filters) | extra
-    unknown = sorted(set(request.query_params) - allowed)
-    if unknown:
-        raise UnknownQueryParameter(
-            {
-                "detail": (
-                    f"Unknown query parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
-                    f"Allowed here: {', '.join(sorted(allowed))}."
-                ),
-                "unknown": unknown,
-                "allowed": sorted(allowed),
-            }
-        )
-
-
 def parse_as_of(request) -> datetime.date:
     if "as_of" not in request.query_params:
         return timezone.localdate()
@@ -238,12 +221,21 @@ def _validated(call):
         raise ValidationError(error.message_dict) from None
 
 
-class SentenceSummaryBase(GenericAPIView):
+class SentenceSummaryBase(QueryParameterCheckMixin, GenericAPIView):
     queryset = Sentence.objects.none()  # the selector builds the real one; this names the model for the schema
     filter_backends = [DjangoFilterBackend]
     filterset_class = SentenceSummaryFilterSet
     permission_classes = [AllowAny]
     schema = SummarySchema()
+    #: the view's own parameters, besides the sentence filters
+    extra_query_parameters: frozenset[str] = frozenset()
+
+    def allowed_query_parameters(self) -> set[str]:
+        return (
+            super().allowed_query_parameters()
+            | set(SentenceSummaryFilterSet.base_filters)
+            | self.extra_query_parameters
+        )
 
     def filter_queryset(self, queryset):
         # The selector applies the filters (with the summaries' visibility rule); the backend only documents them.
@@ -293,9 +285,9 @@ class SentenceSummaryBase(GenericAPIView):
 class SentenceSummaryListView(SentenceSummaryBase, ListAPIView):
     serializer_class = SentenceSummaryRowSerializer
     pagination_class = RecordPagination
+    extra_query_parameters = PAGINATION_PARAMETERS | {"as_of"}
 
     def list(self, request, *args, **kwargs):
-        check_parameters(request, PAGINATION_PARAMETERS | {"as_of"})
         as_of = parse_as_of(request)
         queryset = _validated(lambda: sentence_summary_queryset(filters=request.query_params, user=request.user))
         page = self.paginate_queryset(queryset)
@@ -313,9 +305,10 @@ class SentenceSummaryFileView(SentenceSummaryBase):
         # The body is a file whatever the Accept header says; errors are JSON.
         return super().perform_content_negotiation(request, force=True)
 
+    def allowed_query_parameters(self) -> set[str]:
+        return super().allowed_query_parameters() | ({"as_of", "bom"} if self.fmt == "csv" else {"as_of"})
+
     def get(self, request, *args, **kwargs):
-        extra = {"as_of", "bom"} if self.fmt == "csv" else {"as_of"}
-        check_parameters(request, extra)
         as_of = parse_as_of(request)
         bom = parse_bool(request, "bom") if self.fmt == "csv" else False
         rows = _validated(lambda: sentence_summary_rows(filters=request.query_params, user=request.user, as_of=as_of))
@@ -324,9 +317,9 @@ class SentenceSummaryFileView(SentenceSummaryBase):
 
 FILE_DESCRIPTION = (
     "Every sentence matching the filters (no pagination), streamed as it is built, with a dated file name "
-    "(`sentence-summaries-YYYY-MM-DD.{fmt}`, the `as_of` date). Columns, in order: Defendant, Case, Charges, "
-    "Court, Verdict date, Sentence, Term, Term (months), Term stated as, Start, Expected end, Actual release, "
-    "Status, Status as of, Time served, Time remaining, Sources. "
+    "(`sentence-summaries-YYYY-MM-DD.{fmt}`, the `as_of` date). Columns, in order: "
+    + ", ".join(column.header for column in COLUMNS)
+    + ". "
 )
 
 
@@ -384,6 +377,5 @@ class SentenceSummaryStatsView(SentenceSummaryBase):
     serializer_class = SentenceSummaryStatsSerializer
 
     def get(self, request, *args, **kwargs):
-        check_parameters(request, set())
         stats = _validated(lambda: sentence_summary_stats(filters=request.query_params, user=request.user))
         return Response(stats)

@@ -170,7 +170,7 @@ def test_charge_needs_an_article_or_a_described_offence():
     assert "offence_description" in error.value.message_dict
     charge.offence_description = "Inciting social hatred"
     charge.full_clean()
-    assert charge.label == "Inciting social hatred"
+    assert str(charge) == "Inciting social hatred"
 
 
 def test_verdict_cannot_precede_the_trial():

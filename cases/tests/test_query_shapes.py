@@ -80,12 +80,12 @@ def test_an_explicit_ordering_still_wins_over_the_search_order():
 
 
 def test_sorting_matches_leaves_other_orderings_alone():
-    from casetracker.api.filters import sort_matches_in_memory
+    from casetracker.api.filters import sort_matches_in_database
 
     ordered = Person.objects.order_by("-id")
-    assert sort_matches_in_memory(ordered) is ordered
+    assert sort_matches_in_database(ordered) is ordered
     defendants = DefendantFactory._meta.model.objects.all()  # ordered across relations: left as it is
-    assert sort_matches_in_memory(defendants) is defendants
+    assert sort_matches_in_database(defendants) is defendants
 
 
 def test_export_rows_from_plain_values_equal_rows_from_model_instances(staff_user, senior_user):

@@ -222,9 +222,8 @@ class BriefRelatedField(serializers.PrimaryKeyRelatedField):
     reveals (or attaches to) a protected person or case.
     """
 
-    def __init__(self, *, view_name: str, label_of: Callable[[object], str] = str, **kwargs):
+    def __init__(self, *, view_name: str, **kwargs):
         self.view_name = view_name
-        self.label_of = label_of
         super().__init__(**kwargs)
 
     @classmethod
@@ -263,13 +262,13 @@ class BriefRelatedField(serializers.PrimaryKeyRelatedField):
         # case) reads as no link at all, rather than giving that record's label away.
         if self.allow_null and not is_visible(value, getattr(request, "user", None)):
             return None
-        return brief(value, self.view_name, self.label_of, request)
+        return brief(value, self.view_name, request)
 
 
-def brief(obj, view_name: str, label_of: Callable[[object], str], request) -> dict:
-    """``{"id", "label", "url"}`` for ``obj``."""
+def brief(obj, view_name: str, request) -> dict:
+    """``{"id", "label", "url"}`` for ``obj``: its label is ``str(obj)``, the record's one label."""
     return {
         "id": obj.pk,
-        "label": label_of(obj),
+        "label": str(obj),
         "url": absolute_url(request, detail_path(view_name, obj.pk)),
     }

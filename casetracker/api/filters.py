@@ -196,10 +196,10 @@ class SearchFilter(django_filters.CharFilter):
         key = search_key(value or "")
         if not key:
             return qs
-        return sort_matches_in_memory(qs.filter(**{f"{self.field_name}__contains": key}))
+        return sort_matches_in_database(qs.filter(**{f"{self.field_name}__contains": key}))
 
 
-def sort_matches_in_memory(qs):
+def sort_matches_in_database(qs):
     """The same default order, written so that the database sorts the matches instead of walking an index.
 
     Search matches cluster in name order ("zhanar" matches names that sort last), but the planner

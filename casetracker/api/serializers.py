@@ -30,6 +30,12 @@ from .fields import (
 )
 
 
+def model_help(model, field_name: str):
+    """The model field's ``help_text``, for a serializer field that reads the model field but is not built
+    from it by ``ModelSerializer`` (a nested read-only shape, a service's input): one text, kept in the model."""
+    return model._meta.get_field(field_name).help_text
+
+
 class BriefSerializer(serializers.Serializer):
     """A related record: enough to show it and to follow it."""
 

@@ -42,6 +42,34 @@ class UnknownQueryParameter(exceptions.APIException):
     default_code = "unknown_query_parameter"
 
 
+class QueryParameterCheckMixin:
+    """An unknown query parameter is a 400 listing the allowed ones, so a typo in a filter never
+    silently returns everything. The one check of the API: every view states what it allows in
+    :meth:`allowed_query_parameters`."""
+
+    def allowed_query_parameters(self) -> set[str]:
+        return set(ALWAYS_ALLOWED)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.check_query_parameters(request)
+
+    def check_query_parameters(self, request):
+        allowed = self.allowed_query_parameters()
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise UnknownQueryParameter(
+                {
+                    "detail": (
+                        f"Unknown query parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
+                        f"Allowed here: {', '.join(sorted(allowed))}."
+                    ),
+                    "unknown": unknown,
+                    "allowed": sorted(allowed),
+                }
+            )
+
+
 class RecordFilterBackend(DjangoFilterBackend):
     """django-filter, with the request passed to the filterset (for visibility and staff-only filters)."""
 
@@ -62,7 +90,7 @@ def _etags(header: str, *, weak: bool = True) -> list[str]:
     return [tag for tag in tags if not tag.startswith("W/")]
 
 
-class RecordViewSet(viewsets.ModelViewSet):
+class RecordViewSet(QueryParameterCheckMixin, viewsets.ModelViewSet):
     """Base for every ``/api/v1/`` resource."""
 
     filter_backends = [RecordFilterBackend]
@@ -121,12 +149,8 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     # -- request checks -------------------------------------------------------
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        self.check_query_parameters(request)
-
     def allowed_query_parameters(self) -> set[str]:
-        allowed = set(ALWAYS_ALLOWED)
+        allowed = super().allowed_query_parameters()
         if self.action == "destroy":
             allowed.add("cascade")
         if self.action == "list":
@@ -135,21 +159,6 @@ class RecordViewSet(viewsets.ModelViewSet):
             if filterset_class is not None:
                 allowed |= set(filterset_class.base_filters)
         return allowed
-
-    def check_query_parameters(self, request):
-        allowed = self.allowed_query_parameters()
-        unknown = sorted(set(request.query_params) - allowed)
-        if unknown:
-            raise UnknownQueryParameter(
-                {
-                    "detail": (
-                        f"Unknown query parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
-                        f"Allowed here: {', '.join(sorted(allowed))}."
-                    ),
-                    "unknown": unknown,
-                    "allowed": sorted(allowed),
-                }
-            )
 
     # -- representations ------------------------------------------------------
 

@@ -1,6 +1,5 @@
 """Serializers for persons, organizations and memberships."""
 
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
@@ -8,26 +7,9 @@ from rest_framework import serializers
 from casetracker.api.examples import seed_examples
 from casetracker.api.fields import ApproximateDateField, BriefRelatedField, QualifiedFigureField
 from casetracker.api.serializers import NameVariantSerializer, RecordSerializer, SelfUrlField
+from casetracker.base_models import validate_country_code
 from people.models import Membership, Organization, Person
 from sources.api.serializers import CitationsField
-
-COUNTRY_CODE = RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166-1 alpha-2 code in capitals, e.g. 'KZ'.")
-
-
-def person_label(person: Person) -> str:
-    return person.name
-
-
-def organization_label(organization: Organization) -> str:
-    return organization.name
-
-
-def case_label(case) -> str:
-    return case.title
-
-
-def event_label(event) -> str:
-    return event.title
 
 
 @extend_schema_serializer(examples=seed_examples("persons", detail=False))
@@ -43,11 +25,6 @@ class PersonSerializer(RecordSerializer):
         required=False,
         allow_null=True,
         help_text="For a group: how many people, as the source states it (null when unknown or an individual).",
-    )
-    group_size_as_of = ApproximateDateField(
-        required=False,
-        allow_null=True,
-        help_text=_("For a group: the date its size is known as of (the date of the source that gives it)."),
     )
     names = NameVariantSerializer(
         many=True,
@@ -79,7 +56,7 @@ class PersonMembershipSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:membership-detail")
-    organization = BriefRelatedField(read_only=True, view_name="api:organization-detail", label_of=organization_label)
+    organization = BriefRelatedField(read_only=True, view_name="api:organization-detail")
     role = serializers.CharField(read_only=True)
     start = ApproximateDateField(read_only=True, allow_null=True)
     end = ApproximateDateField(read_only=True, allow_null=True)
@@ -90,7 +67,7 @@ class PersonDefendantSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:defendant-detail")
-    case = BriefRelatedField(read_only=True, view_name="api:case-detail", label_of=case_label)
+    case = BriefRelatedField(read_only=True, view_name="api:case-detail")
     status = serializers.CharField(read_only=True, help_text="Current status in this case.")
     status_date = ApproximateDateField(
         read_only=True, allow_null=True, help_text=_("When the current status took effect; null when not known.")
@@ -112,7 +89,7 @@ class PersonDetailSerializer(PersonSerializer):
     defendants = PersonDefendantSerializer(
         many=True, read_only=True, source="visible_defendants", help_text="Cases the person is prosecuted in."
     )
-    events = BriefRelatedField(many=True, read_only=True, view_name="api:event-detail", label_of=event_label)
+    events = BriefRelatedField(many=True, read_only=True, view_name="api:event-detail")
 
     class Meta(PersonSerializer.Meta):
         fields = [*PersonSerializer.Meta.fields, "memberships", "defendants", "events"]
@@ -135,7 +112,7 @@ class OrganizationSerializer(RecordSerializer):
     class Meta:
         model = Organization
         fields = ["id", "url", "name", "kind", "description", "country", "names", "citations", "created", "updated"]
-        extra_kwargs = {"country": {"validators": [COUNTRY_CODE]}}
+        extra_kwargs = {"country": {"validators": [validate_country_code]}}
 
 
 class OrganizationMemberSerializer(serializers.Serializer):
@@ -143,7 +120,7 @@ class OrganizationMemberSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:membership-detail")
-    person = BriefRelatedField(read_only=True, view_name="api:person-detail", label_of=person_label)
+    person = BriefRelatedField(read_only=True, view_name="api:person-detail")
     role = serializers.CharField(read_only=True)
     start = ApproximateDateField(read_only=True, allow_null=True)
     end = ApproximateDateField(read_only=True, allow_null=True)
@@ -159,10 +136,9 @@ class OrganizationDetailSerializer(OrganizationSerializer):
         read_only=True,
         source="visible_cases",
         view_name="api:case-detail",
-        label_of=case_label,
         help_text="Cases targeting the organization (e.g. media outlets closed).",
     )
-    events = BriefRelatedField(many=True, read_only=True, view_name="api:event-detail", label_of=event_label)
+    events = BriefRelatedField(many=True, read_only=True, view_name="api:event-detail")
 
     class Meta(OrganizationSerializer.Meta):
         fields = [*OrganizationSerializer.Meta.fields, "memberships", "cases", "events"]
@@ -173,10 +149,6 @@ class MembershipSerializer(RecordSerializer):
     """A person's role in an organization."""
 
     url = SelfUrlField("api:membership-detail")
-    person = BriefRelatedField(queryset=Person.objects.all(), view_name="api:person-detail", label_of=person_label)
-    organization = BriefRelatedField(
-        queryset=Organization.objects.all(), view_name="api:organization-detail", label_of=organization_label
-    )
     citations = CitationsField()
 
     class Meta:

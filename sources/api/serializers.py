@@ -27,10 +27,6 @@ from ..models import Citation, Source
 from .citations import attach_citations, citations_of
 
 
-def source_label(source: Source) -> str:
-    return source.title
-
-
 class CitationBriefSerializer(serializers.Serializer):
     """A source supporting the record, with the passage quoted from it."""
 
@@ -55,7 +51,7 @@ class CitationsField(serializers.Field):
         return [
             {
                 "id": citation.id,
-                "source": brief(citation.source, "api:source-detail", source_label, request),
+                "source": brief(citation.source, "api:source-detail", request),
                 "excerpt": citation.excerpt,
                 "locator": citation.locator,
             }
@@ -143,7 +139,7 @@ class CitationTargetField(serializers.Field):
         return {
             "type": citable.name,
             "id": target.pk,
-            "label": citable.label(target),
+            "label": str(target),
             "url": absolute_url(self.context.get("request"), detail_path(citable.view_name, target.pk)),
         }
 
@@ -153,7 +149,7 @@ class CitationSerializer(RecordSerializer):
     """A record ↔ source link, with the passage of the source that supports the record."""
 
     url = SelfUrlField("api:citation-detail")
-    source = BriefRelatedField(view_name="api:source-detail", label_of=source_label, queryset=Source.objects.all())
+    source = BriefRelatedField(view_name="api:source-detail", queryset=Source.objects.all())
     target = CitationTargetField(
         allow_null=True, help_text="The record the citation supports (null if that record has been deleted)."
     )
