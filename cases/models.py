@@ -37,6 +37,7 @@ from sources.models import (  # noqa: F401  (EXCERPT_MAX_WORDS re-exported)
     citations_relation,
     excerpt_errors,
 )
+from sources.search import register_searchable
 
 from .choices import (
     TERM_KINDS,
@@ -876,3 +877,5 @@ register_citable(Charge, name="charge", joins=("article",), label="cases.api.ser
 register_citable(Trial, name="trial", joins=("case",))
 register_citable(Sentence, name="sentence", label="cases.api.serializers.sentence_label")
 register_citable(Allegation, name="allegation", joins=("alleged_by_person", "alleged_by_organization"))
+register_searchable(Event, kind="event", fields=("title", "description"))
+register_searchable(Case, kind="case", fields=("title", "description"))
