@@ -208,8 +208,9 @@ def search_hits(q: str, *, user, kinds: list[str] | None = None) -> QuerySet:
         query = SearchQuery(search_key(q), config="simple", search_type="websearch")
         vector = ToTsvector(F("text"))
         return (
-            entries.annotate(match=vector, rank=SearchRank(vector, query))
+            entries.alias(match=vector)
             .filter(match=query)
+            .annotate(rank=SearchRank(vector, query))
             .order_by("-rank", "-id")
             .only("id", "content_type_id", "object_id", "kind", "label")
         )
