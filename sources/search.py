@@ -156,6 +156,19 @@ def search_index_rebuild(*, batch_size: int = 2_000, progress=None) -> int:
     return written
 
 
+def search_index_prune() -> int:
+    """Remove the entries of records that no longer exist (after raw deletes that sent no signals)."""
+    from .models import SearchEntry
+
+    removed = 0
+    for searchable in searchables():
+        stale = SearchEntry.objects.filter(content_type_id=content_type_id(searchable.model)).exclude(
+            object_id__in=searchable.model._base_manager.values("pk")
+        )
+        removed += stale._raw_delete(stale.db)
+    return removed
+
+
 # -- the query ------------------------------------------------------------------------------------------
 
 
