@@ -1052,7 +1052,7 @@ class _Generator:
 
 
 #: Words of synthetic documents: real ones, so searches for them find something (Latin, Cyrillic, Kazakh).
-DOCUMENT_WORDS = (
+DOCUMENT_WORDS = (  # noqa: SIM905  (three scripts of words read better as running text)
     "court verdict sentence appeal prosecutor lawyer witness testimony strike oil workers police protest square "
     "december shooting detention colony hearing judge defendant charge article unrest organising hatred "
     "суд приговор апелляция прокурор адвокат свидетель показания забастовка нефтяники полиция протест площадь "

@@ -4,6 +4,7 @@ from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models.functions import Length
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -119,7 +120,7 @@ def document_file_response(document: Document) -> FileResponse:
     try:
         handle = documents_storage().open(document.file.name, "rb")
     except FileNotFoundError as error:
-        raise Http404("The document's file is missing from storage; run manage.py verify_documents.") from error
+        raise Http404(_("The document's file is missing from storage; run manage.py verify_documents.")) from error
     response = FileResponse(
         handle, as_attachment=True, filename=document.original_name, content_type=document.media_type
     )
@@ -168,15 +169,14 @@ class SearchView(APIView):
             )
         q = request.query_params.get("q", "").strip()
         if not q:
-            raise ValidationError({"q": ["Say what to search for, e.g. ?q=Zhanaozen."]})
+            raise ValidationError({"q": [_("Say what to search for, e.g. ?q=Zhanaozen.")]})
         if len(q) > 200:
-            raise ValidationError({"q": ["At most 200 characters."]})
+            raise ValidationError({"q": [_("At most 200 characters.")]})
         kinds = [k.strip() for raw in request.query_params.getlist("kind") for k in raw.split(",") if k.strip()]
         wrong = sorted(set(kinds) - set(SEARCH_KINDS))
         if wrong:
-            raise ValidationError(
-                {"kind": [f"Unknown kind {', '.join(wrong)}; choose from {', '.join(SEARCH_KINDS)}."]}
-            )
+            message = _("Unknown kind %(kinds)s; choose from %(choices)s.")
+            raise ValidationError({"kind": [message % {"kinds": ", ".join(wrong), "choices": ", ".join(SEARCH_KINDS)}]})
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(search_hits(q, user=request.user, kinds=kinds or None), request, view=self)
         attach_snippets(page, q)

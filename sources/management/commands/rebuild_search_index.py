@@ -24,6 +24,7 @@ class Command(BaseCommand):
         if options["if_empty"] and SearchEntry.objects.exists():
             self.stdout.write("The search index has entries; nothing to do.")
             return
+
         def progress(kind, written):
             if options["verbosity"] >= 2:
                 self.stdout.write(f"{written:,} entries ({kind})")
