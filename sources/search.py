@@ -43,6 +43,8 @@ class Searchable:
     fields: tuple[str, ...]
     #: dotted path of a function giving a record's label; ``str`` when None
     label_path: str | None = None
+    #: foreign keys the label reads (joined when the index is rebuilt, not fetched per record)
+    joins: tuple[str, ...] = ()
 
     @property
     def view_name(self) -> str:
@@ -63,10 +65,10 @@ SEARCH_KINDS: list[str] = []
 
 
 def register_searchable(
-    model: type[Model], *, kind: str, fields: tuple[str, ...], label: str | None = None
+    model: type[Model], *, kind: str, fields: tuple[str, ...], label: str | None = None, joins: tuple[str, ...] = ()
 ) -> type[Model]:
     """Say that records of ``model`` are found by search, by the text of ``fields``."""
-    entry = Searchable(model, kind, tuple(fields), label)
+    entry = Searchable(model, kind, tuple(fields), label, tuple(joins))
     if model in _BY_MODEL or kind in _BY_KIND:
         if (_BY_MODEL.get(model) or _BY_KIND[kind]) == entry:
             return model
@@ -141,9 +143,11 @@ def search_index_rebuild(*, batch_size: int = 2_000, progress=None) -> int:
     for searchable in searchables():
         type_id = content_type_id(searchable.model)
         SearchEntry.objects.filter(content_type_id=type_id).delete()
-        only = ("pk", *searchable.fields)
+        records = searchable.model._base_manager.select_related(*searchable.joins)
+        if not searchable.joins:
+            records = records.only("pk", *searchable.fields)
         batch = []
-        for obj in searchable.model._base_manager.only(*only).order_by("pk").iterator(chunk_size=batch_size):
+        for obj in records.order_by("pk").iterator(chunk_size=batch_size):
             batch.append(entry_for(obj, searchable))
             if len(batch) >= batch_size:
                 SearchEntry.objects.bulk_create(batch)

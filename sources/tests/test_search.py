@@ -138,3 +138,17 @@ def test_postgresql_ranks_with_the_gin_index(client, superuser):
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
     assert "searchentry_text_fts" in plan, plan
+
+
+def test_rebuilding_the_index_does_not_query_per_record(django_assert_max_num_queries):
+    source = SourceFactory()
+    for n in range(3):
+        add(source, f"text {n}", name=f"{n}.txt")
+        CitationFactory(source=source, excerpt=f"text {n}")
+    with django_assert_max_num_queries(60) as few:
+        call_command("rebuild_search_index", verbosity=0)
+    for n in range(3, 12):
+        add(source, f"text {n}", name=f"{n}.txt")
+        CitationFactory(source=source, excerpt=f"text {n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        call_command("rebuild_search_index", verbosity=0)
