@@ -306,7 +306,11 @@ def citation_label(citation: Citation) -> str:
 
 register_searchable(Source, kind="source", fields=("title", "publisher", "author", "reference", "notes"))
 register_searchable(
-    Document, kind="document", fields=("original_name", "text"), label="sources.models.document_label", joins=("source",)
+    Document,
+    kind="document",
+    fields=("original_name", "text"),
+    label="sources.models.document_label",
+    joins=("source",),
 )
 register_searchable(
     Citation, kind="citation", fields=("excerpt", "note"), label="sources.models.citation_label", joins=("source",)
