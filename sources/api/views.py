@@ -9,13 +9,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casetracker.api.pagination import _PageNumbers
+from casetracker.api.pagination import MAX_PAGE, MAX_PAGE_SIZE, _PageNumbers
 from casetracker.api.views import RecordViewSet, UnknownQueryParameter
 
 from ..citable import citables
@@ -39,11 +39,17 @@ class SourceViewSet(RecordViewSet):
     filterset_class = SourceFilterSet
 
     @extend_schema(
-        summary="The source's documents; POST a file to add one",
+        methods=["GET"],
+        summary="The source's documents",
+        responses={200: DocumentSerializer(many=True)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Add a document (a file) to the source",
         request={"multipart/form-data": DocumentUploadSerializer},
         responses={
-            200: DocumentSerializer(many=True),
-            201: DocumentSerializer,
+            200: OpenApiResponse(DocumentSerializer, description="The source already had these bytes: that document."),
+            201: OpenApiResponse(DocumentSerializer, description="The new document."),
             400: OpenApiResponse(description="No file, or an empty, oversized, unreadable or unaccepted one."),
         },
     )
@@ -105,9 +111,16 @@ class DocumentViewSet(RecordViewSet):
     def shape_detail_queryset(self, queryset):
         return queryset.defer(None)
 
+    def initial(self, request, *args, **kwargs):
+        # Documents are never written here: a PUT or DELETE is a 405, before any parameter is looked at.
+        if request.method.lower() not in self.http_method_names or not hasattr(self, request.method.lower()):
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
     @extend_schema(
         summary="The document's file",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # Any type: the file's own, detected from its content (application/pdf, image/png, …).
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"], url_path="download", filterset_class=None, pagination_class=None)
     def download(self, request, pk=None):
@@ -144,12 +157,17 @@ class SearchView(APIView):
     @extend_schema(
         summary="Search every record's text",
         parameters=[
-            OpenApiParameter("q", str, required=True, description="Words to find (web-search syntax on PostgreSQL)."),
+            OpenApiParameter(
+                "q",
+                {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\u0000]*\\S[^\\u0000]*$"},
+                required=True,
+                description="Words to find (web-search syntax on PostgreSQL: quoted phrases, or, -word).",
+            ),
             OpenApiParameter(
                 "kind", str, enum=SEARCH_KINDS, description="Only hits of this kind (repeatable, or comma-separated)."
             ),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int),
+            OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+            OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}),
         ],
         responses={200: SearchHitSerializer(many=True)},
         tags=["search"],
