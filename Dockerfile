@@ -12,16 +12,19 @@ WORKDIR /app
 RUN groupadd --system --gid 10001 casetracker \
     && useradd --system --uid 10001 --gid casetracker --home-dir /app --shell /usr/sbin/nologin casetracker
 
-# gpg encrypts backups when CASETRACKER_BACKUP_PASSPHRASE is set (manage.py backup / restore).
+# gpg encrypts backups when CASETRACKER_BACKUP_PASSPHRASE is set (manage.py backup / restore);
+# tesseract reads the text of uploaded images (photos of documents) in Russian, Kazakh and English.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gnupg \
+       tesseract-ocr tesseract-ocr-rus tesseract-ocr-kaz tesseract-ocr-eng \
     && rm -rf /var/lib/apt/lists/*
 
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
-RUN mkdir -p /app/staticfiles && chown casetracker:casetracker /app/staticfiles \
+# /app/media holds the source documents (the "documents" volume takes its owner from here).
+RUN mkdir -p /app/staticfiles /app/media && chown casetracker:casetracker /app/staticfiles /app/media \
     && chmod +x /app/docker/entrypoint.sh
 
 USER casetracker

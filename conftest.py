@@ -102,3 +102,15 @@ def _force_login_includes_the_second_factor(monkeypatch):
             session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def _documents_in_a_temporary_directory(settings, tmp_path_factory):
+    """Uploaded documents go to a fresh directory per test, never into the checkout's media/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path_factory.mktemp("documents"))},
+        },
+    }

@@ -43,6 +43,14 @@ SUMMARY_CSV = "/api/v1/sentence-summaries.csv"
 CURSOR_FIRST = "/api/v1/sentences/?page_size=100&cursor="
 CURSOR_DEPTH = 10_000
 PERSON_SEARCH = "/api/v1/persons/?q={}"
+TEXT_SEARCH = "/api/v1/search/?q={}"
+DEFAULT_DOCUMENTS = 10_000  # seed_synthetic's default number of documents
+# Full-text search terms: common and rare words of the synthetic documents, in three scripts, and a phrase.
+TEXT_SEARCH_TERMS = [
+    "verdict", "приговор", "куәгер", "name0042", "name3117", "забастовка нефтяники", "strike -police",
+    "\"oil workers\"", "Zhanaozen", "шағым", "colony", "name4999",
+]
+PDF_PAGES = 20
 # What people type: surnames and fragments in Latin and Cyrillic, first names, full names, variants.
 SEARCH_TERMS = [
     "sapargali", "nurmagambetov", "Сапаргалиев", "кожахметов", "aidos", "Жанар", "tulesh", "bekbolatova",
@@ -360,6 +368,8 @@ def bench_environment(database_url: str) -> dict:
             "API_ANON_THROTTLE_RATE": "100000000/second",
             "AXES_ENABLED": "0",
             "PYTHONPATH": str(ROOT),
+            # Synthetic documents' files: outside the checkout's media/ and kept between runs.
+            "DJANGO_MEDIA_ROOT": str(ROOT / "bench" / "results" / "media"),
         }
     )
     return env
@@ -389,12 +399,19 @@ def synthetic_persons(database_url: str) -> int:
         return connection.execute("SELECT count(*) FROM people_person WHERE synthetic").fetchone()[0]
 
 
+def synthetic_documents(database_url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(database_url) as connection:
+        return connection.execute("SELECT count(*) FROM sources_document WHERE synthetic").fetchone()[0]
+
+
 def prepare_database(database_url: str, env: dict) -> None:
     ensure_database(database_url)
     print("migrating")
     manage(env, "migrate", "--no-input", "-v", "0")
     persons = synthetic_persons(database_url)
-    if persons != DEFAULT_PERSONS:
+    if persons != DEFAULT_PERSONS or synthetic_documents(database_url) != DEFAULT_DOCUMENTS:
         if persons:
             print(f"the database holds {persons:,} synthetic persons, not the default {DEFAULT_PERSONS:,}: reseeding")
             manage(env, "seed_synthetic", "--delete")
@@ -595,6 +612,67 @@ def measure_search(captured: Captured, app: Server, baseline: Server, cfg: Setti
     ]
 
 
+def measure_text_search(captured: Captured, app: Server, baseline: Server, cfg: Settings) -> list[Measure]:
+    """p95 latency of ``/api/v1/search/`` over every kind (10,000 synthetic documents among them), anonymous."""
+    results = {}
+    for label, server, targets in (("ours", app, captured.paths), ("baseline", baseline, captured.baseline_paths)):
+        load(server.port, targets, concurrency=1, seconds=cfg.warmup, max_requests=len(targets))
+        run = load(server.port, targets, concurrency=1, seconds=cfg.seconds * 2, max_requests=cfg.latency_requests * 2)
+        _require_no_errors(f"full-text search ({label})", run)
+        results[label] = run
+    return [
+        Measure("full-text search: p95 latency", results["ours"].percentile(0.95), results["baseline"].percentile(0.95),
+                "ms", "ours<200", f"{len(captured.paths)} queries round-robin, one anonymous client; baseline = "
+                "the same page query without the COUNT"),
+        Measure("full-text search: p50 latency", results["ours"].percentile(0.5), results["baseline"].percentile(0.5),
+                "ms", ""),
+    ]
+
+
+def without_count(captured: Captured, queries: dict) -> Captured:
+    """The baseline of a search: the SQL of the same request minus pagination's COUNT (the plain query)."""
+    for path in captured.baseline_paths:
+        key = path.removeprefix("/q/")
+        queries[key] = [sql for sql in queries[key] if not sql.lstrip().upper().startswith("SELECT COUNT(")]
+    return captured
+
+
+def measure_pdf_upload(app: Server, token: str, cfg: Settings) -> list[Measure]:
+    """Upload and extract a fresh 20-page PDF through the API (multipart POST), a few times; the best counts."""
+    from sources.models import Document, Source
+    from sources.tests.pdf import make_pdf
+
+    source = Source.objects.filter(synthetic=True).order_by("pk").first()
+    timings = []
+    for _attempt in range(3):
+        stamp = time.time_ns()
+        pages = [f"Bench {stamp} page {n}\nThe court heard witness {n} about the strike." for n in range(PDF_PAGES)]
+        pdf = make_pdf(pages)
+        boundary = f"bench{time.time_ns()}"
+        body = (
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"verdict.pdf\"\r\n"
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode() + pdf + f"\r\n--{boundary}--\r\n".encode()
+        connection = http.client.HTTPConnection("127.0.0.1", app.port, timeout=120)
+        started = time.perf_counter()
+        connection.request("POST", f"/api/v1/sources/{source.pk}/documents/", body=body, headers={
+            "Authorization": f"Token {token}", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        response = connection.getresponse()
+        answer = response.read()
+        timings.append((time.perf_counter() - started) * 1000)
+        connection.close()
+        if response.status != 201:
+            raise SystemExit(f"PDF upload answered {response.status}: {answer[:300]!r}")
+        document = Document.objects.get(pk=json.loads(answer)["id"])
+        if f"page {PDF_PAGES - 1}" not in document.text:
+            raise SystemExit("the uploaded PDF's text was not extracted")
+        document.delete()
+    return [
+        Measure(f"upload + extract a {PDF_PAGES}-page PDF", min(timings), None, "ms", "ours<2000",
+                f"best of {len(timings)}, {len(pdf):,} bytes, through the API (hash, type, pypdf, store, verify)"),
+    ]
+
+
 def summary_copy_sql() -> str:
     """One SELECT giving the sentence summary's columns for every sentence (what COPY streams)."""
     from django.contrib.contenttypes.models import ContentType
@@ -701,6 +779,10 @@ def run(argv: list[str] | None = None) -> int:
     search = capture_set(
         queries, "search", [PERSON_SEARCH.format(urllib.parse.quote(term)) for term in SEARCH_TERMS]
     )
+    text_search = without_count(
+        capture_set(queries, "text-search", [TEXT_SEARCH.format(urllib.parse.quote(t)) for t in TEXT_SEARCH_TERMS]),
+        queries,
+    )
     workdir = Path(tempfile.mkdtemp(prefix="casetracker-bench-"))
     queries_file = workdir / "queries.json"
     queries_file.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
@@ -721,6 +803,8 @@ def run(argv: list[str] | None = None) -> int:
             ("sentence-summary CSV", lambda: measure_export(app, baseline, token, cfg)),
             ("cursor page", lambda: measure_cursor(app, cfg)),
             ("person q search", lambda: measure_search(search, app, baseline, cfg)),
+            ("full-text search", lambda: measure_text_search(text_search, app, baseline, cfg)),
+            ("PDF upload", lambda: measure_pdf_upload(app, token, cfg)),
         ]
         for label, step in steps:
             print(f"measuring: {label}", flush=True)

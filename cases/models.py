@@ -38,6 +38,7 @@ from sources.models import (  # noqa: F401  (EXCERPT_MAX_WORDS re-exported)
     citations_relation,
     excerpt_errors,
 )
+from sources.search import register_searchable
 
 from .choices import (
     TERM_KINDS,
@@ -917,3 +918,5 @@ register_citable(Charge, name="charge", joins=("article",))
 register_citable(Trial, name="trial", joins=("case",))
 register_citable(Sentence, name="sentence", joins=("defendant__person",))
 register_citable(Allegation, name="allegation", joins=("alleged_by_person", "alleged_by_organization"))
+register_searchable(Event, kind="event", fields=("title", "description"))
+register_searchable(Case, kind="case", fields=("title", "description"))

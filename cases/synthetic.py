@@ -54,7 +54,8 @@ from casetracker.choices import Confidentiality, Qualifier
 from people.choices import OrganizationKind, PersonKind
 from people.models import Membership, Organization, OrganizationName, Person, PersonName
 from sources.choices import SourceKind
-from sources.models import Citation, Source
+from sources.models import Citation, Document, Source, document_path, documents_storage
+from sources.search import search_index_prune, search_index_rebuild
 
 from .choices import (
     CaseKind,
@@ -114,6 +115,7 @@ class SyntheticCounts:
     sentences: int = 100_000
     citations: int = 100_000
     memberships: int = 10_000
+    documents: int = 10_000
 
     # The smallest data set that still has every kind of row.
     MINIMUMS = {
@@ -400,6 +402,37 @@ class _Generator:
         self.charges()
         self.sentences()
         self.citations()
+        self.documents()
+
+    def documents(self) -> None:
+        """Stored text documents on the synthetic sources (files written, hashed and content-addressed)."""
+        import hashlib
+
+        from django.core.files.base import ContentFile
+
+        rng = self.rng("documents")
+        storage = documents_storage()
+
+        def rows():
+            for index in range(self.counts.documents):
+                text = synthetic_document_text(rng, rng.randint(100, 1500))
+                data = text.encode()
+                sha256 = hashlib.sha256(data).hexdigest()
+                name = document_path(sha256)
+                if not storage.exists(name):
+                    storage.save(name, ContentFile(data))
+                yield Document(
+                    source_id=self.source_pks[index % len(self.source_pks)],
+                    file=name,
+                    sha256=sha256,
+                    size=len(data),
+                    media_type="text/plain",
+                    original_name=f"synthetic-{index + 1:05d}.txt",
+                    text=text,
+                    synthetic=True,
+                )
+
+        self.w.write("documents", Document, rows(), self.counts.documents)
 
     # -- reference data -------------------------------------------------------
 
@@ -1018,6 +1051,26 @@ class _Generator:
 # -- public entry points -------------------------------------------------------
 
 
+#: Words of synthetic documents: real ones, so searches for them find something (Latin, Cyrillic, Kazakh).
+DOCUMENT_WORDS = (  # noqa: SIM905  (three scripts of words read better as running text)
+    "court verdict sentence appeal prosecutor lawyer witness testimony strike oil workers police protest square "
+    "december shooting detention colony hearing judge defendant charge article unrest organising hatred "
+    "суд приговор апелляция прокурор адвокат свидетель показания забастовка нефтяники полиция протест площадь "
+    "декабрь задержание колония заседание судья подсудимый обвинение статья беспорядки разжигание "
+    "сот үкім шағым прокурор адвокат куәгер жұмысшылар наразылық алаң желтоқсан тергеу қамау"
+).split()
+
+
+def synthetic_document_text(rng: random.Random, words: int) -> str:
+    """A synthetic document's text: ``words`` words, common ones far more often than rare ones, and a
+    few made-up names that occur in only a handful of documents."""
+    body = rng.choices(DOCUMENT_WORDS, weights=[1 / (rank + 1) for rank in range(len(DOCUMENT_WORDS))], k=words)
+    rare = [f"name{rng.randint(1, 5000):04d}" for _ in range(3)]
+    for word in rare:
+        body.insert(rng.randrange(len(body)), word)
+    return f"{TAG} " + " ".join(body)
+
+
 def synthetic_exists() -> bool:
     """True when any synthetic record is present."""
     return any(model.objects.filter(synthetic=True).exists() for model in FLAGGED_MODELS)
@@ -1049,6 +1102,10 @@ def synthetic_seed(
     writer = _Writer(batch_size=batch_size, progress=progress, reports=reports)
     with transaction.atomic():
         _Generator(counts=counts, seed=seed, writer=writer).run()
+        # bulk_create sends no signals: the search index learns of the new records here.
+        started = time.perf_counter()
+        entries = search_index_rebuild(batch_size=batch_size)
+        reports.append(StepReport("search index", entries, time.perf_counter() - started))
     if connection.vendor == "postgresql":
         started = time.perf_counter()
         with connection.cursor() as cursor:
@@ -1115,6 +1172,7 @@ def _delete_steps() -> list[tuple[str, type[models.Model], Q]]:
         ("place names", PlaceName, Q(place__synthetic=True)),
         ("places", Place, Q(synthetic=True)),
         ("legal articles", LegalArticle, Q(synthetic=True)),
+        ("documents", Document, Q(source__synthetic=True)),
         ("sources", Source, Q(synthetic=True)),
     ]
 
@@ -1181,6 +1239,8 @@ def synthetic_delete(*, progress: bool = False) -> list[StepReport]:
                     _raw_delete(history.model.objects.filter(synthetic=True))
             rows = _raw_delete(model.objects.filter(q))
             reports.append(StepReport(label, rows, time.perf_counter() - started))
+        started = time.perf_counter()
+        reports.append(StepReport("search index", search_index_prune(), time.perf_counter() - started))
     return reports
 
 

@@ -288,6 +288,36 @@ STORAGES = {
     },
 }
 
+# Source documents (verdicts, letters, photos) are evidence, never public files: nothing serves
+# MEDIA_ROOT; downloads go through the API and the admin with their source's visibility (see
+# docs/documents.md). Local disk under DJANGO_MEDIA_ROOT by default (a named volume in
+# docker-compose.yml); S3-compatible object storage (django-storages) when DOCUMENTS_S3_BUCKET is set.
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+DOCUMENTS_S3_BUCKET = env_str("DOCUMENTS_S3_BUCKET")
+if DOCUMENTS_S3_BUCKET:
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENTS_S3_BUCKET,
+            "endpoint_url": env_str("DOCUMENTS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("DOCUMENTS_S3_REGION") or None,
+            "access_key": env_str("DOCUMENTS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("DOCUMENTS_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("DOCUMENTS_S3_PREFIX", ""),
+            # Private objects; never overwritten (a name is the content's hash).
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["documents"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT)},
+    }
+#: The largest document accepted, in bytes (DOCUMENT_MAX_MB, default 50).
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 50) * 1024 * 1024
+
 # CORS: browsers may call the API from these front-end origins only (scheme + host [+ port],
 # comma-separated, e.g. https://tracker-ui.example.org). Empty: no cross-origin access.
 CORS_ALLOWED_ORIGINS = env_list("DJANGO_CORS_ALLOWED_ORIGINS", [])

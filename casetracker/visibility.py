@@ -68,6 +68,10 @@ RULES: dict[str, Rule] = {
     "sources.source": Rule(level=True),
     # A citation quotes its source about its record: it is as protected as the more protected of the two.
     "sources.citation": Rule(through=("source",), cites=True),
+    # A stored file is as protected as its source: a confidential interview's recording stays confidential.
+    "sources.document": Rule(through=("source",)),
+    # Derived search text, never shown as such: sources.search checks each hit by its own record's rule.
+    "sources.searchentry": Rule(),
     "people.person": Rule(level=True),
     "people.personname": Rule(through=("person",)),
     "people.organization": Rule(),

@@ -24,6 +24,9 @@ if [ "${CASETRACKER_LOAD_SEED:-1}" = "1" ]; then
     "$PYTHON" manage.py load_seed
 fi
 
+echo "entrypoint: building the search index if it is empty"
+"$PYTHON" manage.py rebuild_search_index --if-empty --verbosity 0
+
 if [ "$#" -eq 0 ]; then
     set -- gunicorn --config docker/gunicorn.conf.py casetracker.wsgi:application
 fi

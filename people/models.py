@@ -27,6 +27,7 @@ from casetracker.base_models import (
 from casetracker.choices import Qualifier, qualified
 from casetracker.visibility import RestrictedQuerySet, visible_levels  # noqa: F401  (visible_levels re-exported)
 from sources.citable import register_citable
+from sources.search import register_searchable
 
 from .choices import OrganizationKind, PersonKind
 
@@ -245,3 +246,4 @@ def refresh_search_text(owner) -> None:
 register_citable(Person, name="person")
 register_citable(Organization, name="organization")
 register_citable(Membership, name="membership", joins=("person", "organization"))
+register_searchable(Person, kind="person", fields=("name", "search_text", "description"))

@@ -5,3 +5,6 @@ class SourcesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "sources"
     verbose_name = "Sources and citations"
+
+    def ready(self):
+        from . import signals  # noqa: F401

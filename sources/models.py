@@ -13,6 +13,7 @@ changed no table, so an existing database loses nothing (see migration 0001).
 
 import re
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -23,6 +24,7 @@ from casetracker.visibility import RestrictedQuerySet
 
 from .choices import SourceKind
 from .citable import citable_models, register_citable
+from .search import register_searchable
 
 # A citation quotes a phrase, never a whole paragraph.
 EXCERPT_MAX_WORDS = 30
@@ -124,8 +126,28 @@ class Citation(TrackedModel):
         help_text="Where in the document: page, paragraph or timestamp.",
     )
     note = models.CharField(max_length=500, blank=True, help_text="What the passage supports, if not obvious.")
+    verified = models.BooleanField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "Whether the excerpt was found in the text of one of the source's documents (whitespace, quotes, "
+            "dashes and case aside); empty while the source has no document text to check it against."
+        ),
+    )
+    verified_document = models.ForeignKey(
+        "Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="The document whose text contains the excerpt.",
+    )
     objects = RestrictedQuerySet.as_manager()
     history_table = "cases_historicalcitation"
+    # Derived from the excerpt and the documents (re-checked whenever either changes): not kept per version.
+    history_excluded_fields = ("verified", "verified_document")
 
     class Meta:
         db_table = "cases_citation"
@@ -149,3 +171,147 @@ def citations_relation():
 
 
 register_citable(Source, name="source")
+
+
+def documents_storage():
+    """Where document files live: ``STORAGES["documents"]`` (the local file system, or S3; see settings)."""
+    from django.core.files.storage import storages
+
+    return storages["documents"]
+
+
+def document_path(sha256: str) -> str:
+    """A document's storage name, from its content alone: the same bytes are stored once.
+
+    Two hex levels keep any one directory small (65,536 directories for a million files).
+    """
+    return f"documents/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+class Document(TrackedModel):
+    """A stored file of a source (a verdict, a letter, a photo of a hearing), with its hash and its text.
+
+    Immutable: its bytes, hash and source never change (a new version is a new document, and
+    the history keeps both). The file is stored under its SHA-256 (:func:`document_path`), so
+    the same bytes attached to two sources are stored once; ``manage.py verify_documents``
+    re-hashes every stored file.
+    """
+
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        help_text="The source this file is a copy of.",
+    )
+    file = models.FileField(
+        storage=documents_storage,
+        max_length=200,
+        editable=False,
+        help_text="The stored file, named by its SHA-256 (never served as a public file).",
+    )
+    sha256 = models.CharField(
+        max_length=64,
+        db_index=True,
+        editable=False,
+        help_text="SHA-256 of the file's bytes, in hexadecimal: proof that the file has not changed.",
+    )
+    size = models.PositiveBigIntegerField(editable=False, help_text="The file's size in bytes.")
+    media_type = models.CharField(
+        max_length=100,
+        editable=False,
+        help_text="The file's type as detected from its content (not from its name), e.g. application/pdf.",
+    )
+    original_name = models.CharField(
+        max_length=255, editable=False, help_text="The file's name as uploaded; used when it is downloaded."
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="Who uploaded the file.",
+    )
+    text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The text extracted from the file on upload (empty when none could be extracted).",
+    )
+    extraction_note = models.CharField(
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="Why no text (or only part of it) was extracted, e.g. an image on a server without OCR.",
+    )
+    synthetic = synthetic_field()
+    objects = RestrictedQuerySet.as_manager()
+
+    # Derived from the file, which the hash pins: no need to keep the text in every version.
+    history_excluded_fields = ("text",)
+    #: The fields that make a document what it is: never changed after creation.
+    IMMUTABLE_FIELDS = ("source_id", "file", "sha256", "size", "media_type")
+
+    class Meta:
+        ordering = ["source", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "sha256"], name="document_once_per_source"),
+        ]
+
+    def __str__(self):
+        return self.original_name or self.sha256[:12]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = type(self)._base_manager.filter(pk=self.pk).values(*self.IMMUTABLE_FIELDS).first()
+            if stored is not None and any(
+                str(stored[name]) != str(getattr(self, name)) for name in self.IMMUTABLE_FIELDS
+            ):
+                raise ValueError("A document's file never changes: add the new version as a new document instead.")
+        super().save(*args, **kwargs)
+
+
+class SearchEntry(models.Model):
+    """One record's searchable text, for ``/api/v1/search/`` (derived; see :mod:`sources.search`).
+
+    Never shown as such: every hit is checked against the visibility rule of the record it
+    stands for. Kept in step by signals on the models registered with
+    :func:`sources.search.register_searchable`; ``manage.py rebuild_search_index`` rebuilds it
+    after bulk writes (the synthetic data generator).
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=20, db_index=True, help_text="The kind of record: source, document, …")
+    label = models.CharField(max_length=500, help_text="How the record is named in a hit.")
+    text = models.TextField(help_text="The record's searchable text, case-folded (Russian and Kazakh too).")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="searchentry_once_per_record"),
+        ]
+        verbose_name_plural = "search entries"
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}: {self.label}"
+
+
+def document_label(document: Document) -> str:
+    return f"{document.original_name} ({document.source.title})"
+
+
+def citation_label(citation: Citation) -> str:
+    return f"{citation.source.title}: “{citation.excerpt}”"
+
+
+register_searchable(Source, kind="source", fields=("title", "publisher", "author", "reference", "notes"))
+register_searchable(
+    Document,
+    kind="document",
+    fields=("original_name", "text"),
+    label="sources.models.document_label",
+    joins=("source",),
+)
+register_searchable(
+    Citation, kind="citation", fields=("excerpt", "note"), label="sources.models.citation_label", joins=("source",)
+)

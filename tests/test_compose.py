@@ -112,3 +112,17 @@ def test_compose_variables_all_come_from_env_example(compose):
     used = set(re.findall(r"(?<!\$)\$\{([A-Z_]+)", text))
     example = set(re.findall(r"^#?\s*([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert used <= example, f"docker-compose.yml uses variables .env.example does not explain: {used - example}"
+
+
+def test_documents_live_on_a_named_volume_and_are_not_served(compose):
+    app = compose["services"]["app"]
+    media_root = app["environment"]["DJANGO_MEDIA_ROOT"]
+    mounts = {volume.split(":")[1]: volume.split(":")[0] for volume in app["volumes"]}
+    assert mounts.get(media_root) in compose["volumes"], "the documents directory must be a named volume"
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert media_root in dockerfile, "the image must create the documents directory for its non-root user"
+    assert "tesseract-ocr-kaz" in dockerfile and "tesseract-ocr-rus" in dockerfile
+    from django.urls import Resolver404, resolve
+
+    with pytest.raises(Resolver404):
+        resolve("/media/documents/ab/cd/abcd")

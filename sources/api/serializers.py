@@ -23,7 +23,7 @@ from casetracker.api.serializers import BriefSerializer, RecordSerializer, SelfU
 from casetracker.visibility import restrict
 
 from ..citable import CITABLE_NAMES, citable_for, citable_named
-from ..models import Citation, Source
+from ..models import Citation, Document, Source
 from .citations import attach_citations, citations_of
 
 
@@ -62,7 +62,6 @@ class CitationsField(serializers.Field):
     def prepare_page(objects: list, *, user) -> None:
         """Fetch the citations of a whole page in one query (:meth:`casetracker.api.views.RecordViewSet.prepare`)."""
         attach_citations(objects, user=user)
-
 
 
 # -- sources and citations -----------------------------------------------------
@@ -159,6 +158,21 @@ class CitationSerializer(RecordSerializer):
     target_id = StrictIntegerField(
         min_value=1, max_value=MAX_ID, write_only=True, help_text="The id of the record the citation supports."
     )
+    verified = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "Whether the excerpt occurs in the text of one of the source's documents (whitespace, quotes, dashes "
+            "and case aside); null while the source has no document text."
+        ),
+    )
+    verified_document = BriefRelatedField(
+        view_name="api:document-detail",
+        label_of=str,
+        read_only=True,
+        allow_null=True,
+        help_text="The document in whose text the excerpt was found.",
+    )
 
     class Meta:
         model = Citation
@@ -172,9 +186,12 @@ class CitationSerializer(RecordSerializer):
             "excerpt",
             "locator",
             "note",
+            "verified",
+            "verified_document",
             "created",
             "updated",
         ]
+        read_only_fields = ["verified", "verified_document"]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -199,3 +216,72 @@ class CitationSerializer(RecordSerializer):
             values["content_type"] = ContentType.objects.get_for_model(model)
             values["object_id"] = target_id
         return values
+
+
+# -- documents and search ------------------------------------------------------------------------------
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    """A stored file of a source, with its hash; its bytes at ``download_url``."""
+
+    url = SelfUrlField("api:document-detail")
+    source = BriefRelatedField(view_name="api:source-detail", read_only=True)
+    download_url = serializers.SerializerMethodField(help_text="Where the file's bytes are downloaded.")
+    text_length = serializers.SerializerMethodField(help_text="How many characters of text were extracted.")
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "url",
+            "source",
+            "original_name",
+            "media_type",
+            "size",
+            "sha256",
+            "download_url",
+            "text_length",
+            "extraction_note",
+            "created",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, document) -> str:
+        return absolute_url(self.context.get("request"), detail_path("api:document-detail", document.pk) + "download/")
+
+    def get_text_length(self, document) -> int:
+        # Lists annotate it (the text itself is not loaded for a list).
+        length = getattr(document, "text_length", None)
+        return length if length is not None else len(document.text)
+
+
+class DocumentDetailSerializer(DocumentSerializer):
+    """A stored file of a source, with the text extracted from it."""
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "text"]
+        read_only_fields = fields
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    """A file to attach to the source (multipart/form-data)."""
+
+    file = serializers.FileField(
+        allow_empty_file=True,  # the service says why an empty file is refused, naming the field
+        help_text="The file: PDF, DOCX, HTML, plain text or an image (JPEG, PNG, TIFF, GIF, WebP).",
+    )
+
+
+class SearchHitSerializer(serializers.Serializer):
+    """A record whose text matches the query."""
+
+    kind = serializers.CharField(help_text="The kind of record: source, document, citation, person, case, event.")
+    id = serializers.IntegerField(source="object_id", help_text="The record's id.")
+    label = serializers.CharField(help_text="How the record is named.")
+    snippet = serializers.CharField(
+        help_text="Text of the record around the match, HTML-escaped, with matched words in <mark>…</mark>."
+    )
+    url = serializers.SerializerMethodField(help_text="The record's address in the API.")
+
+    def get_url(self, entry) -> str:
+        return absolute_url(self.context.get("request"), detail_path(entry.view_name, entry.object_id))

@@ -71,6 +71,9 @@ class Planted:
         self.markers[level].append(text)
         return text
 
+    def level_of(self, marker: str) -> str:
+        return next(level for level, markers in self.markers.items() if marker in markers)
+
     def hide(self, level: str, *objects: Model) -> None:
         self.hidden[level].extend(objects)
 
@@ -161,7 +164,9 @@ def plant() -> Planted:
         CitationFactory(source=source, content_object=obj, excerpt=M(PUBLIC, f"Qpb-Cites-{label}"))
         for label, obj in [("Person", person), ("Case", case), ("Event", event), ("Sentence", sentence)]
     ]
+    public_document = _document(source, M(PUBLIC, "Qpb-Report-Document-Text"), "Qpb-Filename-Of-Report.txt", p)
     p.show(
+        public_document,
         region,
         town,
         town_name,
@@ -339,8 +344,10 @@ def plant() -> Planted:
         claim=M(C, "Zqx-Claim-Answered-In-Interview"),
         excerpt=M(C, "Zqx-Answered-Claim-Excerpt"),
     )
-    p.hide(C, interview, i_citation, i_event_citation, i_figure, i_status, i_claim)
-    p.records.update(interview=interview)
+    # Its recording's transcript, stored as a document: the file and its text are as confidential as the source.
+    i_document = _document(interview, M(C, "Zqx-Interview-Transcript-Text"), "Zqx-Transcript-File.txt", p)
+    p.hide(C, interview, i_citation, i_event_citation, i_figure, i_status, i_claim, i_document)
+    p.records.update(interview=interview, interview_document=i_document)
 
     # -- a person public at first, then renamed and made confidential (history keeps the real name) -----
     renamed = PersonFactory(name=M(C, "Zqx-Real-Name-Before"), description=M(C, "Zqx-Real-Description-Before"))
@@ -419,6 +426,17 @@ def plant() -> Planted:
 
     _check_markers(p)
     return p
+
+
+def _document(source, text: str, name: str, p: Planted):
+    """A stored file of ``source`` whose text (and name) carry markers, added as staff add one."""
+    import io
+
+    from sources.services import document_add, document_prepare
+
+    p.marker(p.level_of(text), name.removesuffix(".txt"))
+    prepared = document_prepare(io.BytesIO(f"{text}\n".encode()), name=name)
+    return document_add(source=source, prepared=prepared)
 
 
 def _check_markers(p: Planted) -> None:

@@ -1,0 +1,33 @@
+"""``manage.py rebuild_search_index``: rewrite the search entries of every record (after bulk writes)."""
+
+from django.core.management.base import BaseCommand
+
+from sources.search import search_index_rebuild
+
+
+class Command(BaseCommand):
+    help = (
+        "Rewrite the full-text search index from the records. Saves through the admin, the API and the "
+        "commands keep it up to date; run this after bulk writes that bypass them (seed_synthetic does)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Only when the index has no entries yet (a database from before search existed); for start-up.",
+        )
+
+    def handle(self, *args, **options):
+        from sources.models import SearchEntry
+
+        if options["if_empty"] and SearchEntry.objects.exists():
+            self.stdout.write("The search index has entries; nothing to do.")
+            return
+
+        def progress(kind, written):
+            if options["verbosity"] >= 2:
+                self.stdout.write(f"{written:,} entries ({kind})")
+
+        written = search_index_rebuild(progress=progress)
+        self.stdout.write(f"Search index rebuilt: {written:,} entries.")
