@@ -259,7 +259,7 @@ class Document(TrackedModel):
         ]
 
     def __str__(self):
-        return self.original_name or self.sha256[:12]
+        return f"{self.original_name or self.sha256[:12]} ({self.source})"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -296,22 +296,13 @@ class SearchEntry(models.Model):
         return f"{self.kind} {self.object_id}: {self.label}"
 
 
-def document_label(document: Document) -> str:
-    return f"{document.original_name} ({document.source.title})"
-
-
-def citation_label(citation: Citation) -> str:
-    return f"{citation.source.title}: “{citation.excerpt}”"
-
-
 register_searchable(Source, kind="source", fields=("title", "publisher", "author", "reference", "notes"))
 register_searchable(
     Document,
     kind="document",
     fields=("original_name", "text"),
-    label="sources.models.document_label",
     joins=("source",),
 )
 register_searchable(
-    Citation, kind="citation", fields=("excerpt", "note"), label="sources.models.citation_label", joins=("source",)
+    Citation, kind="citation", fields=("excerpt", "note"), joins=("source",)
 )

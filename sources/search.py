@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import F, Func, Model, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
-from django.utils.module_loading import import_string
 
 from casetracker.visibility import condition, content_type_id, restricts, visible_levels
 
@@ -41,8 +40,6 @@ class Searchable:
     model: type[Model]
     kind: str
     fields: tuple[str, ...]
-    #: dotted path of a function giving a record's label; ``str`` when None
-    label_path: str | None = None
     #: foreign keys the label reads (joined when the index is rebuilt, not fetched per record)
     joins: tuple[str, ...] = ()
 
@@ -51,7 +48,8 @@ class Searchable:
         return f"api:{self.model._meta.model_name}-detail"
 
     def label(self, obj: Model) -> str:
-        return (import_string(self.label_path) if self.label_path else str)(obj)[:500]
+        """The record's one label (its ``__str__``), cut to the index's column."""
+        return str(obj)[:500]
 
     def text(self, obj: Model) -> str:
         """The record's searchable text as written (for snippets)."""
@@ -65,10 +63,10 @@ SEARCH_KINDS: list[str] = []
 
 
 def register_searchable(
-    model: type[Model], *, kind: str, fields: tuple[str, ...], label: str | None = None, joins: tuple[str, ...] = ()
+    model: type[Model], *, kind: str, fields: tuple[str, ...], joins: tuple[str, ...] = ()
 ) -> type[Model]:
     """Say that records of ``model`` are found by search, by the text of ``fields``."""
-    entry = Searchable(model, kind, tuple(fields), label, tuple(joins))
+    entry = Searchable(model, kind, tuple(fields), tuple(joins))
     if model in _BY_MODEL or kind in _BY_KIND:
         if (_BY_MODEL.get(model) or _BY_KIND[kind]) == entry:
             return model
