@@ -18,6 +18,7 @@ from casetracker.base_models import (
     NameVariant,
     TrackedModel,
     confidentiality_field,
+    external_id_field,
     qualified_figure_errors,
     raise_if,
     search_key,  # noqa: F401  (re-exported: the admin, filters and exports normalise search terms with it)
@@ -80,6 +81,7 @@ class Person(NameSearchable):
     confidentiality = confidentiality_field()
     synthetic = synthetic_field()
 
+    external_id = external_id_field()
     objects = PersonQuerySet.as_manager()
 
     class Meta:
@@ -151,6 +153,7 @@ class Organization(NameSearchable):
     )
     synthetic = synthetic_field()
 
+    external_id = external_id_field()
     objects = NameSearchQuerySet.as_manager()
 
     class Meta:
