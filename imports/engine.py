@@ -284,7 +284,7 @@ class Kind:
             if found is not None:
                 return found
         instance = self.natural_match(run, result, values, row)
-        if instance is not None and external_id and instance.external_id and instance.external_id != external_id:
+        if instance is not None and external_id and getattr(instance, "external_id", None) not in (None, external_id):
             return None  # the natural key names a record known by another identifier: a different record
         return instance
 
@@ -323,7 +323,7 @@ class Kind:
         self.validate(run, result, instance)
         self.save(run, instance, creating)
         result.status = NEW if creating else CHANGED
-        if instance.external_id:
+        if getattr(instance, "external_id", None):
             run.cache["own"][instance.external_id] = instance
 
     def snapshot(self, run: Run, instance) -> dict[str, str]:

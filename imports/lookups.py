@@ -39,7 +39,8 @@ class RecordLookup:
     def load(self, texts) -> None:
         texts = sorted({key(text) for text in texts} - {""})
         names = sorted({_GROUP_SUFFIX.sub("", text) for text in texts} | set(texts))
-        for chunk in chunks(texts):
+        has_external_id = any(field.name == "external_id" for field in self.model._meta.fields)
+        for chunk in chunks(texts if has_external_id else []):
             for obj in self.queryset().filter(external_id__in=chunk):
                 self.by_external_id[obj.external_id] = obj
         if self.name_field:
