@@ -469,7 +469,8 @@ def read_article(cell, run, row):
     if len(parts) != 3 or not all(parts):
         raise CellError(
             gettext(
-                "%(value)s is not an article; write 'country | code | article', e.g. 'KZ | Criminal Code (1997) | 241(1)'"
+                "%(value)s is not an article; write 'country | code | article', "
+                "e.g. 'KZ | Criminal Code (1997) | 241(1)'"
             )
             % {"value": cells.shown(raw)}
         )

@@ -68,7 +68,8 @@ class RecordLookup:
         if not found:
             raise CellError(
                 gettext(
-                    "no %(noun)s %(text)s is known (by external_id or exact name); import it first, or check the spelling"
+                    "no %(noun)s %(text)s is known (by external_id or exact name); "
+                    "import it first, or check the spelling"
                 )
                 % {"noun": self.noun, "text": shown(key(text))}
             )

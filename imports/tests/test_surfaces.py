@@ -1,0 +1,84 @@
+"""The three ways in: the command, the API and the admin, on the same service."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+SHEET = b"external_id,name,confidentiality\nP1,Roza Tuletaeva,restricted\n"
+BAD = b"external_id,name,confidentiality\nP1,=cmd(),restricted\n"
+
+
+def test_command_dry_run_prints_the_preview_and_writes_nothing(tmp_path, senior_user, capsys):
+    path = tmp_path / "prisoners.csv"
+    path.write_bytes(SHEET)
+    call_command("import_records", str(path), kind="persons", dry_run=True, as_user="senior")
+    assert "row 2: new Roza Tuletaeva" in capsys.readouterr().out
+    assert not Person.objects.exists()
+    call_command("import_records", str(path), kind="persons", as_user="senior")
+    assert Person.objects.get().history.first().history_change_reason == "Imported from prisoners.csv"
+
+
+def test_command_exits_non_zero_on_errors(tmp_path, senior_user):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(BAD)
+    with pytest.raises(CommandError) as raised:
+        call_command("import_records", str(path), kind="persons", as_user="senior")
+    assert raised.value.returncode == 1
+    assert not Person.objects.exists()
+
+
+def test_command_writes_templates(tmp_path, capsys):
+    call_command("import_records", template="sentences")
+    assert capsys.readouterr().out.lstrip("\ufeff").startswith("external_id,defendant,case,kind,term,start,status")
+    call_command("import_records", template="persons", format="xlsx", output=str(tmp_path / "t.xlsx"))
+    assert (tmp_path / "t.xlsx").read_bytes()[:2] == b"PK"
+
+
+def upload(content=SHEET, name="prisoners.csv"):
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def test_api_previews_then_applies_with_the_token(client, senior_user):
+    client.force_login(senior_user)
+    preview = client.post("/api/v1/imports/", {"file": upload(), "kind": "persons"})
+    assert preview.status_code == 200
+    body = preview.json()
+    assert body["counts"]["new"] == 1 and body["rows"][0]["status"] == "new"
+    assert not Person.objects.exists()
+    applied = client.post(
+        "/api/v1/imports/", {"file": upload(), "kind": "persons", "dry_run": "false", "token": body["token"]}
+    )
+    assert applied.status_code == 200 and applied.json()["applied"]
+    assert Person.objects.get().external_id == "P1"
+
+
+def test_api_errors_are_400_naming_the_field_or_the_cell(client, senior_user):
+    client.force_login(senior_user)
+    assert "kind" in client.post("/api/v1/imports/", {"file": upload(), "kind": "nope"}).json()
+    assert "token" in client.post("/api/v1/imports/", {"file": upload(), "kind": "persons", "dry_run": "false"}).json()
+    preview = client.post("/api/v1/imports/", {"file": upload(BAD), "kind": "persons"}).json()
+    assert preview["errors"][0].startswith("row 2, column `name`: '=cmd()'")
+
+
+def test_api_is_for_staff_only(client, django_user_model):
+    assert client.post("/api/v1/imports/", {"file": upload(), "kind": "persons"}).status_code in (401, 403)
+    client.force_login(django_user_model.objects.create_user("reader", password="x-pass-123"))
+    assert client.post("/api/v1/imports/", {"file": upload(), "kind": "persons"}).status_code == 403
+
+
+def test_admin_change_list_has_an_import_button_and_the_pages_preview_then_apply(client, senior_user):
+    client.force_login(senior_user)
+    assert b"/admin/imports/persons/" in client.get("/admin/people/person/").content
+    page = client.post("/admin/imports/persons/", {"file": upload()})
+    assert page.status_code == 200 and b"Roza Tuletaeva" in page.content
+    assert not Person.objects.exists()
+    confirm = page.context["confirm"]
+    response = client.post("/admin/imports/persons/", {**confirm.initial, "_apply": "1"})
+    assert response.status_code == 302
+    assert Person.objects.get().external_id == "P1"
+    assert client.get("/admin/imports/persons/template.xlsx").content[:2] == b"PK"
