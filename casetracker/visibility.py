@@ -90,6 +90,11 @@ RULES: dict[str, Rule] = {
 }
 
 
+def rule_model(model: type[Model]) -> type[Model]:
+    """The model a rule is written for: a historical model (django-simple-history) answers for its tracked model."""
+    return getattr(model, "instance_type", model)
+
+
 def rule_for(model: type[Model]) -> Rule:
     """The :class:`Rule` of ``model`` (a historical model answers with its tracked model's rule)."""
     model = getattr(model, "instance_type", model)  # django-simple-history's historical models
@@ -181,7 +186,7 @@ def condition(model: type[Model], levels: Iterable[str], prefix: str = "") -> Q 
 def _cited_record_condition(citation_model: type[Model], levels: list[str], prefix: str) -> Q:
     """Citations whose cited record is visible (citations of models that cannot be cited never are)."""
     result = Q(pk__in=[])
-    for model in citation_model.cited_models():
+    for model in rule_model(citation_model).cited_models():
         type_id = content_type_id(model)
         inner = condition(model, levels)
         if inner is None:
@@ -318,7 +323,8 @@ def _visible_at(obj: Model, levels: list[str]) -> bool:
             return False
     if rule.cites:
         cited_model = obj.content_type.model_class() if obj.content_type_id else None
-        if cited_model is None or not is_governed(cited_model) or cited_model not in type(obj).cited_models():
+        cited_models = rule_model(type(obj)).cited_models()
+        if cited_model is None or not is_governed(cited_model) or cited_model not in cited_models:
             return False
         cited = obj.content_object
         if cited is None or not _visible_at(cited, levels):

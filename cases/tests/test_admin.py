@@ -31,8 +31,8 @@ FACTORIES = {
     "people/person": PersonFactory,
     "people/organization": OrganizationFactory,
     "people/membership": MembershipFactory,
-    "cases/source": SourceFactory,
-    "cases/citation": CitationFactory,
+    "sources/source": SourceFactory,
+    "sources/citation": CitationFactory,
     "cases/place": PlaceFactory,
     "cases/event": EventFactory,
     "cases/allegation": AllegationFactory,
@@ -112,7 +112,7 @@ def status_inline_post(defendant, **row):
         "status_changes": 0,
         "charges": 0,
         "sentences": 0,
-        "cases-citation-content_type-object_id": 0,
+        "sources-citation-content_type-object_id": 0,
     }
     for prefix, initial in prefixes.items():
         data[f"{prefix}-TOTAL_FORMS"] = 1 if prefix == "status_changes" else 0

@@ -601,7 +601,7 @@ def test_autocomplete_offers_only_visible_records(world, restricted_user, senior
     endpoint = reverse("admin:autocomplete")
     queries = [
         ({"app_label": "cases", "model_name": "defendant", "field_name": "person", "term": "wit"}, "Zqx Witness"),
-        ({"app_label": "cases", "model_name": "citation", "field_name": "source", "term": "inter"}, "Zqx Interview"),
+        ({"app_label": "sources", "model_name": "citation", "field_name": "source", "term": "inter"}, "Zqx Interview"),
         ({"app_label": "cases", "model_name": "sentence", "field_name": "trial", "term": ""}, "Zqx Secret Case"),
         ({"app_label": "cases", "model_name": "trial", "field_name": "case", "term": "case"}, "Zqx Secret Case"),
         ({"app_label": "people", "model_name": "membership", "field_name": "person", "term": ""}, "Zqx Witness"),
