@@ -39,20 +39,41 @@ def shown(value) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "…")
 
 
+def is_escaped(text: str) -> bool:
+    """Whether ``text`` (stripped) starts with the exports' escape of a formula.
+
+    The exports (``cases.exports.spreadsheet_text``) put a single quote before text a spreadsheet would
+    run as a formula, so it shows as the text it is. Read back, such a cell is that text, so a sheet
+    exported, edited and imported again changes only what was edited. Only the export's own escape is
+    undone (a quote followed by a formula character); any other quote is part of the text.
+    """
+    return text.startswith("'") and text[1:2] in FORMULA_STARTS
+
+
+def unescaped(value) -> str:
+    """A cell's text without the exports' formula escape (for keys that find records before cells are read)."""
+    result = "" if value is None else str(value).strip()
+    return result[1:] if is_escaped(result) else result
+
+
 def text(value, *, max_length: int | None = None) -> str:
-    """A cell as clean text: stripped; formulas, control characters and over-long text refused."""
+    """A cell as clean text: stripped; the exports' formula escape undone; formulas, control characters and
+    over-long text refused."""
     if value is None:
         return ""
     if isinstance(value, datetime.date):
         return value.isoformat()
     result = str(value).strip()
+    escaped = is_escaped(result)
+    if escaped:
+        result = result[1:]
     limit = min(max_length or MAX_CELL_CHARS, MAX_CELL_CHARS)
     if len(result) > limit:
         raise CellError(
             gettext("the text has %(length)d characters; at most %(max)d fit here")
             % {"length": len(result), "max": limit}
         )
-    if result.startswith(FORMULA_STARTS) and not isinstance(value, int | float | Decimal):
+    if not escaped and result.startswith(FORMULA_STARTS) and not isinstance(value, int | float | Decimal):
         raise CellError(
             gettext(
                 "%(value)s starts with %(char)s, so a spreadsheet reads it as a formula; write the value "

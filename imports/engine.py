@@ -389,7 +389,7 @@ def fail(result: RowResult, column: str | None, message: str):
 
 
 def cells_text(value) -> str:
-    return "" if value is None else " ".join(str(value).split())
+    return " ".join(cells.unescaped(value).split())
 
 
 def chunks(items: Iterable, size: int = CHUNK):

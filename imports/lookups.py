@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from casetracker.visibility import restrict
 
-from .cells import CellError, shown
+from .cells import CellError, shown, unescaped
 from .engine import chunks
 
 # The sentence summaries write a group as "Protesters (group of more than 30 as of 2012-12)".
@@ -22,7 +22,8 @@ _GROUP_SUFFIX = re.compile(r"\s+\(group of [^()]*\)$")
 
 
 def key(text) -> str:
-    return "" if text is None else " ".join(str(text).split())
+    """A cell as the text records are found by: single-spaced, the exports' formula escape undone."""
+    return " ".join(unescaped(text).split())
 
 
 class RecordLookup:

@@ -69,11 +69,14 @@ def _csv_rows(content: bytes) -> list[list]:
             gettext("The file is not UTF-8 text. Save it as “CSV UTF-8”, or as an Excel workbook (.xlsx).")
         ) from None
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), dialect))
+        # Only the delimiter is guessed (Excel writes ';' in some locales). The quote is always '"', as every
+        # spreadsheet writes it: the sniffer takes a cell such as 'quoted' (or the exports' formula escape,
+        # a leading ') for a quoting character and would drop the quotes the text holds.
+        return list(csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter))
     except csv.Error as error:
         raise FileError(gettext("The CSV file cannot be read: %(error)s") % {"error": error}) from None
 

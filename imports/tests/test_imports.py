@@ -268,6 +268,38 @@ def test_a_summary_export_edited_and_imported_back_updates_its_sentences(senior_
     assert Sentence.objects.count() == 2
 
 
+def test_the_exports_formula_escape_is_undone_so_an_exported_sheet_imports_back(senior_user):
+    # A name a spreadsheet would run as a formula: the export writes it as "'@aidos_kz" (cases.exports).
+    sentence = SentenceFactory(term_months=90, defendant__person__name="@aidos_kz")
+    as_of = datetime.date(2026, 1, 1)
+    exported = b"".join(csv_chunks(sentence_summary_rows(user=senior_user, as_of=as_of), as_of=as_of))
+    assert b"'@aidos_kz" in exported
+    result = run(exported.replace(b"7 years 6 months", b"5 years"), "sentences", senior_user, dry_run=False)
+    assert result.applied, [str(e) for e in result.errors]
+    assert result.counts["changed"] == 1 and result.rows[0].record.endswith("@aidos_kz")
+    sentence.refresh_from_db()
+    assert sentence.term_months == 60
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [
+        ("'=1+1", "=1+1"),
+        ("'-- see note", "-- see note"),
+        ("'+7 701", "+7 701"),
+        ("'@x", "@x"),
+        ("'quoted'", "'quoted'"),
+    ],
+)
+def test_a_quote_before_a_formula_character_is_the_exports_escape(senior_user, cell, read):
+    PersonFactory(external_id="P1", name="Aidos", confidentiality=Confidentiality.RESTRICTED, description=read)
+    content = sheet("external_id,name,description", f"P1,Aidos,{cell}")
+    assert run(content, "persons", senior_user).counts["unchanged"] == 1
+    new = sheet("name,description,confidentiality", f"Marat,{cell},restricted")
+    new = run(new, "persons", senior_user, dry_run=False)
+    assert new.applied and Person.objects.get(name="Marat").description == read
+
+
 # -- query count -------------------------------------------------------------------------------
 
 
