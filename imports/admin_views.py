@@ -3,15 +3,19 @@
 The "Import" button is added to the change list of every importable model (``imports/admin.py``);
 the pages live under ``/admin/imports/<kind>/``. The confirmation sends the file back with the
 preview's token (:mod:`imports.services`): what was previewed is what is written, or nothing is.
+
+The previewed file stays on the server, in the shared cache (``CACHE_URL``: the database or Redis, which
+every worker sees), under the user and the token, for an hour. The confirmation sends only the token
+back: no re-posted file, so no form field larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (an upload's file
+part is not held to that limit; the import's own is ``MAX_FILE_BYTES``), and a confirmation can only
+apply a file its own user previewed.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from django import forms
 from django.contrib import admin, messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -38,15 +42,24 @@ class UploadForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    content = forms.CharField(widget=forms.HiddenInput)
-    filename = forms.CharField(widget=forms.HiddenInput, max_length=255)
     token = forms.RegexField(r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
 
-    def clean_content(self):
-        try:
-            return base64.b64decode(self.cleaned_data["content"], validate=True)
-        except (binascii.Error, ValueError):
-            raise forms.ValidationError(_("The file sent back is damaged; upload it again.")) from None
+
+#: How long a previewed file waits for its confirmation.
+PREVIEW_SECONDS = 60 * 60
+
+
+def preview_key(user, token: str) -> str:
+    return f"imports:preview:{user.pk}:{token}"
+
+
+def keep_previewed(user, token: str, content: bytes, filename: str) -> None:
+    cache.set(preview_key(user, token), {"content": content, "filename": filename}, PREVIEW_SECONDS)
+
+
+def previewed(user, token: str) -> dict | None:
+    """The file this user previewed with this token (``content``, ``filename``), or None once it expired."""
+    return cache.get(preview_key(user, token))
 
 
 def kind_for(request, kind: str):
@@ -74,10 +87,14 @@ def import_view(request, kind: str):
     form = UploadForm()
     if request.method == "POST" and "_apply" in request.POST:
         confirm = ConfirmForm(request.POST)
-        if not confirm.is_valid():
-            messages.error(request, gettext("The confirmation was damaged; upload the file again."))
+        kept = previewed(request.user, confirm.cleaned_data["token"]) if confirm.is_valid() else None
+        if kept is None:
+            messages.error(
+                request,
+                gettext("The preview has expired or the confirmation was damaged; upload the file again."),
+            )
             return redirect(request.path)
-        content, filename = confirm.cleaned_data["content"], confirm.cleaned_data["filename"]
+        content, filename = kept["content"], kept["filename"]
         result = records_import(
             content=content,
             filename=filename,
@@ -87,6 +104,7 @@ def import_view(request, kind: str):
             token=confirm.cleaned_data["token"],
         )
         if result.applied:
+            cache.delete(preview_key(request.user, confirm.cleaned_data["token"]))
             counts = result.counts
             messages.success(
                 request,
@@ -116,9 +134,8 @@ def import_view(request, kind: str):
 def preview_response(request, context, result, content: bytes):
     confirm = None
     if result.ok:
-        confirm = ConfirmForm(
-            initial={"content": base64.b64encode(content).decode(), "filename": result.filename, "token": result.token}
-        )
+        keep_previewed(request.user, result.token, content, result.filename)
+        confirm = ConfirmForm(initial={"token": result.token})
     rows = [row for row in result.rows if row.status != "unchanged" or len(result.rows) <= 500]
     return TemplateResponse(
         request,

@@ -82,3 +82,31 @@ def test_admin_change_list_has_an_import_button_and_the_pages_preview_then_apply
     assert response.status_code == 302
     assert Person.objects.get().external_id == "P1"
     assert client.get("/admin/imports/persons/template.xlsx").content[:2] == b"PK"
+
+
+def test_the_admin_confirmation_sends_only_the_token_so_no_upload_size_limit_applies(client, senior_user, settings):
+    # The previewed file stays on the server (the shared cache): a sheet far larger than the limit on a
+    # form's fields is confirmed by its token alone.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    rows = "".join(f"P{n},Prisoner number {n},restricted\n" for n in range(200))
+    content = ("external_id,name,confidentiality\n" + rows).encode()
+    assert len(content) > 5 * settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    client.force_login(senior_user)
+    page = client.post("/admin/imports/persons/", {"file": upload(content)})
+    confirm = page.context["confirm"]
+    assert list(confirm.fields) == ["token"]
+    response = client.post("/admin/imports/persons/", {**confirm.initial, "_apply": "1"})
+    assert response.status_code == 302
+    assert Person.objects.count() == 200
+    # Applied once: the kept file is gone, so the same confirmation cannot apply it again.
+    again = client.post("/admin/imports/persons/", {**confirm.initial, "_apply": "1"}, follow=True)
+    assert b"upload the file again" in again.content
+
+
+def test_a_confirmation_applies_only_a_file_its_own_user_previewed(client, senior_user, staff_user):
+    client.force_login(senior_user)
+    token = client.post("/admin/imports/persons/", {"file": upload()}).context["confirm"].initial["token"]
+    client.force_login(staff_user)
+    response = client.post("/admin/imports/persons/", {"token": token, "_apply": "1"}, follow=True)
+    assert b"upload the file again" in response.content
+    assert not Person.objects.exists()
