@@ -67,9 +67,7 @@ def kind_for(request, kind: str):
     if definition is None:
         raise Http404(gettext("No such kind of import."))
     opts = definition.model._meta
-    if not (
-        request.user.has_perm(definition.permission("add")) or request.user.has_perm(definition.permission("change"))
-    ):
+    if not definition.may_import(request.user):
         raise PermissionDenied
     return definition, opts
 

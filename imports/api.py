@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
@@ -106,10 +108,16 @@ class ImportView(APIView):
         tags=["imports"],
     )
     def post(self, request):
-        """Staff only. All or nothing: with any error nothing is written, and every error names its row and column.
+        """Staff allowed to add or change records of the kind (the same rule as the admin's Import pages).
+        All or nothing: with any error nothing is written, and every error names its row and column.
         Rows naming records you may not see are errors that say only that no such record is known."""
         params = ImportRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
+        if not KINDS[params.validated_data["kind"]].may_import(request.user):
+            raise PermissionDenied(
+                gettext("Your account may neither add nor change %(kind)s.")
+                % {"kind": KINDS[params.validated_data["kind"]].label}
+            )
         upload = params.validated_data["file"]
         result = records_import(
             content=upload.read(),

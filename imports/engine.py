@@ -211,6 +211,11 @@ class Kind:
     def permission(self, action: str) -> str:
         return f"{self.model._meta.app_label}.{action}_{self.model._meta.model_name}"
 
+    def may_import(self, user) -> bool:
+        """Whether ``user`` may import this kind at all (the admin's pages and the API alike); each row
+        then needs the permission to add or to change its record."""
+        return user.has_perm(self.permission("add")) or user.has_perm(self.permission("change"))
+
     def record_label(self, obj) -> str:
         return str(obj)
 

@@ -110,3 +110,12 @@ def test_a_confirmation_applies_only_a_file_its_own_user_previewed(client, senio
     response = client.post("/admin/imports/persons/", {"token": token, "_apply": "1"}, follow=True)
     assert b"upload the file again" in response.content
     assert not Person.objects.exists()
+
+
+def test_the_api_asks_the_admins_permission_to_import_a_kind(client, role_user):
+    # A Viewer is staff but may neither add nor change records: the admin's Import page refuses them, so does the API.
+    viewer = role_user("Viewer")
+    client.force_login(viewer)
+    assert client.get("/admin/imports/persons/").status_code == 403
+    response = client.post("/api/v1/imports/", {"file": upload(), "kind": "persons"})
+    assert response.status_code == 403 and "persons" in response.json()["detail"]
