@@ -119,3 +119,27 @@ def test_the_api_asks_the_admins_permission_to_import_a_kind(client, role_user):
     assert client.get("/admin/imports/persons/").status_code == 403
     response = client.post("/api/v1/imports/", {"file": upload(), "kind": "persons"})
     assert response.status_code == 403 and "persons" in response.json()["detail"]
+
+
+def test_external_id_is_editable_in_the_admin_of_every_model_that_has_it(rf, senior_user):
+    # Where a record made by hand gets the identifier the NGO's sheet uses (so the next import updates it
+    # instead of adding a duplicate), or a mistyped identifier is corrected.
+    from django.contrib import admin
+
+    from imports.kinds import KIND_OF_MODEL
+
+    models = [model for model in KIND_OF_MODEL if any(f.name == "external_id" for f in model._meta.fields)]
+    assert {model._meta.model_name for model in models} == {
+        "person",
+        "organization",
+        "case",
+        "defendant",
+        "charge",
+        "sentence",
+    }
+    request = rf.get("/admin/")
+    request.user = senior_user
+    for model in models:
+        model_admin = admin.site._registry[model]
+        assert "external_id" in model_admin.get_form(request).base_fields, model
+        assert "external_id" not in model_admin.get_readonly_fields(request), model
