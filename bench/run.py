@@ -431,18 +431,24 @@ def setup_django(env: dict) -> None:
     django.setup()
 
 
-def bench_token() -> str:
-    """A token of a staff member who may see everything (for the full export)."""
+def bench_user():
+    """A staff member who may see and change everything (the full export, the import)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
-    from knox.models import AuthToken
 
     user, _ = get_user_model().objects.get_or_create(username="bench-senior", defaults={"is_staff": True})
     user.is_staff = True
     user.set_unusable_password()
     user.save()
     user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["sources", "people", "cases"]))
-    _record, token = AuthToken.objects.create(user=user)
+    return get_user_model().objects.get(pk=user.pk)  # fresh: no permission cache from before the set
+
+
+def bench_token() -> str:
+    """A token of a staff member who may see everything (for the full export)."""
+    from knox.models import AuthToken
+
+    _record, token = AuthToken.objects.create(user=bench_user())
     return token
 
 
@@ -673,6 +679,160 @@ def measure_pdf_upload(app: Server, token: str, cfg: Settings) -> list[Measure]:
     ]
 
 
+# -- import (issue 14) ----------------------------------------------------------------------------------
+
+#: Cases the synthetic sheet's defendants are spread over.
+IMPORT_CASES = 20
+
+
+def import_sheets(defendants: int, prefix: str) -> list[tuple[str, bytes]]:
+    """A synthetic set of sheets for ``defendants`` prisoners, as an NGO would bring them (kind, CSV):
+    cases, persons, defendants (person and case by external_id), sentences and status changes."""
+    import csv
+    import io
+
+    def sheet(header: list[str], rows) -> bytes:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(rows)
+        return out.getvalue().encode()
+
+    numbers = range(defendants)
+    return [
+        ("cases", sheet(["external_id", "title", "kind", "opened", "confidentiality"],
+                        ([f"{prefix}C{c}", f"Bench import case {prefix} {c}", "criminal", "2012-03", "restricted"]
+                         for c in range(IMPORT_CASES)))),
+        ("persons", sheet(["external_id", "name", "kind", "name_variants", "confidentiality", "description"],
+                          ([f"{prefix}P{n}", f"Bench Prisoner {prefix} {n}", "individual",
+                            f"Bench Prisonner {n}; Бенч {n}", "restricted", "Oil worker"] for n in numbers))),
+        ("defendants", sheet(["external_id", "person", "case", "arrested", "description"],
+                             ([f"{prefix}D{n}", f"{prefix}P{n}", f"{prefix}C{n % IMPORT_CASES}", "February 2012",
+                               "Accused of organising the strike"] for n in numbers))),
+        ("sentences", sheet(["external_id", "defendant", "kind", "term", "start", "status", "status_as_of"],
+                            ([f"{prefix}S{n}", f"{prefix}D{n}", "imprisonment", f"{3 + n % 5} years 6 months",
+                              "2012-06-04", "serving", "2012-12"] for n in numbers))),
+        ("status-changes", sheet(["defendant", "date", "status", "note"],
+                                 ([f"{prefix}D{n}", "14.02.2012", "detained", "Arrested at home"] for n in numbers))),
+    ]
+
+
+def bulk_create_rows(defendants: int, prefix: str) -> int:
+    """The baseline: the same rows written with plain ``bulk_create`` (no parsing, lookups, validation,
+    services, history or preview). Returns the number of rows."""
+    from cases.models import Case, Defendant, Sentence, StatusChange
+    from casetracker.approximate_dates import ApproximateDate
+    from people.models import Person, PersonName
+
+    numbers = range(defendants)
+    opened, arrested, start = (ApproximateDate.parse(text) for text in ("2012-03", "2012-02", "2012-06-04"))
+    cases = Case.objects.bulk_create(
+        Case(external_id=f"{prefix}C{c}", title=f"Bench import case {prefix} {c}", kind="criminal", opened=opened,
+             confidentiality="restricted") for c in range(IMPORT_CASES))
+    persons = Person.objects.bulk_create(
+        Person(external_id=f"{prefix}P{n}", name=f"Bench Prisoner {prefix} {n}", kind="individual",
+               confidentiality="restricted", description="Oil worker") for n in numbers)
+    PersonName.objects.bulk_create(
+        PersonName(person=person, name=name) for n, person in enumerate(persons)
+        for name in (f"Bench Prisonner {n}", f"Бенч {n}"))
+    accused = Defendant.objects.bulk_create(
+        Defendant(external_id=f"{prefix}D{n}", person=persons[n], case=cases[n % IMPORT_CASES], arrested=arrested,
+                  description="Accused of organising the strike") for n in numbers)
+    Sentence.objects.bulk_create(
+        Sentence(external_id=f"{prefix}S{n}", defendant=accused[n], kind="imprisonment",
+                 term_months=(3 + n % 5) * 12 + 6, start=start, status="serving") for n in numbers)
+    StatusChange.objects.bulk_create(
+        StatusChange(defendant=accused[n], date=arrested, status="detained", note="Arrested at home") for n in numbers)
+    return IMPORT_CASES + 4 * defendants
+
+
+class QueryCounter:
+    """Counts the SQL statements the default connection runs (an execute wrapper: no DEBUG needed)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def measure_import(defendants: int, user) -> list[Measure]:
+    """Rows/s of the import's preview (dry run) and of its write, and the preview's memory growth, each
+    against plain ``bulk_create`` of the same rows, in this run, on this database. Nothing stays: every
+    write is rolled back.
+
+    The sheets are imported as the admin does it, one kind after the other: preview (dry run), then the
+    confirmation with the preview's token (the write runs the import again, as the confirmation does).
+    Memory is the peak of Python allocations (tracemalloc) above the start, in separate runs, since
+    tracing slows everything it traces.
+    """
+    import tracemalloc
+    import uuid
+
+    from django.db import connection, transaction
+
+    from imports.services import records_import
+
+    class Rollback(Exception):
+        pass
+
+    def import_all(sheets, *, timings: dict | None = None):
+        for kind, content in sheets:
+            token = None
+            for dry_run in (True, False):
+                started = time.perf_counter()
+                result = records_import(content=content, filename=f"bench-{kind}.csv", kind=kind, user=user,
+                                        dry_run=dry_run, token=token)
+                if timings is not None:
+                    timings["dry" if dry_run else "write"] += time.perf_counter() - started
+                if not result.ok or not (dry_run or result.applied):
+                    problems = "; ".join(map(str, result.errors[:3])) or "stale"
+                    raise SystemExit(f"the {kind} sheet did not import: {problems}")
+                token = result.token
+
+    def rolled_back(work):
+        try:
+            with transaction.atomic():
+                value = work()
+                raise Rollback
+        except Rollback:
+            return value
+
+    prefix = uuid.uuid4().hex[:6]
+    sheets = import_sheets(defendants, prefix)
+    rows = sum(content.count(b"\n") - 1 for _kind, content in sheets)
+    timings = {"dry": 0.0, "write": 0.0}
+    counter = QueryCounter()
+    with connection.execute_wrapper(counter):
+        rolled_back(lambda: import_all(sheets, timings=timings))
+    started = time.perf_counter()
+    rolled_back(lambda: bulk_create_rows(defendants, prefix))
+    bulk_seconds = time.perf_counter() - started
+
+    def peak(work) -> float:
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            tracemalloc.reset_peak()
+            rolled_back(work)
+            return (tracemalloc.get_traced_memory()[1] - before) / 2**20
+        finally:
+            tracemalloc.stop()
+
+    import_peak = peak(lambda: import_all(sheets))
+    bulk_peak = peak(lambda: bulk_create_rows(defendants, prefix))
+    bulk_rate = rows / bulk_seconds
+    note = f"{defendants:,} defendants: {rows:,} rows in 5 sheets; baseline = bulk_create of the same rows"
+    return [
+        Measure("import preview (dry run): rows/s", rows / timings["dry"], bulk_rate, "rows/s", "", note),
+        Measure("import write: rows/s", rows / timings["write"], bulk_rate, "rows/s", "",
+                f"{counter.count / rows / 2:.1f} SQL statements per row (preview and write)"),
+        Measure("import: memory growth (tracemalloc peak)", import_peak, bulk_peak, "MB", "ours<200",
+                "the preview and write of every sheet, against bulk_create's peak"),
+    ]
+
+
 def summary_copy_sql() -> str:
     """One SELECT giving the sentence summary's columns for every sentence (what COPY streams)."""
     from django.contrib.contenttypes.models import ContentType
@@ -759,6 +919,8 @@ def run(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=20_000, help="cap on requests per load run")
     parser.add_argument("--latency-requests", type=int, default=100, help="requests per latency run")
     parser.add_argument("--export-runs", type=int, default=2, help="full exports per side (the best counts)")
+    parser.add_argument("--import-defendants", type=int, default=10_000,
+                        help="defendants in the synthetic import sheets (0: no import measure)")
     parser.add_argument("--markdown", action="store_true", help="also print the table in Markdown")
     parser.add_argument("--json", type=Path, help="write the measures to this JSON file")
     args = parser.parse_args(argv)
@@ -806,6 +968,9 @@ def run(argv: list[str] | None = None) -> int:
             ("full-text search", lambda: measure_text_search(text_search, app, baseline, cfg)),
             ("PDF upload", lambda: measure_pdf_upload(app, token, cfg)),
         ]
+        if args.import_defendants:
+            # In this process (the import is a service, not a request), on the same database.
+            steps.append(("import", lambda: measure_import(args.import_defendants, bench_user())))
         for label, step in steps:
             print(f"measuring: {label}", flush=True)
             try:

@@ -212,7 +212,17 @@ class CaseAdmin(RecordAdmin):
     list_display = ["title", "kind", "country", "opened", "confidentiality", "defendant_count"]
     list_filter = ["kind", "confidentiality", "country", "events"]
     search_fields = ["title", "description"]
-    fields = ["title", "kind", "country", "opened", "description", "confidentiality", "events", "organizations"]
+    fields = [
+        "title",
+        "kind",
+        "country",
+        "opened",
+        "description",
+        "confidentiality",
+        "events",
+        "organizations",
+        "external_id",
+    ]
     autocomplete_fields = ["events", "organizations"]
     inlines = [DefendantInline, TrialInline, CitationInline]
 
@@ -304,7 +314,7 @@ class DefendantAdmin(NameSearchMixin, RecordAdmin):
     ]
     search_fields = ["person__search_text__contains", "case__title"]
     search_help_text = _("Search by the defendant's name or any variant, or the case title.")
-    fields = ["case", "person", "arrested", "status", "status_date", "status_as_of", "description"]
+    fields = ["case", "person", "arrested", "status", "status_date", "status_as_of", "description", "external_id"]
     readonly_fields = ["status", "status_date", "status_as_of"]
     autocomplete_fields = ["case", "person"]
     inlines = [StatusChangeInline, ChargeInline, SentenceInline, CitationInline]
@@ -471,6 +481,7 @@ class SentenceAdmin(NameSearchMixin, RecordAdmin):
         ("fine_amount", "fine_currency"),
         ("start", "expected_end", "actual_release"),
         "note",
+        "external_id",
     ]
     readonly_fields = ["expected_end"]
     autocomplete_fields = ["defendant", "trial"]

@@ -6,6 +6,8 @@ Every record can be tied to the documents that support it through
 that others depend on are protected from deletion.
 """
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -23,11 +25,12 @@ from casetracker.base_models import (
     TrackedModel,
     confidentiality_field,
     country_code_errors,
+    external_id_field,
     qualified_figure_errors,
     raise_if,
     synthetic_field,
 )
-from casetracker.choices import Qualifier, qualified
+from casetracker.choices import Qualifier, qualified, split_qualifier
 from casetracker.visibility import RestrictedQuerySet
 from people.models import Organization, Person
 from sources.citable import register_citable
@@ -410,6 +413,7 @@ class Case(TrackedModel):
     citations = citations_relation()
     history_m2m_fields = ("events", "organizations")
 
+    external_id = external_id_field()
     objects = CaseQuerySet.as_manager()
 
     class Meta:
@@ -475,6 +479,7 @@ class Defendant(TrackedModel):
     description = models.TextField(blank=True, help_text="The defendant's role in the case as the sources describe it.")
     citations = citations_relation()
 
+    external_id = external_id_field()
     objects = DefendantQuerySet.as_manager()
 
     class Meta:
@@ -689,6 +694,7 @@ class Charge(TrackedModel):
         help_text="What became of the charge.",
     )
     citations = citations_relation()
+    external_id = external_id_field()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -832,6 +838,7 @@ class Sentence(TrackedModel):
     )
     note = models.TextField(blank=True, help_text="Anything else, e.g. appeals, conditions of probation.")
     citations = citations_relation()
+    external_id = external_id_field()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -903,6 +910,36 @@ def term_in_words(months: int | None, qualifier: str = "") -> str:
     if qualifier and qualifier != Qualifier.EXACT:
         text = f"{Qualifier(qualifier).label} {text}"
     return text
+
+
+_TERM = re.compile(
+    r"^(?:(?P<years>\d+(?:[.,]5)?|\d+\s*½)\s*(?:years?|yrs?|y)\b)?\s*,?\s*(?:and\s+)?"
+    r"(?:(?P<months>\d+)\s*(?:months?|mos?|m)\b)?$",
+    re.IGNORECASE,
+)
+TERM_EXAMPLE = "up to 12 years"
+
+
+def parse_term(text) -> tuple[int | None, str]:
+    """A term as people write it, the inverse of :func:`term_in_words`: months and qualifier.
+
+    ``"7 years 6 months"`` → ``(90, "exact")``; ``"up to 12 years"`` → ``(144, "up_to")``;
+    ``"90 months"``, ``"7.5 years"`` and ``"7½ years"`` → ``(90, "exact")``. Empty text is ``(None, "")``.
+    A bare number is refused: "12" could mean months or years. Raises ``ValueError`` saying what to write.
+    """
+    text = "" if text is None else str(text).strip()
+    if not text:
+        return None, ""
+    qualifier, rest = split_qualifier(text)
+    match = _TERM.match(rest)
+    if not rest or not match or not (match.group("years") or match.group("months")):
+        raise ValueError(
+            gettext("%(text)s is not a term; write e.g. %(example)s")
+            % {"text": repr(text), "example": repr(TERM_EXAMPLE)}
+        )
+    years = (match.group("years") or "0").replace(" ", "").replace(",", ".").replace("½", ".5")
+    months = round(float(years) * 12) + int(match.group("months") or 0)
+    return months, str(qualifier or Qualifier.EXACT)
 
 
 # What citations may point at (sources.citable): the API's name, what the label reads, and the label where it

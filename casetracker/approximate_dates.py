@@ -39,10 +39,15 @@ _MONTH_YEAR = re.compile(r"^(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>\d{4})$")
 _DAY_MONTH_YEAR = re.compile(r"^(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>\d{4})$")
 _MONTH_DAY_YEAR = re.compile(r"^(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})$")
 _SLASHED = re.compile(r"^(?P<year>\d{4})[/.](?P<month>\d{1,2})(?:[/.](?P<day>\d{1,2}))?$")
+# Day first, as most of the world writes it: "14.02.2012", "02.2012", "02/2012". Dots only for a full date:
+# "02/03/2012" is 2 March in Europe and 3 February in the United States, so it is refused, not guessed.
+_DAY_FIRST = re.compile(r"^(?:(?P<day>\d{1,2})\.)?(?P<month>\d{1,2})\.(?P<year>\d{4})$")
+_MONTH_SLASH_YEAR = re.compile(r"^(?P<month>\d{1,2})/(?P<year>\d{4})$")
 
 INVALID_MESSAGE = (
     "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (for example 2012, 2012-02 or "
-    "2012-02-14), or in words such as 'February 2012' or '14 February 2012'."
+    "2012-02-14), day first with dots (14.02.2012, 02.2012), or in words such as 'February 2012' or "
+    "'14 February 2012'."
 )
 
 
@@ -94,7 +99,7 @@ class ApproximateDate:
 
     @classmethod
     def _parse_text(cls, text: str) -> ApproximateDate:
-        for pattern in (_ISO, _SLASHED):
+        for pattern in (_ISO, _SLASHED, _DAY_FIRST, _MONTH_SLASH_YEAR):
             match = pattern.match(text)
             if match:
                 parts = match.groupdict()

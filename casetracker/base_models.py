@@ -171,6 +171,20 @@ def confidentiality_field(help_text: str | None = None):
     )
 
 
+def external_id_field():
+    """The NGO's own identifier for a record, so a spreadsheet imported again updates it (``imports``)."""
+    return models.CharField(
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_(
+            "Your own identifier for this record (a spreadsheet's row id, a register number). Optional and "
+            "unique: an import with this identifier updates this record instead of adding another."
+        ),
+    )
+
+
 def synthetic_field():
     return models.BooleanField(
         default=False,

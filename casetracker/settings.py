@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "sources",
     "people",
     "cases",
+    # Bulk import of spreadsheets: on top of the dependency graph (it imports sources, people and cases).
+    "imports",
     "casetracker.accounts",
     # Last: its post_migrate hook (casetracker.roles) needs the permissions of the apps above.
     "casetracker.apps.CasetrackerConfig",

@@ -20,6 +20,8 @@ urlpatterns = [
     # The front door, and where the admin's "View site" link (admin.site.site_url, "/") leads.
     path("", HomeView.as_view(), name="home"),
     re_path(r"^admin/cases/(?P<model>source|citation)/(?P<rest>.*)$", moved_to_sources),
+    # The admin's import pages (imports.admin_views), before the admin's own catch-all addresses.
+    path("admin/imports/", include("imports.admin_views")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("casetracker.api.urls", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

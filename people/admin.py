@@ -49,7 +49,7 @@ class PersonAdmin(NameSearchMixin, RecordAdmin):
     search_fields = ["search_text__contains"]
     search_help_text = _("Search by name or any recorded variant (any script).")
     fieldsets = [
-        (None, {"fields": ["name", "kind", "description", "confidentiality"]}),
+        (None, {"fields": ["name", "kind", "description", "confidentiality", "external_id"]}),
         (
             _("Group"),
             {
@@ -86,7 +86,7 @@ class OrganizationAdmin(NameSearchMixin, RecordAdmin):
     list_filter = ["kind", "country"]
     search_fields = ["search_text__contains"]
     search_help_text = _("Search by name or any recorded variant.")
-    fields = ["name", "kind", "country", "description"]
+    fields = ["name", "kind", "country", "description", "external_id"]
     inlines = [OrganizationNameInline, OrganizationMembershipInline, CitationInline]
 
 

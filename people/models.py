@@ -19,6 +19,7 @@ from casetracker.base_models import (
     TrackedModel,
     confidentiality_field,
     country_code_errors,
+    external_id_field,
     qualified_figure_errors,
     raise_if,
     search_key,  # noqa: F401  (re-exported: the admin, filters and exports normalise search terms with it)
@@ -82,6 +83,7 @@ class Person(NameSearchable):
     confidentiality = confidentiality_field()
     synthetic = synthetic_field()
 
+    external_id = external_id_field()
     objects = PersonQuerySet.as_manager()
 
     class Meta:
@@ -172,6 +174,7 @@ class Organization(NameSearchable):
     )
     synthetic = synthetic_field()
 
+    external_id = external_id_field()
     objects = NameSearchQuerySet.as_manager()
 
     class Meta:

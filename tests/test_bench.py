@@ -8,12 +8,16 @@ from django.db import connection
 
 from bench import baseline
 from bench.run import (
+    IMPORT_CASES,
     Load,
     Measure,
+    bench_user,
     capture_sql,
     children_of,
     format_markdown,
     format_table,
+    import_sheets,
+    measure_import,
     missed,
     rss_bytes,
     summary_copy_sql,
@@ -149,3 +153,28 @@ def test_the_copy_baseline_has_a_row_per_sentence_and_the_summary_columns():
         assert cursor.fetchone()[0] == 3
         cursor.execute(f"SELECT * FROM ({summary_copy_sql()}) AS rows LIMIT 0")
         assert len(cursor.description) == len(COLUMNS)
+
+
+def test_the_import_sheets_hold_persons_defendants_sentences_and_status_changes():
+    sheets = dict(import_sheets(7, "t"))
+    assert list(sheets) == ["cases", "persons", "defendants", "sentences", "status-changes"]
+    assert sheets["cases"].count(b"\n") == 1 + IMPORT_CASES
+    assert all(content.count(b"\n") == 1 + 7 for kind, content in sheets.items() if kind != "cases")
+
+
+@pytest.mark.django_db
+def test_the_import_measure_runs_small_and_leaves_nothing_behind():
+    from cases.models import Defendant, Sentence, StatusChange
+    from people.models import Person
+
+    measures = measure_import(6, bench_user())
+
+    assert [m.name for m in measures] == [
+        "import preview (dry run): rows/s",
+        "import write: rows/s",
+        "import: memory growth (tracemalloc peak)",
+    ]
+    assert all(m.ours > 0 and m.baseline > 0 and not m.error for m in measures)
+    assert "SQL statements per row" in measures[1].note
+    assert not (Person.objects.exists() or Defendant.objects.exists() or Sentence.objects.exists())
+    assert not StatusChange.objects.exists()

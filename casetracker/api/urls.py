@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from cases.api.urls import router as cases_router
 from cases.api.urls import urlpatterns as cases_urlpatterns
+from imports.api import ImportView
 from people.api.urls import router as people_router
 from people.api.urls import urlpatterns as people_urlpatterns
 from sources.api.urls import router as sources_router
@@ -63,5 +64,6 @@ urlpatterns = [
     *people_urlpatterns,
     *sources_urlpatterns,
     *cases_urlpatterns,
+    path("imports/", ImportView.as_view(), name="imports"),
     re_path(r"^.*$", not_found),
 ]

@@ -168,7 +168,6 @@ class CitationSerializer(RecordSerializer):
     )
     verified_document = BriefRelatedField(
         view_name="api:document-detail",
-        label_of=str,
         read_only=True,
         allow_null=True,
         help_text="The document in whose text the excerpt was found.",

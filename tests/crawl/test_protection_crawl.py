@@ -38,6 +38,7 @@ from django.test import Client
 from casetracker.roles import EDITOR, SENIOR_EDITOR, VIEWER, roles_sync
 
 from .discover import Crawler, Leak, crawl_admin, crawl_api
+from .import_pages import crawl_imports
 from .plant import CONFIDENTIAL, PUBLIC, RESTRICTED, plant
 
 
@@ -166,6 +167,8 @@ def crawl(role_name: str) -> CrawlResult:
     crawl_admin(crawler)
     admin_urls, admin_seconds = len(crawler.urls), time.monotonic() - started
     crawl_api(crawler)
+    if not role.deletes_only:
+        crawl_imports(crawler, planted.public)
     seconds, cpu_seconds = time.monotonic() - started, time.process_time() - cpu_started
     result = CrawlResult(
         role=role.name,
