@@ -25,6 +25,8 @@ from casetracker.visibility import is_visible, restrict
 ISO_DATE = re.compile(
     r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 )
+# Text with no NUL character: the schema's pattern for query text (a request carrying a NUL is a 400).
+NO_NUL = "^[^\\u0000]*$"
 ISO_DATE_MESSAGE = "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD, for example 2012, 2012-02 or 2012-02-14."
 
 # A placeholder id used once per view name to build detail URLs by string substitution

@@ -11,6 +11,8 @@ from __future__ import annotations
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
+from .fields import NO_NUL
+
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 MAX_PAGE = 2**31 - 1
@@ -126,7 +128,8 @@ class RecordPagination(pagination.BasePagination):
                     "`next` until it is null. Records come in id order (`ordering` is ignored) and there is "
                     "no `count`, so every page costs the same however deep it is. An unknown cursor is a 404."
                 ),
-                "schema": {"type": "string"},
+                # No NUL character: a request carrying one is a 400, so the schema does not offer it.
+                "schema": {"type": "string", "pattern": NO_NUL},
                 "allowEmptyValue": True,
             },
         ]

@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import SAFE_METHODS
 
-from .fields import ISO_DATE
+from .fields import ISO_DATE, NO_NUL
 from .filters import MAX_ID
 from .permissions import ReadAnyoneWriteWithModelPermissions
 from .serializers import (
@@ -35,7 +35,6 @@ ERROR_DESCRIPTIONS = {
     "429": "Too many requests from an anonymous client; wait (see Retry-After) or sign in.",
 }
 
-NO_NUL = "^[^\\u0000]*$"
 
 ACTION_SUMMARIES = {
     "list": "List {many}",
