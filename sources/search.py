@@ -141,9 +141,8 @@ def search_index_rebuild(*, batch_size: int = 2_000, progress=None) -> int:
     for searchable in searchables():
         type_id = content_type_id(searchable.model)
         SearchEntry.objects.filter(content_type_id=type_id).delete()
+        # Whole rows: the entry's label is the record's __str__, which may read any of its columns.
         records = searchable.model._base_manager.select_related(*searchable.joins)
-        if not searchable.joins:
-            records = records.only("pk", *searchable.fields)
         batch = []
         for obj in records.order_by("pk").iterator(chunk_size=batch_size):
             batch.append(entry_for(obj, searchable))
