@@ -38,6 +38,17 @@ class CitationInline(RestrictedGenericTabularInline):
     verbose_name_plural = _("Citations (every fact has a source)")
 
 
+#: The most documents an admin search adds to its results by their text.
+ADMIN_TEXT_HITS = 1000
+
+
+def document_hit_ids(search_term: str, user) -> list[int]:
+    # Ids, not a subquery: on PostgreSQL the search names its table's generated vector column.
+    return list(
+        search_hits(search_term, user=user, kinds=["document"]).values_list("object_id", flat=True)[:ADMIN_TEXT_HITS]
+    )
+
+
 def download_link(document: Document):
     url = reverse("admin:sources_document_download", args=[document.pk])
     return format_html('<a href="{}">{}</a>', url, document.original_name)
@@ -142,7 +153,7 @@ class SourceAdmin(RecordAdmin):
         # A source is also found by a phrase in its documents' text (the one search of sources.search).
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term.strip():
-            hits = search_hits(search_term, user=request.user, kinds=["document"]).values("object_id")
+            hits = document_hit_ids(search_term, request.user)
             by_text = Document.objects.filter(pk__in=hits).values("source_id")
             queryset = queryset | self.get_queryset(request).filter(pk__in=by_text)
         return queryset, may_have_duplicates
@@ -237,7 +248,7 @@ class DocumentAdmin(RecordAdmin):
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term.strip():
-            hits = search_hits(search_term, user=request.user, kinds=["document"]).values("object_id")
+            hits = document_hit_ids(search_term, request.user)
             queryset = queryset | self.get_queryset(request).filter(pk__in=hits)
         return queryset, may_have_duplicates
 

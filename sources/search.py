@@ -8,7 +8,7 @@ holding its text case-folded, kept in step by ``post_save``/``post_delete`` sign
 
 :func:`search_hits` is the one query: on PostgreSQL ``websearch_to_tsquery`` against
 ``to_tsvector('simple', text)``, served by a GIN index on that expression (migration
-``sources.0004``) and ranked by ``ts_rank``. The ``simple`` configuration splits on
+``sources.0005``, a stored generated column) and ranked by ``ts_rank``. The ``simple`` configuration splits on
 non-letters and keeps every word whole: PostgreSQL ships no Kazakh stemmer, and the Russian
 one would stem Kazakh (and the Latin transliterations the sources use) wrongly, so whole
 words in any script it is; the text is case-folded in Python first, so case never depends on
@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import F, Func, Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 
 from casetracker.visibility import condition, content_type_id, restricts, visible_levels
@@ -173,15 +173,13 @@ def search_index_prune() -> int:
 # -- the query ------------------------------------------------------------------------------------------
 
 
-class ToTsvector(Func):
-    """``to_tsvector('simple', text)``: exactly the expression the GIN index is built on."""
+def stored_vector():
+    """PostgreSQL's ``vector`` column: ``to_tsvector('simple', text)``, generated and GIN-indexed
+    (migration ``sources.0005``; Django's model does not declare it, SQLite has none)."""
+    from django.contrib.postgres.search import SearchVectorField
+    from django.db.models.expressions import RawSQL
 
-    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
-
-    def __init__(self, expression, **extra):
-        from django.contrib.postgres.search import SearchVectorField
-
-        super().__init__(expression, output_field=SearchVectorField(), **extra)
+    return RawSQL('"sources_searchentry"."vector"', [], output_field=SearchVectorField())
 
 
 def query_words(q: str) -> list[str]:
@@ -201,13 +199,16 @@ def visible_entries(user) -> Q | None:
         if where is None:
             result |= Q(content_type_id=type_id)
         else:
-            visible = searchable.model._base_manager.filter(where).values("pk")
-            result |= Q(content_type_id=type_id, object_id__in=visible)
+            # EXISTS per matching entry (an index lookup each), not IN over every visible record of the table:
+            # a search matches a few rows of tables of 100,000.
+            visible = searchable.model._base_manager.filter(where, pk=OuterRef("object_id"))
+            result |= Q(Q(content_type_id=type_id) & Exists(visible))
     return result
 
 
 def search_hits(q: str, *, user, kinds: list[str] | None = None) -> QuerySet:
-    """The search entries matching ``q`` that ``user`` may see, best first (a lazy query; paginate it)."""
+    """The search entries matching ``q`` that ``user`` may see, best first (a lazy query; paginate it, do not
+    nest it in another query: on PostgreSQL it names ``sources_searchentry.vector`` directly)."""
     from .models import SearchEntry
 
     entries = SearchEntry.objects.all()
@@ -220,7 +221,7 @@ def search_hits(q: str, *, user, kinds: list[str] | None = None) -> QuerySet:
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
         query = SearchQuery(search_key(q), config="simple", search_type="websearch")
-        vector = ToTsvector(F("text"))
+        vector = stored_vector()
         return (
             entries.alias(match=vector)
             .filter(match=query)

@@ -144,7 +144,8 @@ def document_add(*, source: Source, prepared: PreparedDocument, user=None) -> Do
         )
         document.full_clean(validate_unique=False)
         document.save()
-        citations_verify(Citation.objects.filter(source=source))
+        # Citations already found in another document stay verified; the others are checked again.
+        citations_verify(Citation.objects.filter(source=source).exclude(verified=True))
     document.already_recorded = False
     return document
 
