@@ -47,15 +47,46 @@ TEXT_SEARCH = "/api/v1/search/?q={}"
 DEFAULT_DOCUMENTS = 10_000  # seed_synthetic's default number of documents
 # Full-text search terms: common and rare words of the synthetic documents, in three scripts, and a phrase.
 TEXT_SEARCH_TERMS = [
-    "verdict", "приговор", "куәгер", "name0042", "name3117", "забастовка нефтяники", "strike -police",
-    "\"oil workers\"", "Zhanaozen", "шағым", "colony", "name4999",
+    "verdict",
+    "приговор",
+    "куәгер",
+    "name0042",
+    "name3117",
+    "забастовка нефтяники",
+    "strike -police",
+    '"oil workers"',
+    "Zhanaozen",
+    "шағым",
+    "colony",
+    "name4999",
 ]
 PDF_PAGES = 20
 # What people type: surnames and fragments in Latin and Cyrillic, first names, full names, variants.
 SEARCH_TERMS = [
-    "sapargali", "nurmagambetov", "Сапаргалиев", "кожахметов", "aidos", "Жанар", "tulesh", "bekbolatova",
-    "zhaksylykov", "nazarbayev", "Назарбаев", "ivanov", "orlova", "kairat ab", "Marat Amanov", "uteshev",
-    "jaqsylyqov", "Айгуль", "seitkaliyev", "yermekov", "protesters", "karabaev", "ospan", "Болатов",
+    "sapargali",
+    "nurmagambetov",
+    "Сапаргалиев",
+    "кожахметов",
+    "aidos",
+    "Жанар",
+    "tulesh",
+    "bekbolatova",
+    "zhaksylykov",
+    "nazarbayev",
+    "Назарбаев",
+    "ivanov",
+    "orlova",
+    "kairat ab",
+    "Marat Amanov",
+    "uteshev",
+    "jaqsylyqov",
+    "Айгуль",
+    "seitkaliyev",
+    "yermekov",
+    "protesters",
+    "karabaev",
+    "ospan",
+    "Болатов",
 ]
 
 
@@ -146,8 +177,10 @@ def format_table(measures: list[Measure]) -> str:
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     lines = []
     for number, row in enumerate(rows):
-        cells = [cell.ljust(width) if column == 0 else cell.rjust(width) for column, (cell, width) in
-                 enumerate(zip(row, widths, strict=True))]
+        cells = [
+            cell.ljust(width) if column == 0 else cell.rjust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
         lines.append("  ".join(cells).rstrip())
         if number == 0:
             lines.append("  ".join("-" * width for width in widths))
@@ -311,9 +344,18 @@ class Server:
         self.name, self.port = name, port
         self.log = log_dir / f"{name}.log"
         command = [
-            str(Path(sys.executable).parent / "gunicorn"), app,
-            "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-            "--timeout", "300", "--graceful-timeout", "5", "--log-level", "warning",
+            str(Path(sys.executable).parent / "gunicorn"),
+            app,
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "300",
+            "--graceful-timeout",
+            "5",
+            "--log-level",
+            "warning",
         ]
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -525,9 +567,15 @@ def measure_list(name: str, captured: Captured, app: Server, baseline: Server, c
         results[label] = run
     ours, base = results["ours"], results["baseline"]
     return [
-        Measure(f"{name}: requests/s", ours.rps, base.rps, "req/s", "ratio>=0.5",
-                f"{ours.requests} vs {base.requests} requests, {cfg.concurrency} clients; "
-                f"{captured.statements} SQL statements per request"),
+        Measure(
+            f"{name}: requests/s",
+            ours.rps,
+            base.rps,
+            "req/s",
+            "ratio>=0.5",
+            f"{ours.requests} vs {base.requests} requests, {cfg.concurrency} clients; "
+            f"{captured.statements} SQL statements per request",
+        ),
         Measure(f"{name}: p50 latency", ours.percentile(0.5), base.percentile(0.5), "ms", ""),
         Measure(f"{name}: p99 latency", ours.percentile(0.99), base.percentile(0.99), "ms", ""),
     ]
@@ -570,10 +618,22 @@ def measure_export(app: Server, baseline: Server, token: str, cfg: Settings) -> 
     if rows != copy_rows:
         raise SystemExit(f"the export has {rows:,} rows but COPY {copy_rows:,}: they must export the same sentences")
     return [
-        Measure("sentence-summary CSV: rows/s", best_rate, copy_rate, "rows/s", "ratio>=0.5",
-                f"{rows:,} rows, best of {cfg.export_runs} (COPY: {copy_rows:,} rows)"),
-        Measure("sentence-summary CSV: worker memory growth", growth / 2**20, None, "MB", "ours<50",
-                "peak RSS of the serving worker minus its RSS before the export"),
+        Measure(
+            "sentence-summary CSV: rows/s",
+            best_rate,
+            copy_rate,
+            "rows/s",
+            "ratio>=0.5",
+            f"{rows:,} rows, best of {cfg.export_runs} (COPY: {copy_rows:,} rows)",
+        ),
+        Measure(
+            "sentence-summary CSV: worker memory growth",
+            growth / 2**20,
+            None,
+            "MB",
+            "ours<50",
+            "peak RSS of the serving worker minus its RSS before the export",
+        ),
     ]
 
 
@@ -599,8 +659,14 @@ def measure_cursor(app: Server, cfg: Settings) -> list[Measure]:
         _require_no_errors(f"cursor page ({label})", run)
         results[label] = run
     return [
-        Measure(f"cursor page {walked:,} rows deep: p50 latency", results["deep"].percentile(0.5),
-                results["first"].percentile(0.5), "ms", "ratio<=1.5", "baseline = the first page, one client"),
+        Measure(
+            f"cursor page {walked:,} rows deep: p50 latency",
+            results["deep"].percentile(0.5),
+            results["first"].percentile(0.5),
+            "ms",
+            "ratio<=1.5",
+            "baseline = the first page, one client",
+        ),
     ]
 
 
@@ -613,8 +679,14 @@ def measure_search(captured: Captured, app: Server, baseline: Server, cfg: Setti
         _require_no_errors(f"person search ({label})", run)
         results[label] = run
     return [
-        Measure("person q search: p95 latency", results["ours"].percentile(0.95), results["baseline"].percentile(0.95),
-                "ms", "ours<50", f"{len(captured.paths)} terms round-robin, one client; baseline = the same SQL"),
+        Measure(
+            "person q search: p95 latency",
+            results["ours"].percentile(0.95),
+            results["baseline"].percentile(0.95),
+            "ms",
+            "ours<50",
+            f"{len(captured.paths)} terms round-robin, one client; baseline = the same SQL",
+        ),
     ]
 
 
@@ -627,11 +699,22 @@ def measure_text_search(captured: Captured, app: Server, baseline: Server, cfg: 
         _require_no_errors(f"full-text search ({label})", run)
         results[label] = run
     return [
-        Measure("full-text search: p95 latency", results["ours"].percentile(0.95), results["baseline"].percentile(0.95),
-                "ms", "ours<200", f"{len(captured.paths)} queries round-robin, one anonymous client; baseline = "
-                "the same page query without the COUNT"),
-        Measure("full-text search: p50 latency", results["ours"].percentile(0.5), results["baseline"].percentile(0.5),
-                "ms", ""),
+        Measure(
+            "full-text search: p95 latency",
+            results["ours"].percentile(0.95),
+            results["baseline"].percentile(0.95),
+            "ms",
+            "ours<200",
+            f"{len(captured.paths)} queries round-robin, one anonymous client; baseline = "
+            "the same page query without the COUNT",
+        ),
+        Measure(
+            "full-text search: p50 latency",
+            results["ours"].percentile(0.5),
+            results["baseline"].percentile(0.5),
+            "ms",
+            "",
+        ),
     ]
 
 
@@ -657,13 +740,21 @@ def measure_pdf_upload(app: Server, token: str, cfg: Settings) -> list[Measure]:
         pdf = make_pdf(pages)
         boundary = f"bench{time.time_ns()}"
         body = (
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"verdict.pdf\"\r\n"
-            "Content-Type: application/pdf\r\n\r\n"
-        ).encode() + pdf + f"\r\n--{boundary}--\r\n".encode()
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="verdict.pdf"\r\n'
+                "Content-Type: application/pdf\r\n\r\n"
+            ).encode()
+            + pdf
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
         connection = http.client.HTTPConnection("127.0.0.1", app.port, timeout=120)
         started = time.perf_counter()
-        connection.request("POST", f"/api/v1/sources/{source.pk}/documents/", body=body, headers={
-            "Authorization": f"Token {token}", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        connection.request(
+            "POST",
+            f"/api/v1/sources/{source.pk}/documents/",
+            body=body,
+            headers={"Authorization": f"Token {token}", "Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
         response = connection.getresponse()
         answer = response.read()
         timings.append((time.perf_counter() - started) * 1000)
@@ -675,8 +766,14 @@ def measure_pdf_upload(app: Server, token: str, cfg: Settings) -> list[Measure]:
             raise SystemExit("the uploaded PDF's text was not extracted")
         document.delete()
     return [
-        Measure(f"upload + extract a {PDF_PAGES}-page PDF", min(timings), None, "ms", "ours<2000",
-                f"best of {len(timings)}, {len(pdf):,} bytes, through the API (hash, type, pypdf, store, verify)"),
+        Measure(
+            f"upload + extract a {PDF_PAGES}-page PDF",
+            min(timings),
+            None,
+            "ms",
+            "ours<2000",
+            f"best of {len(timings)}, {len(pdf):,} bytes, through the API (hash, type, pypdf, store, verify)",
+        ),
     ]
 
 
@@ -701,20 +798,74 @@ def import_sheets(defendants: int, prefix: str) -> list[tuple[str, bytes]]:
 
     numbers = range(defendants)
     return [
-        ("cases", sheet(["external_id", "title", "kind", "opened", "confidentiality"],
-                        ([f"{prefix}C{c}", f"Bench import case {prefix} {c}", "criminal", "2012-03", "restricted"]
-                         for c in range(IMPORT_CASES)))),
-        ("persons", sheet(["external_id", "name", "kind", "name_variants", "confidentiality", "description"],
-                          ([f"{prefix}P{n}", f"Bench Prisoner {prefix} {n}", "individual",
-                            f"Bench Prisonner {n}; Бенч {n}", "restricted", "Oil worker"] for n in numbers))),
-        ("defendants", sheet(["external_id", "person", "case", "arrested", "description"],
-                             ([f"{prefix}D{n}", f"{prefix}P{n}", f"{prefix}C{n % IMPORT_CASES}", "February 2012",
-                               "Accused of organising the strike"] for n in numbers))),
-        ("sentences", sheet(["external_id", "defendant", "kind", "term", "start", "status", "status_as_of"],
-                            ([f"{prefix}S{n}", f"{prefix}D{n}", "imprisonment", f"{3 + n % 5} years 6 months",
-                              "2012-06-04", "serving", "2012-12"] for n in numbers))),
-        ("status-changes", sheet(["defendant", "date", "status", "note"],
-                                 ([f"{prefix}D{n}", "14.02.2012", "detained", "Arrested at home"] for n in numbers))),
+        (
+            "cases",
+            sheet(
+                ["external_id", "title", "kind", "opened", "confidentiality"],
+                (
+                    [f"{prefix}C{c}", f"Bench import case {prefix} {c}", "criminal", "2012-03", "restricted"]
+                    for c in range(IMPORT_CASES)
+                ),
+            ),
+        ),
+        (
+            "persons",
+            sheet(
+                ["external_id", "name", "kind", "name_variants", "confidentiality", "description"],
+                (
+                    [
+                        f"{prefix}P{n}",
+                        f"Bench Prisoner {prefix} {n}",
+                        "individual",
+                        f"Bench Prisonner {n}; Бенч {n}",
+                        "restricted",
+                        "Oil worker",
+                    ]
+                    for n in numbers
+                ),
+            ),
+        ),
+        (
+            "defendants",
+            sheet(
+                ["external_id", "person", "case", "arrested", "description"],
+                (
+                    [
+                        f"{prefix}D{n}",
+                        f"{prefix}P{n}",
+                        f"{prefix}C{n % IMPORT_CASES}",
+                        "February 2012",
+                        "Accused of organising the strike",
+                    ]
+                    for n in numbers
+                ),
+            ),
+        ),
+        (
+            "sentences",
+            sheet(
+                ["external_id", "defendant", "kind", "term", "start", "status", "status_as_of"],
+                (
+                    [
+                        f"{prefix}S{n}",
+                        f"{prefix}D{n}",
+                        "imprisonment",
+                        f"{3 + n % 5} years 6 months",
+                        "2012-06-04",
+                        "serving",
+                        "2012-12",
+                    ]
+                    for n in numbers
+                ),
+            ),
+        ),
+        (
+            "status-changes",
+            sheet(
+                ["defendant", "date", "status", "note"],
+                ([f"{prefix}D{n}", "14.02.2012", "detained", "Arrested at home"] for n in numbers),
+            ),
+        ),
     ]
 
 
@@ -728,22 +879,54 @@ def bulk_create_rows(defendants: int, prefix: str) -> int:
     numbers = range(defendants)
     opened, arrested, start = (ApproximateDate.parse(text) for text in ("2012-03", "2012-02", "2012-06-04"))
     cases = Case.objects.bulk_create(
-        Case(external_id=f"{prefix}C{c}", title=f"Bench import case {prefix} {c}", kind="criminal", opened=opened,
-             confidentiality="restricted") for c in range(IMPORT_CASES))
+        Case(
+            external_id=f"{prefix}C{c}",
+            title=f"Bench import case {prefix} {c}",
+            kind="criminal",
+            opened=opened,
+            confidentiality="restricted",
+        )
+        for c in range(IMPORT_CASES)
+    )
     persons = Person.objects.bulk_create(
-        Person(external_id=f"{prefix}P{n}", name=f"Bench Prisoner {prefix} {n}", kind="individual",
-               confidentiality="restricted", description="Oil worker") for n in numbers)
+        Person(
+            external_id=f"{prefix}P{n}",
+            name=f"Bench Prisoner {prefix} {n}",
+            kind="individual",
+            confidentiality="restricted",
+            description="Oil worker",
+        )
+        for n in numbers
+    )
     PersonName.objects.bulk_create(
-        PersonName(person=person, name=name) for n, person in enumerate(persons)
-        for name in (f"Bench Prisonner {n}", f"Бенч {n}"))
+        PersonName(person=person, name=name)
+        for n, person in enumerate(persons)
+        for name in (f"Bench Prisonner {n}", f"Бенч {n}")
+    )
     accused = Defendant.objects.bulk_create(
-        Defendant(external_id=f"{prefix}D{n}", person=persons[n], case=cases[n % IMPORT_CASES], arrested=arrested,
-                  description="Accused of organising the strike") for n in numbers)
+        Defendant(
+            external_id=f"{prefix}D{n}",
+            person=persons[n],
+            case=cases[n % IMPORT_CASES],
+            arrested=arrested,
+            description="Accused of organising the strike",
+        )
+        for n in numbers
+    )
     Sentence.objects.bulk_create(
-        Sentence(external_id=f"{prefix}S{n}", defendant=accused[n], kind="imprisonment",
-                 term_months=(3 + n % 5) * 12 + 6, start=start, status="serving") for n in numbers)
+        Sentence(
+            external_id=f"{prefix}S{n}",
+            defendant=accused[n],
+            kind="imprisonment",
+            term_months=(3 + n % 5) * 12 + 6,
+            start=start,
+            status="serving",
+        )
+        for n in numbers
+    )
     StatusChange.objects.bulk_create(
-        StatusChange(defendant=accused[n], date=arrested, status="detained", note="Arrested at home") for n in numbers)
+        StatusChange(defendant=accused[n], date=arrested, status="detained", note="Arrested at home") for n in numbers
+    )
     return IMPORT_CASES + 4 * defendants
 
 
@@ -783,8 +966,9 @@ def measure_import(defendants: int, user) -> list[Measure]:
             token = None
             for dry_run in (True, False):
                 started = time.perf_counter()
-                result = records_import(content=content, filename=f"bench-{kind}.csv", kind=kind, user=user,
-                                        dry_run=dry_run, token=token)
+                result = records_import(
+                    content=content, filename=f"bench-{kind}.csv", kind=kind, user=user, dry_run=dry_run, token=token
+                )
                 if timings is not None:
                     timings["dry" if dry_run else "write"] += time.perf_counter() - started
                 if not result.ok or not (dry_run or result.applied):
@@ -827,10 +1011,22 @@ def measure_import(defendants: int, user) -> list[Measure]:
     note = f"{defendants:,} defendants: {rows:,} rows in 5 sheets; baseline = bulk_create of the same rows"
     return [
         Measure("import preview (dry run): rows/s", rows / timings["dry"], bulk_rate, "rows/s", "", note),
-        Measure("import write: rows/s", rows / timings["write"], bulk_rate, "rows/s", "",
-                f"{counter.count / rows / 2:.1f} SQL statements per row (preview and write)"),
-        Measure("import: memory growth (tracemalloc peak)", import_peak, bulk_peak, "MB", "ours<200",
-                "the preview and write of every sheet, against bulk_create's peak"),
+        Measure(
+            "import write: rows/s",
+            rows / timings["write"],
+            bulk_rate,
+            "rows/s",
+            "",
+            f"{counter.count / rows / 2:.1f} SQL statements per row (preview and write)",
+        ),
+        Measure(
+            "import: memory growth (tracemalloc peak)",
+            import_peak,
+            bulk_peak,
+            "MB",
+            "ours<200",
+            "the preview and write of every sheet, against bulk_create's peak",
+        ),
     ]
 
 
@@ -920,15 +1116,27 @@ def run(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=20_000, help="cap on requests per load run")
     parser.add_argument("--latency-requests", type=int, default=100, help="requests per latency run")
     parser.add_argument("--export-runs", type=int, default=2, help="full exports per side (the best counts)")
-    parser.add_argument("--import-defendants", type=int, default=10_000,
-                        help="defendants in the synthetic import sheets (0: no import measure)")
+    parser.add_argument(
+        "--import-defendants",
+        type=int,
+        default=10_000,
+        help="defendants in the synthetic import sheets (0: no import measure)",
+    )
     parser.add_argument("--markdown", action="store_true", help="also print the table in Markdown")
     parser.add_argument("--json", type=Path, help="write the measures to this JSON file")
     args = parser.parse_args(argv)
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("the benchmark runs on PostgreSQL: --database-url must be postgres://…")
-    cfg = Settings(args.port, args.baseline_port, args.seconds, args.warmup, args.concurrency, args.max_requests,
-                   args.latency_requests, args.export_runs)
+    cfg = Settings(
+        args.port,
+        args.baseline_port,
+        args.seconds,
+        args.warmup,
+        args.concurrency,
+        args.max_requests,
+        args.latency_requests,
+        args.export_runs,
+    )
 
     env = bench_environment(args.database_url)
     prepare_database(args.database_url, env)
@@ -939,9 +1147,7 @@ def run(argv: list[str] | None = None) -> int:
     queries: dict = {"__copy__": summary_copy_sql()}
     sentences = capture_set(queries, "sentence-list", [f"{SENTENCE_LIST}&page={page}" for page in range(1, 6)])
     defendants = capture_set(queries, "defendant-list", [f"{DEFENDANT_LIST}&page={page}" for page in range(1, 6)])
-    search = capture_set(
-        queries, "search", [PERSON_SEARCH.format(urllib.parse.quote(term)) for term in SEARCH_TERMS]
-    )
+    search = capture_set(queries, "search", [PERSON_SEARCH.format(urllib.parse.quote(term)) for term in SEARCH_TERMS])
     text_search = without_count(
         capture_set(queries, "text-search", [TEXT_SEARCH.format(urllib.parse.quote(t)) for t in TEXT_SEARCH_TERMS]),
         queries,
@@ -992,8 +1198,9 @@ def run(argv: list[str] | None = None) -> int:
         print()
         print(format_markdown(measures))
     if args.json:
-        args.json.write_text(json.dumps([dataclasses.asdict(m) | {"ratio": m.ratio, "passed": m.passed}
-                                         for m in measures], indent=2))
+        args.json.write_text(
+            json.dumps([dataclasses.asdict(m) | {"ratio": m.ratio, "passed": m.passed} for m in measures], indent=2)
+        )
     failures = missed(measures)
     if failures:
         print(f"\nMISSED {len(failures)} target(s): " + ", ".join(measure.name for measure in failures))

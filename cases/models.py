@@ -782,8 +782,7 @@ class Sentence(TrackedModel):
         blank=True,
         db_index=True,
         help_text=(
-            "Length in months (7½ years = 90). Kept for probation and suspended sentences too. "
-            "Empty when unknown."
+            "Length in months (7½ years = 90). Kept for probation and suspended sentences too. Empty when unknown."
         ),
     )
     term_qualifier = models.CharField(

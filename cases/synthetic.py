@@ -119,7 +119,13 @@ class SyntheticCounts:
 
     # The smallest data set that still has every kind of row.
     MINIMUMS = {
-        "persons": 1, "organizations": 2, "places": 2, "sources": 1, "legal_articles": 1, "events": 1, "cases": 1,
+        "persons": 1,
+        "organizations": 2,
+        "places": 2,
+        "sources": 1,
+        "legal_articles": 1,
+        "events": 1,
+        "cases": 1,
     }
 
     @classmethod
@@ -178,67 +184,140 @@ class SyntheticDataError(Exception):
 
 # (Latin, another Latin transliteration, Cyrillic)
 MALE_FIRST = [
-    ("Aidos", "Aidos", "Айдос"), ("Akzhol", "Akjol", "Акжол"), ("Arman", "Arman", "Арман"),
-    ("Askar", "Asqar", "Аскар"), ("Asylbek", "Asylbek", "Асылбек"), ("Bauyrzhan", "Baurzhan", "Бауыржан"),
-    ("Berik", "Berik", "Берик"), ("Daniyar", "Daniiar", "Данияр"), ("Erlan", "Yerlan", "Ерлан"),
-    ("Galym", "Ghalym", "Галым"), ("Kairat", "Qairat", "Кайрат"), ("Marat", "Marat", "Марат"),
-    ("Maksat", "Maqsat", "Максат"), ("Nurlan", "Nurlan", "Нурлан"), ("Rustam", "Rustem", "Рустам"),
-    ("Serik", "Serik", "Серик"), ("Talgat", "Talghat", "Талгат"), ("Timur", "Temir", "Тимур"),
-    ("Vladimir", "Wladimir", "Владимир"), ("Vadim", "Vadim", "Вадим"), ("Sergei", "Sergey", "Сергей"),
-    ("Aleksandr", "Alexander", "Александр"), ("Zhanbolat", "Janbolat", "Жанболат"), ("Yerzhan", "Erzhan", "Ержан"),
-    ("Olzhas", "Oljas", "Олжас"), ("Saken", "Saken", "Сакен"), ("Dulat", "Dulat", "Дулат"),
-    ("Murat", "Murat", "Мурат"), ("Kanat", "Qanat", "Канат"), ("Roman", "Roman", "Роман"),
+    ("Aidos", "Aidos", "Айдос"),
+    ("Akzhol", "Akjol", "Акжол"),
+    ("Arman", "Arman", "Арман"),
+    ("Askar", "Asqar", "Аскар"),
+    ("Asylbek", "Asylbek", "Асылбек"),
+    ("Bauyrzhan", "Baurzhan", "Бауыржан"),
+    ("Berik", "Berik", "Берик"),
+    ("Daniyar", "Daniiar", "Данияр"),
+    ("Erlan", "Yerlan", "Ерлан"),
+    ("Galym", "Ghalym", "Галым"),
+    ("Kairat", "Qairat", "Кайрат"),
+    ("Marat", "Marat", "Марат"),
+    ("Maksat", "Maqsat", "Максат"),
+    ("Nurlan", "Nurlan", "Нурлан"),
+    ("Rustam", "Rustem", "Рустам"),
+    ("Serik", "Serik", "Серик"),
+    ("Talgat", "Talghat", "Талгат"),
+    ("Timur", "Temir", "Тимур"),
+    ("Vladimir", "Wladimir", "Владимир"),
+    ("Vadim", "Vadim", "Вадим"),
+    ("Sergei", "Sergey", "Сергей"),
+    ("Aleksandr", "Alexander", "Александр"),
+    ("Zhanbolat", "Janbolat", "Жанболат"),
+    ("Yerzhan", "Erzhan", "Ержан"),
+    ("Olzhas", "Oljas", "Олжас"),
+    ("Saken", "Saken", "Сакен"),
+    ("Dulat", "Dulat", "Дулат"),
+    ("Murat", "Murat", "Мурат"),
+    ("Kanat", "Qanat", "Канат"),
+    ("Roman", "Roman", "Роман"),
 ]
 FEMALE_FIRST = [
-    ("Aigul", "Aigül", "Айгуль"), ("Ainur", "Aynur", "Айнур"), ("Aliya", "Aliia", "Алия"),
-    ("Asel", "Assel", "Асель"), ("Dana", "Dana", "Дана"), ("Gulnara", "Gülnara", "Гульнара"),
-    ("Zhanar", "Janar", "Жанар"), ("Roza", "Rosa", "Роза"), ("Saule", "Saule", "Сауле"),
-    ("Natalia", "Natalya", "Наталья"), ("Elena", "Yelena", "Елена"), ("Madina", "Madina", "Мадина"),
-    ("Dinara", "Dinara", "Динара"), ("Kamila", "Kamilla", "Камила"), ("Zhuldyz", "Juldyz", "Жулдыз"),
+    ("Aigul", "Aigül", "Айгуль"),
+    ("Ainur", "Aynur", "Айнур"),
+    ("Aliya", "Aliia", "Алия"),
+    ("Asel", "Assel", "Асель"),
+    ("Dana", "Dana", "Дана"),
+    ("Gulnara", "Gülnara", "Гульнара"),
+    ("Zhanar", "Janar", "Жанар"),
+    ("Roza", "Rosa", "Роза"),
+    ("Saule", "Saule", "Сауле"),
+    ("Natalia", "Natalya", "Наталья"),
+    ("Elena", "Yelena", "Елена"),
+    ("Madina", "Madina", "Мадина"),
+    ("Dinara", "Dinara", "Динара"),
+    ("Kamila", "Kamilla", "Камила"),
+    ("Zhuldyz", "Juldyz", "Жулдыз"),
     ("Lyazzat", "Liazzat", "Ляззат"),
 ]
 # Male forms; the female form adds "a" / "а".
 SURNAMES = [
-    ("Sapargaliev", "Sapargaliyev", "Сапаргалиев"), ("Nurmagambetov", "Nurmaghambetov", "Нурмагамбетов"),
-    ("Kozhakhmetov", "Kojakhmetov", "Кожахметов"), ("Abilov", "Abilov", "Абилов"),
-    ("Tuleshov", "Tuleshov", "Тулешов"), ("Zhaksylykov", "Jaqsylyqov", "Жаксылыков"),
-    ("Bekbolatov", "Bekbolatov", "Бекболатов"), ("Omarbekov", "Omarbekov", "Омарбеков"),
-    ("Uteshev", "Uteshev", "Утешев"), ("Dzhaksybekov", "Jaksybekov", "Джаксыбеков"),
-    ("Kenzhebekov", "Kenjebekov", "Кенжебеков"), ("Amanov", "Amanov", "Аманов"),
-    ("Yesenov", "Esenov", "Есенов"), ("Sarsenov", "Sarsenov", "Сарсенов"),
-    ("Zhumagaliev", "Jumagaliyev", "Жумагалиев"), ("Karabaev", "Karabayev", "Карабаев"),
-    ("Tokhtarov", "Tokhtarov", "Тохтаров"), ("Mukhamedov", "Mukhamedov", "Мухамедов"),
-    ("Seitkaliev", "Seitkaliyev", "Сейткалиев"), ("Baimuratov", "Baymuratov", "Баймуратов"),
-    ("Dosmagambetov", "Dosmaghambetov", "Досмагамбетов"), ("Kuanyshev", "Quanyshev", "Куанышев"),
-    ("Shaimerdenov", "Shaymerdenov", "Шаймерденов"), ("Tasbolatov", "Tasbolatov", "Тасболатов"),
-    ("Akhmetov", "Akhmetov", "Ахметов"), ("Ospanov", "Ospanov", "Оспанов"),
-    ("Serikbaev", "Serikbayev", "Серикбаев"), ("Khalelov", "Halelov", "Халелов"),
-    ("Nazarbaev", "Nazarbayev", "Назарбаев"), ("Ermekov", "Yermekov", "Ермеков"),
-    ("Ivanov", "Iwanow", "Иванов"), ("Petrenko", "Petrenko", "Петренко"),
-    ("Kuzmin", "Kouzmin", "Кузьмин"), ("Orlov", "Orlow", "Орлов"),
-    ("Zhunusov", "Junusov", "Жунусов"), ("Iskakov", "Yskakov", "Искаков"),
-    ("Mamyrov", "Mamyrov", "Мамыров"), ("Tulegenov", "Tulegenov", "Тулегенов"),
-    ("Sultanbekov", "Sultanbekov", "Султанбеков"), ("Bolatov", "Bolatov", "Болатов"),
+    ("Sapargaliev", "Sapargaliyev", "Сапаргалиев"),
+    ("Nurmagambetov", "Nurmaghambetov", "Нурмагамбетов"),
+    ("Kozhakhmetov", "Kojakhmetov", "Кожахметов"),
+    ("Abilov", "Abilov", "Абилов"),
+    ("Tuleshov", "Tuleshov", "Тулешов"),
+    ("Zhaksylykov", "Jaqsylyqov", "Жаксылыков"),
+    ("Bekbolatov", "Bekbolatov", "Бекболатов"),
+    ("Omarbekov", "Omarbekov", "Омарбеков"),
+    ("Uteshev", "Uteshev", "Утешев"),
+    ("Dzhaksybekov", "Jaksybekov", "Джаксыбеков"),
+    ("Kenzhebekov", "Kenjebekov", "Кенжебеков"),
+    ("Amanov", "Amanov", "Аманов"),
+    ("Yesenov", "Esenov", "Есенов"),
+    ("Sarsenov", "Sarsenov", "Сарсенов"),
+    ("Zhumagaliev", "Jumagaliyev", "Жумагалиев"),
+    ("Karabaev", "Karabayev", "Карабаев"),
+    ("Tokhtarov", "Tokhtarov", "Тохтаров"),
+    ("Mukhamedov", "Mukhamedov", "Мухамедов"),
+    ("Seitkaliev", "Seitkaliyev", "Сейткалиев"),
+    ("Baimuratov", "Baymuratov", "Баймуратов"),
+    ("Dosmagambetov", "Dosmaghambetov", "Досмагамбетов"),
+    ("Kuanyshev", "Quanyshev", "Куанышев"),
+    ("Shaimerdenov", "Shaymerdenov", "Шаймерденов"),
+    ("Tasbolatov", "Tasbolatov", "Тасболатов"),
+    ("Akhmetov", "Akhmetov", "Ахметов"),
+    ("Ospanov", "Ospanov", "Оспанов"),
+    ("Serikbaev", "Serikbayev", "Серикбаев"),
+    ("Khalelov", "Halelov", "Халелов"),
+    ("Nazarbaev", "Nazarbayev", "Назарбаев"),
+    ("Ermekov", "Yermekov", "Ермеков"),
+    ("Ivanov", "Iwanow", "Иванов"),
+    ("Petrenko", "Petrenko", "Петренко"),
+    ("Kuzmin", "Kouzmin", "Кузьмин"),
+    ("Orlov", "Orlow", "Орлов"),
+    ("Zhunusov", "Junusov", "Жунусов"),
+    ("Iskakov", "Yskakov", "Искаков"),
+    ("Mamyrov", "Mamyrov", "Мамыров"),
+    ("Tulegenov", "Tulegenov", "Тулегенов"),
+    ("Sultanbekov", "Sultanbekov", "Султанбеков"),
+    ("Bolatov", "Bolatov", "Болатов"),
 ]
 # Male first names that form a Russian patronymic with -ович / -овна.
 PATRONYMIC_BASES = ["Марат", "Серик", "Ерлан", "Нурлан", "Берик", "Айдос", "Аскар", "Кайрат", "Талгат", "Мурат"]
 
 PLACE_ROOTS = [
-    ("Karaozen", "Qaraozen", "Караозен"), ("Zhetybai", "Jetybay", "Жетыбай"), ("Kurykozek", "Quryqozek", "Курыкозек"),
-    ("Shetpe", "Shetpe", "Шетпе"), ("Beineu", "Beyneu", "Бейнеу"), ("Akshukur", "Aqshuqyr", "Акшукур"),
-    ("Tauchik", "Tauşyq", "Таучик"), ("Kyzylsai", "Qyzylsay", "Кызылсай"), ("Sayotes", "Sayotes", "Сайотес"),
-    ("Tengizshevroil", "Tengiz", "Тенгиз"), ("Borankul", "Boranqul", "Боранкул"), ("Munaishy", "Munayshy", "Мунайшы"),
+    ("Karaozen", "Qaraozen", "Караозен"),
+    ("Zhetybai", "Jetybay", "Жетыбай"),
+    ("Kurykozek", "Quryqozek", "Курыкозек"),
+    ("Shetpe", "Shetpe", "Шетпе"),
+    ("Beineu", "Beyneu", "Бейнеу"),
+    ("Akshukur", "Aqshuqyr", "Акшукур"),
+    ("Tauchik", "Tauşyq", "Таучик"),
+    ("Kyzylsai", "Qyzylsay", "Кызылсай"),
+    ("Sayotes", "Sayotes", "Сайотес"),
+    ("Tengizshevroil", "Tengiz", "Тенгиз"),
+    ("Borankul", "Boranqul", "Боранкул"),
+    ("Munaishy", "Munayshy", "Мунайшы"),
 ]
 OFFENCES = [
-    "Inciting social discord", "Organising mass riots", "Participation in mass riots", "Calls to seize power",
-    "Hooliganism", "Resisting a public official", "Abuse of office", "Torture", "Theft of property",
-    "Dissemination of false information", "Participation in a banned organisation", "Illegal assembly",
-    "Damage to property", "Financing of extremism", "Insulting a public official",
+    "Inciting social discord",
+    "Organising mass riots",
+    "Participation in mass riots",
+    "Calls to seize power",
+    "Hooliganism",
+    "Resisting a public official",
+    "Abuse of office",
+    "Torture",
+    "Theft of property",
+    "Dissemination of false information",
+    "Participation in a banned organisation",
+    "Illegal assembly",
+    "Damage to property",
+    "Financing of extremism",
+    "Insulting a public official",
 ]
 ROLES = ["member", "leader", "lawyer", "spokesperson", "journalist", "chair", "activist", "researcher"]
 ORG_KINDS = [
-    OrganizationKind.NGO, OrganizationKind.MEDIA, OrganizationKind.PARTY,
-    OrganizationKind.STATE_BODY, OrganizationKind.COMPANY, OrganizationKind.INTERNATIONAL,
+    OrganizationKind.NGO,
+    OrganizationKind.MEDIA,
+    OrganizationKind.PARTY,
+    OrganizationKind.STATE_BODY,
+    OrganizationKind.COMPANY,
+    OrganizationKind.INTERNATIONAL,
 ]
 ORG_WORDS = {
     OrganizationKind.NGO: ("Human Rights Bureau", "Бюро по правам человека"),
@@ -895,12 +974,18 @@ class _Generator:
         appeal_pk = appeals[-1][0] if appeals else trial_pk
         roll = rng.random()
         kind = (
-            SentenceKind.IMPRISONMENT if roll < 0.6
-            else SentenceKind.SUSPENDED if roll < 0.7
-            else SentenceKind.PROBATION if roll < 0.78
-            else SentenceKind.RESTRICTED_FREEDOM if roll < 0.88
-            else SentenceKind.FINE if roll < 0.94
-            else SentenceKind.COMMUNITY_SERVICE if roll < 0.97
+            SentenceKind.IMPRISONMENT
+            if roll < 0.6
+            else SentenceKind.SUSPENDED
+            if roll < 0.7
+            else SentenceKind.PROBATION
+            if roll < 0.78
+            else SentenceKind.RESTRICTED_FREEDOM
+            if roll < 0.88
+            else SentenceKind.FINE
+            if roll < 0.94
+            else SentenceKind.COMMUNITY_SERVICE
+            if roll < 0.97
             else SentenceKind.OTHER
         )
         self._sentence(rng, index, kind, arrest, verdict, trial_pk, steps=steps, then=then)
@@ -1181,16 +1266,28 @@ def _real_rows_depending_on_synthetic() -> list[str]:
     """Real records that point at synthetic ones and would be left dangling; deletion refuses while any exist."""
     checks = [
         ("defendants in real cases are synthetic persons", Defendant, Q(case__synthetic=False, person__synthetic=True)),
-        ("charges of real defendants cite synthetic legal articles", Charge,
-         Q(defendant__case__synthetic=False, article__synthetic=True)),
-        ("sentences of real defendants name trials of synthetic cases", Sentence,
-         Q(defendant__case__synthetic=False, trial__case__synthetic=True)),
+        (
+            "charges of real defendants cite synthetic legal articles",
+            Charge,
+            Q(defendant__case__synthetic=False, article__synthetic=True),
+        ),
+        (
+            "sentences of real defendants name trials of synthetic cases",
+            Sentence,
+            Q(defendant__case__synthetic=False, trial__case__synthetic=True),
+        ),
         ("real trials are held by synthetic courts", Trial, Q(case__synthetic=False, court__synthetic=True)),
         ("real trials are held in synthetic places", Trial, Q(case__synthetic=False, place__synthetic=True)),
-        ("real status changes cite synthetic sources", StatusChange,
-         Q(defendant__case__synthetic=False, source__synthetic=True)),
-        ("figures of real events cite synthetic sources", EventFigure,
-         Q(event__synthetic=False, source__synthetic=True)),
+        (
+            "real status changes cite synthetic sources",
+            StatusChange,
+            Q(defendant__case__synthetic=False, source__synthetic=True),
+        ),
+        (
+            "figures of real events cite synthetic sources",
+            EventFigure,
+            Q(event__synthetic=False, source__synthetic=True),
+        ),
         ("real events happened in synthetic places", Event, Q(synthetic=False, place__synthetic=True)),
         ("real places lie in synthetic regions", Place, Q(synthetic=False, region__synthetic=True)),
     ]
@@ -1263,4 +1360,3 @@ def format_reports(reports: list[StepReport], *, verb: str = "written") -> str:
     rate = total_rows / max(total_seconds, 1e-9)
     lines.append(f"{'total':<{width}}  {total_rows:>14,}  {total_seconds:>8.2f}  {rate:>9,.0f}")
     return "\n".join(lines)
-

@@ -222,7 +222,7 @@ SPECTACULAR_SETTINGS = {
         "for the change.\n\n"
         "**Conventions.** Related records are written as ids and read as `{id, label, url}`. Dates are "
         "ISO 8601 at the precision known: `2012`, `2012-02` or `2012-02-14`; date filters match any "
-        "date that may fall in the range. Figures are `{value, qualifier, display}` (\"at least 16\"). "
+        'date that may fall in the range. Figures are `{value, qualifier, display}` ("at least 16"). '
         "Lists take `page` and `page_size` (up to 500), or `cursor=` for crawling; an unknown query "
         "parameter is a 400 listing the allowed ones. A bad field is a 400 naming it. Detail responses "
         "carry an `ETag`; send it back in `If-Match` on PUT, PATCH and DELETE to be told (412) if "

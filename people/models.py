@@ -125,7 +125,6 @@ class Person(NameSearchable):
         raise_if(errors)
 
 
-
 def person_str(*, name: str, kind: str, group_size, group_size_qualifier: str, group_size_as_of) -> str:
     """A person's one label: the name; a group says how many it stands for when that is known, and as of when.
 
@@ -185,7 +184,6 @@ class Organization(NameSearchable):
 
     def clean(self):
         raise_if(country_code_errors(self.country))
-
 
 
 class OrganizationName(NameVariant):

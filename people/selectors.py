@@ -26,6 +26,4 @@ def organization_list(*, user) -> QuerySet[Organization]:
 
 def membership_list(*, user) -> QuerySet[Membership]:
     """Memberships of persons ``user`` may see, with the person and organization joined."""
-    return Membership.objects.restrict(user).select_related(
-        "person", "organization"
-    )
+    return Membership.objects.restrict(user).select_related("person", "organization")

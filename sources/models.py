@@ -303,6 +303,4 @@ register_searchable(
     fields=("original_name", "text"),
     joins=("source",),
 )
-register_searchable(
-    Citation, kind="citation", fields=("excerpt", "note"), joins=("source",)
-)
+register_searchable(Citation, kind="citation", fields=("excerpt", "note"), joins=("source",))

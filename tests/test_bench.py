@@ -120,10 +120,14 @@ def test_the_baseline_replays_captured_sql_and_streams_copy(tmp_path, monkeypatc
     user = f"{settings['USER']}:{settings['PASSWORD']}" if settings.get("PASSWORD") else settings["USER"]
     url = f"postgres://{user}@{host}:{port}/{settings['NAME']}"
     queries = tmp_path / "queries.json"
-    queries.write_text(json.dumps({
-        "one": ["SELECT 1 AS one, 'Сапаргалиев' AS name", "SELECT 2.50::numeric AS amount"],
-        "__copy__": "SELECT app_label, model FROM django_content_type ORDER BY id",
-    }))
+    queries.write_text(
+        json.dumps(
+            {
+                "one": ["SELECT 1 AS one, 'Сапаргалиев' AS name", "SELECT 2.50::numeric AS amount"],
+                "__copy__": "SELECT app_label, model FROM django_content_type ORDER BY id",
+            }
+        )
+    )
     monkeypatch.setenv("BENCH_DATABASE_URL", url)
     monkeypatch.setenv("BENCH_QUERIES", str(queries))
     monkeypatch.setattr(baseline, "_queries", None)

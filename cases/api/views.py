@@ -89,8 +89,13 @@ class EventFigureViewSet(RecordViewSet):
 
 class AllegationViewSet(RecordViewSet):
     queryset = Allegation.objects.select_related(
-        "alleged_by_person", "alleged_by_organization", "against_person", "against_organization", "event",
-        "source", "response_source",
+        "alleged_by_person",
+        "alleged_by_organization",
+        "against_person",
+        "against_organization",
+        "event",
+        "source",
+        "response_source",
     )
     serializer_class = AllegationSerializer
     filterset_class = AllegationFilterSet

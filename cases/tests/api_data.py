@@ -110,8 +110,22 @@ def make_graph(
     charge = ChargeFactory(defendant=defendant, article=article)
     trial = TrialFactory(case=case, place=place, court=OrganizationFactory(kind="court"))
     sentence = SentenceFactory(defendant=defendant, trial=trial)
-    for record in (person, organization, membership, place, event, figure, allegation, case, defendant,
-                   status_change, article, charge, trial, sentence):
+    for record in (
+        person,
+        organization,
+        membership,
+        place,
+        event,
+        figure,
+        allegation,
+        case,
+        defendant,
+        status_change,
+        article,
+        charge,
+        trial,
+        sentence,
+    ):
         CitationFactory(content_object=record, source=source)
     return Graph(
         person=person,

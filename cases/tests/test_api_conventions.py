@@ -93,9 +93,23 @@ def test_unknown_api_paths_and_ids_answer_json_404():
 
 def test_api_root_lists_every_resource():
     body = client_for(None).get("/api/v1/").json()
-    for resource in ("persons", "organizations", "memberships", "sources", "citations", "places", "events",
-                     "event-figures", "cases", "defendants", "status-changes", "legal-articles", "charges",
-                     "trials", "sentences"):
+    for resource in (
+        "persons",
+        "organizations",
+        "memberships",
+        "sources",
+        "citations",
+        "places",
+        "events",
+        "event-figures",
+        "cases",
+        "defendants",
+        "status-changes",
+        "legal-articles",
+        "charges",
+        "trials",
+        "sentences",
+    ):
         assert body[resource].endswith(f"/api/v1/{resource}/")
     assert body["sentence-summaries-csv"].endswith("/api/v1/sentence-summaries.csv")
     assert client_for(None).get(body["sentence-summaries-stats"]).status_code == 200
@@ -114,9 +128,7 @@ def test_json_keeps_cyrillic_readable_and_can_be_indented():
 
 def test_a_token_is_obtained_with_username_and_password(staff_user):
     client = client_for(None)
-    response = client.post(
-        "/api/v1/auth/token/", {"username": "staff", "password": "staff-pass-123"}, format="json"
-    )
+    response = client.post("/api/v1/auth/token/", {"username": "staff", "password": "staff-pass-123"}, format="json")
     assert response.status_code == 200
     token = response.json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")

@@ -13,6 +13,7 @@ def _crawl_without_throttling(settings):
     """These tests crawl every record anonymously: more requests than the anonymous rate allows."""
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None}}
 
+
 SECRET_PERSON = "Witness Who Asked For Anonymity"
 RESTRICTED_PERSON = "Restricted Activist"
 # A public person: they may be shown, but not their part in the confidential case.
@@ -120,8 +121,17 @@ def test_search_never_finds_a_hidden_person(graphs):
 def test_filtering_by_a_hidden_persons_id_reveals_nothing(graphs):
     client = client_for(None)
     hidden = graphs["confidential person"].person.pk
-    for resource in ("cases", "events", "organizations", "trials", "sentences", "defendants", "charges",
-                     "status-changes", "memberships"):
+    for resource in (
+        "cases",
+        "events",
+        "organizations",
+        "trials",
+        "sentences",
+        "defendants",
+        "charges",
+        "status-changes",
+        "memberships",
+    ):
         response = client.get(f"/api/v1/{resource}/", {"person": hidden})
         assert response.status_code == 200, resource
         assert response.json()["count"] == 0, resource

@@ -192,7 +192,8 @@ def test_status_changes_go_through_the_service_and_update_the_defendant(staff_us
     client = client_for(staff_user)
     url = f"/api/v1/defendants/{defendant.pk}/status-changes/"
     response = client.post(
-        url, {"status": "convicted", "date": "2012-06-04", "source": source.pk, "excerpt": "was convicted"},
+        url,
+        {"status": "convicted", "date": "2012-06-04", "source": source.pk, "excerpt": "was convicted"},
         format="json",
     )
     assert response.status_code == 201, response.content

@@ -284,7 +284,6 @@ def test_a_group_row_says_as_of_when_its_size_is_known():
     assert row["defendant"] == "Convicted protesters (group of more than 30 as of 2012-12)"
 
 
-
 # -- the data migration ------------------------------------------------------------------------------------
 
 

@@ -53,8 +53,24 @@ pytestmark = pytest.mark.django_db
 TINY = SyntheticCounts().scaled(0.002)  # 200 persons, 40 cases, 200 defendants, 300 charges …
 
 ALL_MODELS = (
-    Person, PersonName, Organization, OrganizationName, Membership, Place, PlaceName, Source, Event, EventFigure,
-    Case, Trial, Defendant, StatusChange, LegalArticle, Charge, Sentence, Citation,
+    Person,
+    PersonName,
+    Organization,
+    OrganizationName,
+    Membership,
+    Place,
+    PlaceName,
+    Source,
+    Event,
+    EventFigure,
+    Case,
+    Trial,
+    Defendant,
+    StatusChange,
+    LegalArticle,
+    Charge,
+    Sentence,
+    Citation,
 )
 
 
@@ -82,7 +98,10 @@ def snapshot() -> dict[str, list[tuple]]:
         ),
         "charges": rows(
             Charge.objects.values_list(
-                "defendant__case__title", "defendant__person__name", "article__article", "offence_description",
+                "defendant__case__title",
+                "defendant__person__name",
+                "article__article",
+                "offence_description",
                 "outcome",
             )
         ),
@@ -91,8 +110,17 @@ def snapshot() -> dict[str, list[tuple]]:
         ),
         "sentences": rows(
             Sentence.objects.values_list(
-                "defendant__case__title", "defendant__person__name", "trial__start", "kind", "term_months",
-                "term_qualifier", "fine_amount", "start", "expected_end", "actual_release", "status",
+                "defendant__case__title",
+                "defendant__person__name",
+                "trial__start",
+                "kind",
+                "term_months",
+                "term_qualifier",
+                "fine_amount",
+                "start",
+                "expected_end",
+                "actual_release",
+                "status",
             )
         ),
         "citations": rows(Citation.objects.values_list("content_type__model", "excerpt", "locator")),
@@ -132,11 +160,23 @@ def test_every_synthetic_record_is_marked_and_tagged():
 
     for model in FLAGGED_MODELS:
         assert not model.objects.filter(synthetic=False).exists(), model
-    for model, field in [(Person, "name"), (Organization, "name"), (Place, "name"), (Event, "title"),
-                         (Case, "title"), (Source, "title"), (LegalArticle, "code")]:
+    for model, field in [
+        (Person, "name"),
+        (Organization, "name"),
+        (Place, "name"),
+        (Event, "title"),
+        (Case, "title"),
+        (Source, "title"),
+        (LegalArticle, "code"),
+    ]:
         assert not model.objects.exclude(**{f"{field}__contains": TAG}).exists(), model
-    for model, field in [(Defendant, "description"), (Sentence, "note"), (Trial, "observer_findings"),
-                         (Citation, "excerpt"), (EventFigure, "excerpt")]:
+    for model, field in [
+        (Defendant, "description"),
+        (Sentence, "note"),
+        (Trial, "observer_findings"),
+        (Citation, "excerpt"),
+        (EventFigure, "excerpt"),
+    ]:
         assert not model.objects.exclude(**{f"{field}__startswith": TAG}).exists(), model
     generator = Source.objects.get(title=GENERATOR_SOURCE_TITLE)
     assert not Citation.objects.exclude(source=generator).exists()
@@ -289,8 +329,17 @@ def test_counts_that_cannot_fit_are_refused_naming_the_option():
 def test_the_command_seeds_with_overrides_prints_a_summary_and_deletes():
     out = StringIO()
     call_command(
-        "seed_synthetic", "--scale", "0.001", "--persons", "150", "--seed", "9", "--batch-size", "50",
-        stdout=out, stderr=StringIO(),
+        "seed_synthetic",
+        "--scale",
+        "0.001",
+        "--persons",
+        "150",
+        "--seed",
+        "9",
+        "--batch-size",
+        "50",
+        stdout=out,
+        stderr=StringIO(),
     )
     text = out.getvalue()
     assert Person.objects.count() == 150

@@ -212,9 +212,7 @@ class VisibleManyRelatedField(serializers.ManyRelatedField):
     def to_representation(self, iterable):
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        return [
-            self.child_relation.to_representation(value) for value in iterable if is_visible(value, user)
-        ]
+        return [self.child_relation.to_representation(value) for value in iterable if is_visible(value, user)]
 
 
 class BriefRelatedField(serializers.PrimaryKeyRelatedField):

@@ -274,4 +274,3 @@ class RecordSerializer(serializers.ModelSerializer):
         for entry in names:
             relation.create(**entry)
         instance.refresh_from_db(fields=["search_text"])
-

@@ -69,9 +69,11 @@ def test_sources_and_citations_survive_the_move_with_their_permissions_and_log_e
     assert [c.excerpt for c in citations] == ["Kozlov", "2012"]
     assert citations[0].content_object.name == "Vladimir Kozlov"
     assert citations[1].content_object == source, "a citation of a source still finds it (generic foreign key)"
-    assert Permission.objects.get(content_type=moved, codename="change_source").group_set.filter(
-        name="Source editors"
-    ).exists()
+    assert (
+        Permission.objects.get(content_type=moved, codename="change_source")
+        .group_set.filter(name="Source editors")
+        .exists()
+    )
     assert Group.objects.get(name="Source editors").permissions.filter(content_type__app_label="sources").count() == 1
     entry = LogEntry.objects.get(object_id=str(source_pk))
     assert entry.get_edited_object() == source

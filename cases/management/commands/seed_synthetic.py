@@ -47,9 +47,7 @@ class Command(BaseCommand):
                 metavar="N",
                 help=f"Number of {name.replace('_', ' ')} (default {getattr(SyntheticCounts(), name):,} × scale).",
             )
-        parser.add_argument(
-            "--batch-size", type=int, default=5_000, help="Rows per INSERT statement (default 5,000)."
-        )
+        parser.add_argument("--batch-size", type=int, default=5_000, help="Rows per INSERT statement (default 5,000).")
         parser.add_argument(
             "--delete",
             action="store_true",
