@@ -29,7 +29,8 @@ ENCRYPTED_SUFFIX = ".gpg"
 
 # Rebuilt by migrate (content types, permissions) or worthless in a backup (sessions,
 # the login-lockout counters).
-PORTABLE_EXCLUDE = ["contenttypes", "auth.permission", "sessions", "axes"]
+# The search index is derived: loading the records rebuilds it (sources.search's signals).
+PORTABLE_EXCLUDE = ["contenttypes", "auth.permission", "sessions", "axes", "sources.searchentry"]
 
 
 class BackupError(Exception):

@@ -22,6 +22,8 @@ from html.parser import HTMLParser
 import filetype
 from django.utils.translation import gettext as _
 
+from casetracker.text import FORBIDDEN
+
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HTML = "text/html"
@@ -183,7 +185,17 @@ def image_text(data: bytes) -> Extracted:
 
 
 def extract_text(data: bytes, media_type: str) -> Extracted:
-    """The text of a file of ``media_type`` (one of :data:`ACCEPTED`)."""
+    """The text of a file of ``media_type`` (one of :data:`ACCEPTED`), without control characters.
+
+    PDFs hold form feeds, OCR output stray control codes: stored text refuses them
+    (:mod:`casetracker.text`), so each becomes a space (a lone CR a line break).
+    """
+    extracted = _extract(data, media_type)
+    extracted.text = FORBIDDEN.sub(lambda m: "\n" if m.group() == "\r" else " ", extracted.text)
+    return extracted
+
+
+def _extract(data: bytes, media_type: str) -> Extracted:
     if media_type == PDF:
         text = pdf_text(data)
         return Extracted(text, "" if text else _("The PDF has no text layer (a scan?); no text extracted."))

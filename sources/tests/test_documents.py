@@ -405,3 +405,9 @@ def test_an_ellipsis_stands_for_words_left_out_in_order():
     reversed_order = CitationFactory(source=source, excerpt="seven years ... found the defendant guilty")
     assert Citation.objects.get(pk=ok.pk).verified is True
     assert Citation.objects.get(pk=reversed_order.pk).verified is False
+
+
+def test_control_characters_in_extracted_text_become_spaces(staff_client):
+    response = upload(staff_client, SourceFactory(), b"page one\x0cpage two\x07end\r\n")
+    assert response.status_code == 201
+    assert Document.objects.get(pk=response.json()["id"]).text == "page one page two end"
