@@ -8,3 +8,6 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .api import people
+
+        people.register()

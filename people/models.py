@@ -3,7 +3,8 @@
 This app depends only on ``casetracker`` and ``sources``, so it can be reused by
 any tracker. Citations of these records live in ``sources.Citation`` (a generic
 relation). Nothing here imports ``cases``: what a person's pages show of cases
-and events, ``cases`` adds (:mod:`cases.api.people`).
+and events, ``cases`` adds (:mod:`cases.api.people`, through the hook in
+:mod:`people.api.extensions`).
 """
 
 from django.db import models
