@@ -239,11 +239,6 @@ class Membership(TrackedModel):
             raise_if({"end": "The role cannot end before it began."})
 
 
-def refresh_search_text(owner) -> None:
-    """Recompute ``owner.search_text`` after its name variants changed."""
-    type(owner).objects.filter(pk=owner.pk).update(search_text=owner.rebuild_search_text())
-
-
 # What citations may point at (sources.citable): the API's name, and what the label (__str__) reads.
 register_citable(Person, name="person")
 register_citable(Organization, name="organization")
