@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.admin import (
+    NameVariantInline,
     RecordAdmin,
     RestrictedStackedInline,
     RestrictedTabularInline,
@@ -46,10 +47,8 @@ from .models import (
 from .services import defendant_change_status
 
 
-class PlaceNameInline(RestrictedTabularInline):
+class PlaceNameInline(NameVariantInline):
     model = PlaceName
-    extra = 1
-    fields = ["name", "language", "note"]
 
 
 @admin.register(Place)

@@ -7,4 +7,6 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases and prosecutions"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from .api import people
+
+        people.register()

@@ -55,6 +55,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from casetracker.base_models import repeated_name_error
 from casetracker.visibility import (
     LEVEL_BEFORE_CREATION,
     LEVEL_FIELD,
@@ -748,6 +749,29 @@ class RestrictedTabularInline(RestrictedInlineMixin, admin.TabularInline):
 
 class RestrictedStackedInline(RestrictedInlineMixin, admin.StackedInline):
     """A stacked inline following the visibility rule."""
+
+
+class NameVariantFormSet(forms.BaseInlineFormSet):
+    """A record's name variants: refuses two that differ only in case or spacing, as the API does."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form.cleaned_data["name"]
+            for form in self.forms
+            if form.cleaned_data.get("name") and not (self.can_delete and self._should_delete_form(form))
+        ]
+        error = repeated_name_error(kept)
+        if error:
+            raise ValidationError(error)
+
+
+class NameVariantInline(RestrictedTabularInline):
+    """The inline of a record's other names (``PersonName``, ``OrganizationName``, ``PlaceName``)."""
+
+    formset = NameVariantFormSet
+    extra = 1
+    fields = ["name", "language", "note"]
 
 
 class RestrictedGenericTabularInline(RestrictedInlineMixin, GenericTabularInline):

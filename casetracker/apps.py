@@ -12,9 +12,10 @@ class CasetrackerConfig(AppConfig):
     def ready(self):
         from django.db.models import IntegerField
 
-        from . import roles
+        from . import roles, search_text
         from .db import IntegerIn
 
         IntegerField.register_lookup(IntegerIn)
+        search_text.connect()
 
         post_migrate.connect(roles.roles_sync_after_migrate, sender=self, dispatch_uid="casetracker.roles_sync")

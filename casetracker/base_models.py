@@ -6,7 +6,7 @@ This module defines no tables: the project package is not an app.
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -200,6 +200,22 @@ def synthetic_field():
 def search_key(text: str) -> str:
     """The normalised form names are searched in (case-folded, single-spaced)."""
     return " ".join(text.casefold().split())
+
+
+def repeated_name_error(names) -> str | None:
+    """The error for the first name that repeats an earlier one, or None. The one rule for a record's names.
+
+    Two variants that differ only in case or spacing are the same name for search
+    (:func:`search_key`), so a record cannot list both; the API's ``names`` list and the
+    admin's name inlines refuse them with this message.
+    """
+    seen = set()
+    for name in names:
+        key = search_key(name)
+        if key in seen:
+            return gettext("The name %(name)r is listed twice.") % {"name": name}
+        seen.add(key)
+    return None
 
 
 def search_text_for(names) -> str:

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "cases",
     # Bulk import of spreadsheets: on top of the dependency graph (it imports sources, people and cases).
     "imports",
+    # Tooling, not the domain: the synthetic data generator (manage.py seed_synthetic) for the benchmark.
+    "bench",
     "casetracker.accounts",
     # Last: its post_migrate hook (casetracker.roles) needs the permissions of the apps above.
     "casetracker.apps.CasetrackerConfig",

@@ -10,7 +10,7 @@ admin page. Persons and organizations show their citations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from casetracker.admin import RecordAdmin, RestrictedTabularInline
+from casetracker.admin import NameVariantInline, RecordAdmin, RestrictedTabularInline
 from casetracker.base_models import search_key
 from sources.admin import CitationInline
 
@@ -28,10 +28,8 @@ class NameSearchMixin:
         return super().get_search_results(request, queryset, search_key(search_term))
 
 
-class PersonNameInline(RestrictedTabularInline):
+class PersonNameInline(NameVariantInline):
     model = PersonName
-    extra = 1
-    fields = ["name", "language", "note"]
 
 
 class MembershipInline(RestrictedTabularInline):
@@ -66,10 +64,8 @@ class PersonAdmin(NameSearchMixin, RecordAdmin):
         return person.group_size_display
 
 
-class OrganizationNameInline(RestrictedTabularInline):
+class OrganizationNameInline(NameVariantInline):
     model = OrganizationName
-    extra = 1
-    fields = ["name", "language", "note"]
 
 
 class OrganizationMembershipInline(RestrictedTabularInline):

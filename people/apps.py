@@ -5,6 +5,3 @@ class PeopleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "people"
     verbose_name = "People and organizations"
-
-    def ready(self):
-        from . import signals  # noqa: F401

@@ -1,7 +1,6 @@
 """Filters for the ``people`` API lists."""
 
 import django_filters
-from django.apps import apps
 
 from casetracker.api.filters import (
     ChoicesFilter,
@@ -19,7 +18,7 @@ from .models import Membership, Organization, Person
 
 
 class PersonFilterSet(VisibilityFilterSet):
-    """Persons by name (any variant), kind, organization, case and event."""
+    """Persons by name (any variant), kind and organization; ``cases`` adds case and event (``cases/api/people.py``)."""
 
     q = SearchFilter(
         field_name="search_text",
@@ -31,8 +30,6 @@ class PersonFilterSet(VisibilityFilterSet):
         model="people.Organization",
         help_text="Members of this organization (organization id).",
     )
-    case = IdFilter(method="filter_case", model="cases.Case", help_text="Persons prosecuted in this case (case id).")
-    event = IdFilter(method="filter_event", model="cases.Event", help_text="Persons involved in this event (event id).")
     confidentiality = ConfidentialityFilter()
     ordering = StableOrderingFilter(
         fields=(("name", "name"), ("created", "created"), ("updated", "updated"), ("id", "id")),
@@ -46,13 +43,6 @@ class PersonFilterSet(VisibilityFilterSet):
     # Subqueries rather than joins on to-many relations: no duplicate rows, no DISTINCT.
     def filter_organization(self, queryset, name, value):
         return queryset.filter(pk__in=Membership.objects.filter(organization_id=value).values("person_id"))
-
-    def filter_case(self, queryset, name, value):
-        defendants = self.visible(apps.get_model("cases", "Defendant").objects.filter(case_id=value))
-        return queryset.filter(pk__in=defendants.values("person_id"))
-
-    def filter_event(self, queryset, name, value):
-        return queryset.filter(pk__in=Person.events.through.objects.filter(event_id=value).values("person_id"))
 
 
 class OrganizationFilterSet(VisibilityFilterSet):

@@ -3,7 +3,8 @@
 This app depends only on ``casetracker`` and ``sources``, so it can be reused by
 any tracker. Citations of these records live in ``sources.Citation`` (a generic
 relation). Nothing here imports ``cases``: what a person's pages show of cases
-and events, ``cases`` adds (:mod:`cases.api.people`).
+and events, ``cases`` adds (:mod:`cases.api.people`, through the hook in
+:mod:`people.api.extensions`).
 """
 
 from django.db import models
@@ -236,11 +237,6 @@ class Membership(TrackedModel):
     def clean(self):
         if known(self.start) and known(self.end) and self.end.is_certainly_before(self.start):
             raise_if({"end": "The role cannot end before it began."})
-
-
-def refresh_search_text(owner) -> None:
-    """Recompute ``owner.search_text`` after its name variants changed."""
-    type(owner).objects.filter(pk=owner.pk).update(search_text=owner.rebuild_search_text())
 
 
 # What citations may point at (sources.citable): the API's name, and what the label (__str__) reads.

@@ -17,13 +17,14 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext
 
 from casetracker.approximate_dates import ApproximateDateField
 from casetracker.base_models import TrackedModel, confidentiality_field, raise_if, synthetic_field
 from casetracker.visibility import RestrictedQuerySet
 
 from .choices import SourceKind
-from .citable import citable_models, register_citable
+from .citable import citable_for, citable_models, register_citable
 from .search import register_searchable
 
 # A citation quotes a phrase, never a whole paragraph.
@@ -158,12 +159,30 @@ class Citation(TrackedModel):
         return f"{self.source}: “{self.excerpt}”"
 
     def clean(self):
-        raise_if(excerpt_errors(self.excerpt))
+        errors = excerpt_errors(self.excerpt)
+        if self.content_type_id is not None and self.object_id is not None and not self._target_exists():
+            errors["object_id"] = citation_target_error(self.content_type.model_class(), self.object_id)
+        raise_if(errors)
+
+    def _target_exists(self) -> bool:
+        """Whether the cited record exists (whether the user may see it is the caller's question)."""
+        cached = self._state.fields_cache.get("content_object")
+        if cached is not None and cached.pk == self.object_id and not cached._state.adding:
+            return True  # set from a saved or loaded record: no query needed
+        model = self.content_type.model_class()
+        return model is not None and model._base_manager.filter(pk=self.object_id).exists()
 
     @staticmethod
     def cited_models() -> list[type[models.Model]]:
         """The models a citation may point at (the visibility rule asks; see :mod:`sources.citable`)."""
         return citable_models()
+
+
+def citation_target_error(model, object_id) -> str:
+    """A citation's target that does not exist, or that the user may not see: one message, so it leaks nothing."""
+    citable = citable_for(model) if model is not None else None
+    kind = citable.name if citable else gettext("record")
+    return gettext("No %(kind)s with id %(id)s.") % {"kind": kind, "id": object_id}
 
 
 def citations_relation():

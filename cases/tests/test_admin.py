@@ -241,3 +241,23 @@ def test_status_change_for_many_defendants_is_all_or_nothing(staff_client):
     assert response.status_code == 200
     assert "arrest" in response.content.decode()
     assert not StatusChange.objects.exists()
+
+
+def _cite_one_of_each_kind():
+    for make_target in (DefendantFactory, TrialFactory, SentenceFactory, PersonFactory):
+        CitationFactory(content_object=make_target())
+
+
+def test_citation_change_list_fetches_cited_defendants_trials_and_sentences_per_kind(staff_client):
+    # Their labels (__str__) read related records: without the joins of sources.citable, a query per row.
+    url = reverse("admin:sources_citation_changelist")
+    _cite_one_of_each_kind()
+    changelist_queries(staff_client, url)  # warm the per-process caches
+    one = changelist_queries(staff_client, url)
+    for _ in range(10):
+        _cite_one_of_each_kind()
+    many = changelist_queries(staff_client, url)
+    assert many == one, f"citation change list: {one} queries with 4 rows, {many} with 44"
+    page = staff_client.get(url).content.decode()
+    defendant = DefendantFactory._meta.model.objects.first()
+    assert str(defendant) in page or str(defendant).replace("'", "&#x27;") in page

@@ -16,6 +16,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from casetracker.approximate_dates import ApproximateDateField as ApproximateDateModelField
+from casetracker.base_models import repeated_name_error
 from casetracker.visibility import LEVEL_FIELD, is_governed, is_visible, level_change_error, rule_for
 
 from .fields import (
@@ -207,12 +208,9 @@ class RecordSerializer(serializers.ModelSerializer):
         return copy
 
     def _check_unique_names(self, names):
-        seen = set()
-        for entry in names:
-            key = entry["name"].strip().casefold()
-            if key in seen:
-                raise serializers.ValidationError({"names": f"The name {entry['name']!r} is listed twice."})
-            seen.add(key)
+        error = repeated_name_error(entry["name"] for entry in names)
+        if error:
+            raise serializers.ValidationError({"names": error})
 
     def errors_for_fields(self, error: DjangoValidationError) -> dict:
         """A Django ``ValidationError`` keyed by the API's field names."""

@@ -1,6 +1,5 @@
 """Serializers for persons, organizations and memberships."""
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
@@ -10,6 +9,8 @@ from casetracker.api.serializers import NameVariantSerializer, RecordSerializer,
 from casetracker.base_models import validate_country_code
 from people.models import Membership, Organization, Person
 from sources.api.serializers import CitationsField
+
+from . import extensions
 
 
 @extend_schema_serializer(examples=seed_examples("persons", detail=False))
@@ -62,37 +63,18 @@ class PersonMembershipSerializer(serializers.Serializer):
     end = ApproximateDateField(read_only=True, allow_null=True)
 
 
-class PersonDefendantSerializer(serializers.Serializer):
-    """A case the person is prosecuted in, with where they stand in it."""
-
-    id = serializers.IntegerField(read_only=True)
-    url = SelfUrlField("api:defendant-detail")
-    case = BriefRelatedField(read_only=True, view_name="api:case-detail")
-    status = serializers.CharField(read_only=True, help_text="Current status in this case.")
-    status_date = ApproximateDateField(
-        read_only=True, allow_null=True, help_text=_("When the current status took effect; null when not known.")
-    )
-    status_as_of = ApproximateDateField(
-        read_only=True, allow_null=True, help_text=_("The date the current status is known as of (the report's date).")
-    )
-    status_display = serializers.CharField(
-        read_only=True,
-        help_text=_("The current status with its dates, e.g. 'Serving a prison sentence (as of 2012-12)'."),
-    )
-
-
 @extend_schema_serializer(examples=seed_examples("persons", detail=True))
 class PersonDetailSerializer(PersonSerializer):
     """A person with their memberships, the cases they are prosecuted in, and events they took part in."""
 
     memberships = PersonMembershipSerializer(many=True, read_only=True)
-    defendants = PersonDefendantSerializer(
-        many=True, read_only=True, source="visible_defendants", help_text="Cases the person is prosecuted in."
-    )
-    events = BriefRelatedField(many=True, read_only=True, view_name="api:event-detail")
 
     class Meta(PersonSerializer.Meta):
-        fields = [*PersonSerializer.Meta.fields, "memberships", "defendants", "events"]
+        fields = [*PersonSerializer.Meta.fields, "memberships"]
+
+    def get_fields(self):
+        # The cases and events come from the ``cases`` app (registered in people.api.extensions).
+        return {**super().get_fields(), **extensions.detail_fields(extensions.PERSON)}
 
 
 @extend_schema_serializer(examples=seed_examples("organizations", detail=False))
@@ -131,17 +113,13 @@ class OrganizationDetailSerializer(OrganizationSerializer):
     """An organization with its (visible) members, the cases targeting it and its events."""
 
     memberships = OrganizationMemberSerializer(many=True, read_only=True, source="visible_memberships")
-    cases = BriefRelatedField(
-        many=True,
-        read_only=True,
-        source="visible_cases",
-        view_name="api:case-detail",
-        help_text="Cases targeting the organization (e.g. media outlets closed).",
-    )
-    events = BriefRelatedField(many=True, read_only=True, view_name="api:event-detail")
 
     class Meta(OrganizationSerializer.Meta):
-        fields = [*OrganizationSerializer.Meta.fields, "memberships", "cases", "events"]
+        fields = [*OrganizationSerializer.Meta.fields, "memberships"]
+
+    def get_fields(self):
+        # The cases and events come from the ``cases`` app (registered in people.api.extensions).
+        return {**super().get_fields(), **extensions.detail_fields(extensions.ORGANIZATION)}
 
 
 @extend_schema_serializer(examples=seed_examples("memberships", detail=False))

@@ -1,12 +1,11 @@
 """Persons, organizations and memberships."""
 
-from django.apps import apps
-
 from casetracker.api.views import RecordViewSet
 from people.filtersets import MembershipFilterSet, OrganizationFilterSet, PersonFilterSet
 from people.models import Membership, Organization, Person
 from people.selectors import membership_list, organization_list, person_list
 
+from . import extensions
 from .serializers import (
     MembershipSerializer,
     OrganizationDetailSerializer,
@@ -26,11 +25,8 @@ class PersonViewSet(RecordViewSet):
         return person_list(user=self.request.user)
 
     def shape_detail_queryset(self, queryset):
-        defendants = apps.get_model("cases", "Defendant").objects.select_related("case").order_by("case__title", "id")
         return queryset.prefetch_related(
-            "memberships__organization",
-            "events",
-            self.visible_prefetch("defendants", defendants, to_attr="visible_defendants"),
+            "memberships__organization", *extensions.detail_prefetches(extensions.PERSON, self)
         )
 
 
@@ -45,11 +41,10 @@ class OrganizationViewSet(RecordViewSet):
 
     def shape_detail_queryset(self, queryset):
         return queryset.prefetch_related(
-            "events",
             self.visible_prefetch(
                 "memberships", Membership.objects.select_related("person"), to_attr="visible_memberships"
             ),
-            self.visible_prefetch("cases", apps.get_model("cases", "Case").objects.all(), to_attr="visible_cases"),
+            *extensions.detail_prefetches(extensions.ORGANIZATION, self),
         )
 
 

@@ -5,7 +5,6 @@ labels them is :mod:`sources.citable`'s one list.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -23,7 +22,7 @@ from casetracker.api.serializers import BriefSerializer, RecordSerializer, SelfU
 from casetracker.visibility import restrict
 
 from ..citable import CITABLE_NAMES, citable_for, citable_named
-from ..models import Citation, Document, Source
+from ..models import Citation, Document, Source, citation_target_error
 from .citations import attach_citations, citations_of
 
 
@@ -71,11 +70,6 @@ class CitationsField(serializers.Field):
 DOCUMENT_URL_SCHEMA = {"type": "string", "maxLength": 1000}
 
 
-def validate_document_url(value: str) -> None:
-    if value:
-        URLValidator()(value)
-
-
 @extend_schema_field(DOCUMENT_URL_SCHEMA)
 class DocumentUrlField(StrictCharField):
     """An http(s) address, or an empty string when the document is not online."""
@@ -91,7 +85,6 @@ class SourceSerializer(RecordSerializer):
         max_length=1000,
         required=False,
         allow_blank=True,
-        validators=[validate_document_url],
         help_text="Where the document can be read online (an http or https address), or an empty string.",
     )
     citations = CitationsField(help_text="Passages that establish facts about the document itself (e.g. its date).")
@@ -210,8 +203,10 @@ class CitationSerializer(RecordSerializer):
             model = citable_named(target_type).model
             request = self.context.get("request")
             visible = restrict(model.objects.all(), getattr(request, "user", None))
+            # Whether the target exists is Citation.clean()'s rule; whether this user may see it is asked
+            # here, with the same message, so a hidden record cannot be told from a missing one.
             if not visible.filter(pk=target_id).exists():
-                raise serializers.ValidationError({"target_id": [f"No {target_type} with id {target_id}."]})
+                raise serializers.ValidationError({"target_id": [citation_target_error(model, target_id)]})
             values["content_type"] = ContentType.objects.get_for_model(model)
             values["object_id"] = target_id
         return values

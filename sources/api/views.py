@@ -1,6 +1,5 @@
 """Sources, citations, documents and search."""
 
-from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models.functions import Length
 from django.http import FileResponse, Http404
@@ -18,7 +17,7 @@ from rest_framework.views import APIView
 from casetracker.api.pagination import MAX_PAGE, MAX_PAGE_SIZE, _PageNumbers
 from casetracker.api.views import RecordViewSet, UnknownQueryParameter
 
-from ..citable import citables
+from ..citable import targets_prefetch
 from ..filtersets import CitationFilterSet, SourceFilterSet
 from ..models import Citation, Document, Source, documents_storage
 from ..search import SEARCH_KINDS, attach_snippets, search_hits
@@ -94,9 +93,7 @@ class CitationViewSet(RecordViewSet):
     filterset_class = CitationFilterSet
 
     def shape_queryset(self, queryset):
-        # One query per kind of cited record on the page, each joining what its label reads.
-        targets = [citable.model.objects.select_related(*citable.joins) for citable in citables()]
-        return queryset.prefetch_related(GenericPrefetch("content_object", targets))
+        return queryset.prefetch_related(targets_prefetch())
 
 
 class DocumentViewSet(RecordViewSet):

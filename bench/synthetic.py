@@ -48,16 +48,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models import Q
 
-from casetracker.approximate_dates import ApproximateDate
-from casetracker.base_models import search_text_for
-from casetracker.choices import Confidentiality, Qualifier
-from people.choices import OrganizationKind, PersonKind
-from people.models import Membership, Organization, OrganizationName, Person, PersonName
-from sources.choices import SourceKind
-from sources.models import Citation, Document, Source, document_path, documents_storage
-from sources.search import search_index_prune, search_index_rebuild
-
-from .choices import (
+from cases.choices import (
     CaseKind,
     ChargeOutcome,
     DefendantStatus,
@@ -66,7 +57,7 @@ from .choices import (
     SentenceKind,
     SentenceStatus,
 )
-from .models import (
+from cases.models import (
     Case,
     Charge,
     Defendant,
@@ -79,6 +70,14 @@ from .models import (
     StatusChange,
     Trial,
 )
+from casetracker.approximate_dates import ApproximateDate
+from casetracker.base_models import search_text_for
+from casetracker.choices import Confidentiality, Qualifier
+from people.choices import OrganizationKind, PersonKind
+from people.models import Membership, Organization, OrganizationName, Person, PersonName
+from sources.choices import SourceKind
+from sources.models import Citation, Document, Source, document_path, documents_storage
+from sources.search import search_index_prune, search_index_rebuild
 
 TAG = "[synthetic]"
 GENERATOR_SOURCE_TITLE = f"{TAG} Synthetic data generator"

@@ -15,7 +15,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.synthetic import (
+from bench.synthetic import (
     SyntheticCounts,
     SyntheticDataError,
     format_reports,

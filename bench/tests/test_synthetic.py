@@ -6,6 +6,17 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 
+from bench.synthetic import (
+    FLAGGED_MODELS,
+    GENERATOR_SOURCE_TITLE,
+    TAG,
+    SyntheticCounts,
+    SyntheticDataError,
+    format_reports,
+    synthetic_delete,
+    synthetic_row_counts,
+    synthetic_seed,
+)
 from cases.models import (
     Case,
     Charge,
@@ -20,17 +31,6 @@ from cases.models import (
     Trial,
 )
 from cases.services import defendant_change_status
-from cases.synthetic import (
-    FLAGGED_MODELS,
-    GENERATOR_SOURCE_TITLE,
-    TAG,
-    SyntheticCounts,
-    SyntheticDataError,
-    format_reports,
-    synthetic_delete,
-    synthetic_row_counts,
-    synthetic_seed,
-)
 from cases.tests.factories import (
     CaseFactory,
     ChargeFactory,

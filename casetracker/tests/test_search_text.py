@@ -1,0 +1,51 @@
+"""One module keeps every name-searchable record's search text in step with its names (casetracker/search_text.py)."""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db.models.signals import post_delete, post_save
+
+from casetracker.base_models import NameSearchable, NameVariant
+from casetracker.search_text import _name_changed, _owner_loaded
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_name_model_is_connected_once():
+    owners = [m for m in apps.get_models() if issubclass(m, NameSearchable)]
+    variants = [m for m in apps.get_models() if issubclass(m, NameVariant)]
+    assert {m._meta.label for m in owners} >= {"people.Person", "people.Organization", "cases.Place"}
+    assert {m._meta.label for m in variants} >= {"people.PersonName", "people.OrganizationName", "cases.PlaceName"}
+    for model in owners:
+        assert post_save.has_listeners(model)
+        assert [r for r in post_save._live_receivers(model)[0] if r is _owner_loaded] == [_owner_loaded]
+    for model in variants:
+        for signal in (post_save, post_delete):
+            assert [r for r in signal._live_receivers(model)[0] if r is _name_changed] == [_name_changed]
+
+
+@pytest.mark.parametrize(
+    ("owner_label", "variant_label", "fk", "extra"),
+    [
+        ("people.Person", "people.PersonName", "person", {}),
+        ("people.Organization", "people.OrganizationName", "organization", {}),
+        ("cases.Place", "cases.PlaceName", "place", {}),
+    ],
+)
+def test_adding_and_removing_a_variant_updates_the_owner(owner_label, variant_label, fk, extra):
+    owner_model, variant_model = apps.get_model(owner_label), apps.get_model(variant_label)
+    owner = owner_model.objects.create(name="Kozlov", **extra)
+    variant = variant_model.objects.create(name="Козлов", **{fk: owner})
+    assert list(owner_model.objects.search("козлов")) == [owner]
+    variant.delete()
+    assert list(owner_model.objects.search("козлов")) == []
+
+
+def test_fixtures_loaded_raw_are_searchable(tmp_path):
+    fixture = tmp_path / "place.json"
+    fixture.write_text(
+        '[{"model": "cases.place", "pk": 900, "fields": {"name": "Zhanaozen", "created": "2020-01-01T00:00:00Z",'
+        ' "updated": "2020-01-01T00:00:00Z"}}]'
+    )
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert list(apps.get_model("cases.Place").objects.search("zhanaozen").values_list("pk", flat=True)) == [900]
