@@ -12,7 +12,7 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casetracker.api.serializers import ErrorSerializer
+from casetracker.api.serializers import ErrorSerializer, ValidationErrorSerializer
 
 from .engine import STATUSES
 from .kinds import KINDS
@@ -28,9 +28,11 @@ class ImportRequestSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(
         default=True, help_text=_("Preview only (the default): say what would change, write nothing.")
     )
+    # An empty form field is how a form sends "no token": allowed (and read as none), so the schema says so.
     token = serializers.RegexField(
-        r"^[0-9a-f]{64}$",
+        r"^([0-9a-f]{64})?$",
         required=False,
+        allow_blank=True,
         help_text=_(
             "The preview's token. To write, send the same file with dry_run=false and this token: the import "
             "writes only if it would do exactly what the preview said (else 409, nothing written)."
@@ -97,8 +99,12 @@ class ImportView(APIView):
         responses={
             200: ImportPreviewSerializer,
             400: OpenApiResponse(
-                ImportPreviewSerializer,
-                description="Bad parameters (a body naming the field), or rows with errors: nothing written.",
+                ValidationErrorSerializer,
+                description=(
+                    "Nothing written. Either a parameter is bad (the body names the field: `file`, `kind`, "
+                    "`dry_run`, `token`), or rows have errors: then the body is the ImportPreview of the 200 "
+                    "answer, whose `errors` name each row and column."
+                ),
             ),
             403: ErrorSerializer,
             409: OpenApiResponse(
@@ -125,7 +131,7 @@ class ImportView(APIView):
             kind=params.validated_data["kind"],
             user=request.user,
             dry_run=params.validated_data["dry_run"],
-            token=params.validated_data.get("token"),
+            token=params.validated_data.get("token") or None,
         )
         if result.stale:
             code = status.HTTP_409_CONFLICT
