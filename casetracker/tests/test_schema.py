@@ -234,7 +234,21 @@ def run_schemathesis(config: dict) -> list[str]:
 @pytest.mark.usefixtures("wsgi_transport_without_socket_options")
 def test_schemathesis_finds_nothing_for_anonymous_clients(settings, api_records):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None}}
-    problems = run_schemathesis({})
+    problems = run_schemathesis(
+        {
+            "operations": [
+                {
+                    # A NUL byte anywhere in a form, even in the name of a field the schema does not know
+                    # (schemathesis counts unknown form fields as valid), is refused with a 400 before
+                    # authentication (casetracker.security.RejectNulMiddleware): an answer, not a failure.
+                    "include-method": WRITES,
+                    "checks": {
+                        "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "409"]}
+                    },
+                },
+            ],
+        }
+    )
     assert not problems, "\n".join(problems)
 
 
