@@ -252,7 +252,7 @@ class Allegation(TrackedModel):
         help_text=_(
             "Who makes the claim when it is no recorded person or organization, as a plural or collective noun "
             "that reads before 'allege that': 'the authorities', 'protesters', 'rights groups'. Say how the claim "
-            "reached the source when that matters: 'protesters, as Human Rights Watch reports'."
+            "reached the source when that matters: 'protesters (as Human Rights Watch reports)'."
         ),
     )
     claim = models.TextField(
