@@ -217,6 +217,77 @@ def at_level(model: type[Model], level: str) -> Q:
     return result
 
 
+def level_expression(model: type[Model]):
+    """An expression giving each record of ``model`` its level by the rule (for ``annotate``).
+
+    The same answer as :func:`effective_level`, computed by the database for a whole queryset: the most
+    protected level among the record's own and those of the records it is protected by.
+    """
+    from django.db.models import Case, CharField, When
+
+    whens = []
+    for rank, level in enumerate(LEVEL_ORDER[:-1]):
+        upto = condition(model, LEVEL_ORDER[: rank + 1])
+        if upto is None:
+            return Value(LEVEL_ORDER[0], output_field=CharField())
+        whens.append(When(upto, then=Value(level)))
+    return Case(*whens, default=Value(LEVEL_ORDER[-1]), output_field=CharField())
+
+
+def effective_level(obj: Model) -> str:
+    """The level of a loaded record by the rule: the most protected of its own and its protectors' (may query)."""
+    for level in LEVEL_ORDER[:-1]:
+        if _visible_at(obj, LEVEL_ORDER[: level_rank(level) + 1]):
+            return level
+    return LEVEL_ORDER[-1]
+
+
+def protected_by(model: type[Model], target: type[Model], pk, prefix: str = "") -> Q | None:
+    """A ``Q`` selecting the records of ``model`` whose visibility follows the record ``target`` #``pk``.
+
+    The reverse of :func:`condition`: the records a change of that record's level (or its links) may hide
+    or show. ``None`` when no record of ``model`` can follow a ``target``.
+    """
+    target = rule_model(target)
+    rule = rule_for(model)
+    parts: list[Q] = []
+    for name in rule.through:
+        related = model._meta.get_field(name).related_model
+        if rule_model(related) is target:
+            parts.append(Q(**{f"{prefix}{name}": pk}))
+        inner = protected_by(related, target, pk, f"{prefix}{name}__")
+        if inner is not None:
+            parts.append(inner)
+    if rule.cites:
+        for cited in rule_model(model).cited_models():
+            type_id = content_type_id(cited)
+            if cited is target:
+                parts.append(Q(**{f"{prefix}content_type_id": type_id, f"{prefix}object_id": pk}))
+            inner = protected_by(cited, target, pk)
+            if inner is not None:
+                ids = cited._base_manager.filter(inner).values("pk")
+                parts.append(Q(**{f"{prefix}content_type_id": type_id, f"{prefix}object_id__in": ids}))
+    if not parts:
+        return None
+    result = parts[0]
+    for part in parts[1:]:
+        result |= part
+    return result
+
+
+def follows(model: type[Model], target: type[Model]) -> bool:
+    """True when the visibility of some records of ``model`` follows records of ``target`` (no query)."""
+    model, target = rule_model(model), rule_model(target)
+    rule = rule_for(model)
+    for name in rule.through:
+        related = rule_model(model._meta.get_field(name).related_model)
+        if related is target or follows(related, target):
+            return True
+    if rule.cites:
+        return any(cited is target or follows(cited, target) for cited in model.cited_models())
+    return False
+
+
 def restrict(queryset: QuerySet | None, user) -> QuerySet | None:
     """``queryset`` narrowed to the records ``user`` may see."""
     if queryset is None or not restricts(user) or not is_governed(queryset.model):

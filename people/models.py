@@ -29,6 +29,7 @@ from casetracker.base_models import (
 from casetracker.choices import Qualifier, qualified
 from casetracker.visibility import RestrictedQuerySet, visible_levels  # noqa: F401  (visible_levels re-exported)
 from sources.citable import register_citable
+from sources.models import citations_relation
 from sources.search import register_searchable
 
 from .choices import OrganizationKind, PersonKind
@@ -86,6 +87,8 @@ class Person(NameSearchable):
 
     external_id = external_id_field()
     objects = PersonQuerySet.as_manager()
+    #: what the sources say about it: deleted with it (the deletion names them first)
+    citations = citations_relation()
 
     class Meta:
         ordering = ["name", "id"]
@@ -176,6 +179,8 @@ class Organization(NameSearchable):
 
     external_id = external_id_field()
     objects = NameSearchQuerySet.as_manager()
+    #: what the sources say about it: deleted with it (the deletion names them first)
+    citations = citations_relation()
 
     class Meta:
         ordering = ["name", "id"]
@@ -227,6 +232,7 @@ class Membership(TrackedModel):
     start = ApproximateDateField(null=True, blank=True, help_text="When the role began, if known.")
     end = ApproximateDateField(null=True, blank=True, help_text="When the role ended, if known.")
     objects = RestrictedQuerySet.as_manager()
+    citations = citations_relation()
 
     class Meta:
         ordering = ["organization__name", "person__name", "id"]

@@ -8,3 +8,6 @@ class SourcesConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .search import connect_level_signals
+
+        connect_level_signals()

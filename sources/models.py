@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 
 from casetracker.approximate_dates import ApproximateDateField
 from casetracker.base_models import TrackedModel, confidentiality_field, raise_if, synthetic_field
+from casetracker.choices import Confidentiality
 from casetracker.visibility import RestrictedQuerySet
 
 from .choices import SourceKind
@@ -304,6 +305,16 @@ class SearchEntry(models.Model):
     kind = models.CharField(max_length=20, db_index=True, help_text="The kind of record: source, document, …")
     label = models.CharField(max_length=500, help_text="How the record is named in a hit.")
     text = models.TextField(help_text="The record's searchable text, case-folded (Russian and Kazakh too).")
+    level = models.CharField(
+        max_length=20,
+        choices=Confidentiality.choices,
+        default=Confidentiality.CONFIDENTIAL,
+        db_index=True,
+        help_text=(
+            "The record's level by the visibility rule (the most protected of its own and its protectors'), "
+            "kept in step when they change, so search narrows by an index, not by a query per hit."
+        ),
+    )
 
     class Meta:
         constraints = [

@@ -20,15 +20,28 @@ only when the user may see the record it stands for (:func:`casetracker.visibili
 from __future__ import annotations
 
 import html
+import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Model, OuterRef, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 
-from casetracker.visibility import condition, content_type_id, restricts, visible_levels
+from casetracker.visibility import (
+    RULES,
+    content_type_id,
+    effective_level,
+    follows,
+    level_expression,
+    protected_by,
+    restrict,
+    restricts,
+    visible_levels,
+)
+
+logger = logging.getLogger(__name__)
 
 #: Text beyond this many characters is not searched (PostgreSQL's tsvector holds at most 1 MB).
 SEARCH_TEXT_MAX_CHARS = 400_000
@@ -96,7 +109,8 @@ def search_key(text: str) -> str:
     return " ".join(text[:SEARCH_TEXT_MAX_CHARS].casefold().split())
 
 
-def entry_for(obj: Model, searchable: Searchable):
+def entry_for(obj: Model, searchable: Searchable, level: str | None = None):
+    """The search entry of ``obj``; ``level`` when the caller computed it in bulk, else from the rule."""
     from .models import SearchEntry
 
     return SearchEntry(
@@ -105,7 +119,14 @@ def entry_for(obj: Model, searchable: Searchable):
         kind=searchable.kind,
         label=searchable.label(obj),
         text=search_key(searchable.text(obj)),
+        level=level or stored_level(obj),
     )
+
+
+def stored_level(obj: Model) -> str:
+    """``obj``'s level by the rule, as the database has it now (one query; loaded relations may be stale)."""
+    records = type(obj)._base_manager.filter(pk=obj.pk).annotate(search_level=level_expression(type(obj)))
+    return records.values_list("search_level", flat=True).first() or effective_level(obj)
 
 
 def search_index_update(obj: Model) -> None:
@@ -119,7 +140,7 @@ def search_index_update(obj: Model) -> None:
     SearchEntry.objects.update_or_create(
         content_type_id=entry.content_type_id,
         object_id=entry.object_id,
-        defaults={"kind": entry.kind, "label": entry.label, "text": entry.text},
+        defaults={"kind": entry.kind, "label": entry.label, "text": entry.text, "level": entry.level},
     )
 
 
@@ -133,6 +154,65 @@ def _unindex_deleted(sender, instance, **kwargs):
     SearchEntry.objects.filter(content_type_id=content_type_id(type(instance)), object_id=instance.pk).delete()
 
 
+# -- levels kept in step -----------------------------------------------------------------------------
+
+
+def relevel(searchable: Searchable, records: QuerySet | list) -> int:
+    """Recompute, in the database, the stored level of the entries of ``records`` (ids of ``searchable``)."""
+    from django.db.models import Subquery
+
+    from .models import SearchEntry
+
+    model = searchable.model
+    level = model._base_manager.filter(pk=OuterRef("object_id")).annotate(search_level=level_expression(model))
+    return SearchEntry.objects.filter(content_type_id=content_type_id(model), object_id__in=records).update(
+        level=Subquery(level.values("search_level")[:1])
+    )
+
+
+def dependents(instance: Model) -> list[tuple[Searchable, QuerySet]]:
+    """The indexed records whose level follows ``instance`` (its level or its links), per searchable kind."""
+    found = []
+    for searchable in searchables():
+        where = protected_by(searchable.model, type(instance), instance.pk)
+        if where is not None:
+            found.append((searchable, searchable.model._base_manager.filter(where).values("pk")))
+    return found
+
+
+def relevel_dependents(sender, instance, raw=False, **kwargs):
+    """``post_save`` of a record that protects others: their entries take their new level (one UPDATE per kind)."""
+    if raw:
+        return
+    for searchable, records in dependents(instance):
+        relevel(searchable, records)
+
+
+def _remember_dependents(sender, instance, **kwargs):
+    # Before a delete: once it is gone (or its links are set to NULL), no query finds who followed it.
+    instance._search_dependents = [(searchable, list(records)) for searchable, records in dependents(instance)]
+
+
+def _relevel_remembered(sender, instance, **kwargs):
+    for searchable, rows in getattr(instance, "_search_dependents", ()):
+        relevel(searchable, [row["pk"] for row in rows])
+
+
+def connect_level_signals() -> None:
+    """Keep stored levels in step: every model some indexed record's visibility follows (``AppConfig.ready``)."""
+    from django.apps import apps
+    from django.db.models.signals import pre_delete
+
+    for label in RULES:
+        model = apps.get_model(label)
+        if not any(follows(s.model, model) for s in searchables()):
+            continue
+        uid = f"search-levels-{label}"
+        post_save.connect(relevel_dependents, sender=model, dispatch_uid=uid, weak=False)
+        pre_delete.connect(_remember_dependents, sender=model, dispatch_uid=uid, weak=False)
+        post_delete.connect(_relevel_remembered, sender=model, dispatch_uid=uid, weak=False)
+
+
 def search_index_rebuild(*, batch_size: int = 2_000, progress=None) -> int:
     """Rewrite every search entry from the records (after bulk writes that sent no signals)."""
     from .models import SearchEntry
@@ -142,10 +222,12 @@ def search_index_rebuild(*, batch_size: int = 2_000, progress=None) -> int:
         type_id = content_type_id(searchable.model)
         SearchEntry.objects.filter(content_type_id=type_id).delete()
         # Whole rows: the entry's label is the record's __str__, which may read any of its columns.
-        records = searchable.model._base_manager.select_related(*searchable.joins)
+        records = searchable.model._base_manager.select_related(*searchable.joins).annotate(
+            search_level=level_expression(searchable.model)
+        )
         batch = []
         for obj in records.order_by("pk").iterator(chunk_size=batch_size):
-            batch.append(entry_for(obj, searchable))
+            batch.append(entry_for(obj, searchable, obj.search_level))
             if len(batch) >= batch_size:
                 SearchEntry.objects.bulk_create(batch)
                 written += len(batch)
@@ -188,22 +270,16 @@ def query_words(q: str) -> list[str]:
 
 
 def visible_entries(user) -> Q | None:
-    """The search entries whose records ``user`` may see (``None``: all of them)."""
+    """The search entries whose records ``user`` may see (``None``: all of them).
+
+    Each entry stores its record's level by the rule (:func:`casetracker.visibility.effective_level`),
+    kept in step when the record or any record protecting it changes (:func:`relevel_dependents`), so
+    this is an indexed ``level IN (…)``, not a query per hit. :func:`attach_snippets` still checks the
+    records of the page it shows against the rule itself.
+    """
     if not restricts(user):
         return None
-    levels = visible_levels(user)
-    result = Q(pk__in=[])
-    for searchable in searchables():
-        type_id = content_type_id(searchable.model)
-        where = condition(searchable.model, levels)
-        if where is None:
-            result |= Q(content_type_id=type_id)
-        else:
-            # EXISTS per matching entry (an index lookup each), not IN over every visible record of the table:
-            # a search matches a few rows of tables of 100,000.
-            visible = searchable.model._base_manager.filter(where, pk=OuterRef("object_id"))
-            result |= Q(Q(content_type_id=type_id) & Exists(visible))
-    return result
+    return Q(level__in=visible_levels(user))
 
 
 def search_hits(q: str, *, user, kinds: list[str] | None = None) -> QuerySet:
@@ -255,18 +331,32 @@ def snippet(text: str, words: list[str]) -> str:
     return prefix + "".join(parts) + suffix
 
 
-def attach_snippets(entries: list, q: str) -> None:
-    """Give each entry of a page its ``snippet``, from its record's current text (one query per kind)."""
+def attach_snippets(entries: list, q: str, *, user=None) -> list:
+    """The entries of a page that ``user`` may see, each with its ``snippet`` from its record's current text.
+
+    One query per kind, through the visibility rule itself: the stored level narrowed the search, and
+    this checks the records actually shown, so a level that fell out of step hides a hit, never leaks
+    one (and is logged, to be fixed by ``manage.py rebuild_search_index``).
+    """
     words = query_words(q)
     by_kind: dict[str, list] = defaultdict(list)
     for entry in entries:
         by_kind[entry.kind].append(entry)
+    shown = set()
     for kind, group in by_kind.items():
         searchable = _BY_KIND.get(kind)
         if searchable is None:
             continue
-        objects = searchable.model._base_manager.only("pk", *searchable.fields).in_bulk([e.object_id for e in group])
+        records = restrict(searchable.model._base_manager.only("pk", *searchable.fields), user)
+        objects = records.in_bulk([e.object_id for e in group])
         for entry in group:
             obj = objects.get(entry.object_id)
-            entry.snippet = snippet(searchable.text(obj), words) if obj is not None else ""
+            if obj is None:
+                logger.warning(
+                    "Search entry %s (%s %s) is out of step with its record.", entry.pk, kind, entry.object_id
+                )
+                continue
+            entry.snippet = snippet(searchable.text(obj), words)
             entry.view_name = searchable.view_name
+            shown.add(entry.pk)
+    return [entry for entry in entries if entry.pk in shown]

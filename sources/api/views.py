@@ -194,6 +194,6 @@ class SearchView(APIView):
             raise ValidationError({"kind": [message % {"kinds": ", ".join(wrong), "choices": ", ".join(SEARCH_KINDS)}]})
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(search_hits(q, user=request.user, kinds=kinds or None), request, view=self)
-        attach_snippets(page, q)
+        page = attach_snippets(page, q, user=request.user)
         data = SearchHitSerializer(page, many=True, context={"request": request}).data
         return paginator.get_paginated_response(data)
