@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
+from django.utils.translation import gettext
 
 from casetracker.backups import (
     ENCRYPTED_SUFFIX,
@@ -30,13 +31,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--output", "-o", help="File to write (default: casetracker-<UTC time>.dump or .xml, plus .gpg)."
+            "--output", "-o", help=gettext("File to write (default: casetracker-<UTC time>.dump or .xml, plus .gpg).")
         )
         parser.add_argument(
             "--format",
             choices=["auto", "postgres", "dumpdata"],
             default="auto",
-            help="auto (default): postgres on PostgreSQL, dumpdata otherwise.",
+            help=gettext("auto (default): postgres on PostgreSQL, dumpdata otherwise."),
         )
         parser.add_argument(
             "--encrypt",

@@ -3,6 +3,8 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from casetracker.backups import (
     BackupError,
@@ -18,14 +20,16 @@ from casetracker.backups import (
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Replace the contents of the database with a backup made by `manage.py backup` (a pg_dump custom "
         "file or a dumpdata XML file), then migrate. Everything currently in the database is lost."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="The backup file.")
-        parser.add_argument("--no-input", action="store_false", dest="interactive", help="Do not ask to confirm.")
+        parser.add_argument("path", help=gettext("The backup file."))
+        parser.add_argument(
+            "--no-input", action="store_false", dest="interactive", help=gettext("Do not ask to confirm.")
+        )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, path, interactive, database, verbosity, **options):
@@ -36,7 +40,7 @@ class Command(BaseCommand):
         if interactive:
             answer = input(f"This replaces everything in the database {target} with {path}. Type 'yes' to go on: ")
             if answer.strip().lower() != "yes":
-                raise CommandError("Restore cancelled; nothing was changed.")
+                raise CommandError(gettext("Restore cancelled; nothing was changed."))
         try:
             if is_encrypted(path):
                 passphrase = backup_passphrase(required=True)
@@ -55,8 +59,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Restored {path} into {target}."))
         self.stdout.write(
             self.style.WARNING(
-                "Restart every running casetracker process (gunicorn, workers) now: they cache ids that the "
-                "restore may have changed, and would attach citations to the wrong records until restarted."
+                gettext(
+                    "Restart every running casetracker process (gunicorn, workers) now: they cache ids that the "
+                    "restore may have changed, and would attach citations to the wrong records until restarted."
+                )
             )
         )
 

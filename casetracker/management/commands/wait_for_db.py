@@ -2,14 +2,18 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Command(BaseCommand):
-    help = "Wait until the database accepts connections (used before migrate when the service starts)."
+    help = _("Wait until the database accepts connections (used before migrate when the service starts).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--timeout", type=float, default=60, help="Seconds to wait at most (default %(default)s).")
-        parser.add_argument("--interval", type=float, default=1, help="Seconds between attempts.")
+        parser.add_argument(
+            "--timeout", type=float, default=60, help=gettext("Seconds to wait at most (default %(default)s).")
+        )
+        parser.add_argument("--interval", type=float, default=1, help=gettext("Seconds between attempts."))
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     def handle(self, *args, timeout, interval, database, **options):
