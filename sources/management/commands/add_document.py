@@ -4,20 +4,22 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from sources.models import Source
 from sources.services import document_add, document_prepare
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Attach one or more files (PDF, DOCX, HTML, plain text, images) to a source: each is hashed, its type "
         "detected from its content, its text extracted, and the source's citations re-checked against it."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("source_id", type=int, help="The id of the source the files are copies of.")
-        parser.add_argument("paths", nargs="+", help="The files to attach.")
+        parser.add_argument("source_id", type=int, help=gettext("The id of the source the files are copies of."))
+        parser.add_argument("paths", nargs="+", help=gettext("The files to attach."))
 
     def handle(self, *args, source_id, paths, **options):
         source = Source.objects.filter(pk=source_id).first()

@@ -1,12 +1,14 @@
 """``manage.py rebuild_search_index``: rewrite the search entries of every record (after bulk writes)."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from sources.search import search_index_rebuild
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Rewrite the full-text search index from the records. Saves through the admin, the API and the "
         "commands keep it up to date; run this after bulk writes that bypass them (seed_synthetic does)."
     )
@@ -15,14 +17,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Only when the index has no entries yet (a database from before search existed); for start-up.",
+            help=gettext(
+                "Only when the index has no entries yet (a database from before search existed); for start-up."
+            ),
         )
 
     def handle(self, *args, **options):
         from sources.models import SearchEntry
 
         if options["if_empty"] and SearchEntry.objects.exists():
-            self.stdout.write("The search index has entries; nothing to do.")
+            self.stdout.write(gettext("The search index has entries; nothing to do."))
             return
 
         def progress(kind, written):

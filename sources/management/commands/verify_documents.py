@@ -1,13 +1,14 @@
 """``manage.py verify_documents``: re-hash every stored file; exit 1 when any is missing or changed."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from sources.models import Document
 from sources.services import documents_verify_integrity
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Re-hash every stored document file and compare it with the SHA-256 recorded on upload. Reports files "
         "that are missing or whose bytes changed (tampering or storage corruption) and exits non-zero if any are."
     )
