@@ -26,6 +26,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_filters import MultipleChoiceFilter, OrderingFilter
 from tqdm import tqdm
 
@@ -52,7 +54,7 @@ def _option(name: str) -> str:
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Export sentence summaries (one row per sentence: defendant, case, charges, court, verdict date, kind, "
         "term, dates, status, time served and remaining, sources) as CSV, XLSX or JSON. Public records only "
         "unless --as-user or --include-protected is given."
@@ -62,38 +64,40 @@ class Command(BaseCommand):
         parser.add_argument(
             "--format",
             choices=sorted(FORMATS),
-            help="csv, xlsx or json. Default: taken from the --output file's extension.",
+            help=gettext("csv, xlsx or json. Default: taken from the --output file's extension."),
         )
         parser.add_argument(
             "--output",
             "-o",
             required=True,
-            help="The file to write, or '-' for standard output. Written whole or not at all.",
+            help=gettext("The file to write, or '-' for standard output. Written whole or not at all."),
         )
         parser.add_argument(
             "--as-of",
-            help="The date time served and remaining are counted to (YYYY-MM-DD). Default: today.",
+            help=gettext("The date time served and remaining are counted to (YYYY-MM-DD). Default: today."),
         )
         parser.add_argument(
-            "--bom", action="store_true", help="CSV only: start with a byte-order mark so Excel reads UTF-8."
+            "--bom", action="store_true", help=gettext("CSV only: start with a byte-order mark so Excel reads UTF-8.")
         )
         who = parser.add_mutually_exclusive_group()
         who.add_argument(
             "--public",
             action="store_true",
-            help="Public records only, as an anonymous visitor sees them (the default).",
+            help=gettext("Public records only, as an anonymous visitor sees them (the default)."),
         )
         who.add_argument(
             "--as-user",
             metavar="USERNAME",
-            help="What this user may see: staff without the confidential permission get 'Protected person' rows.",
+            help=gettext(
+                "What this user may see: staff without the confidential permission get 'Protected person' rows."
+            ),
         )
         who.add_argument(
             "--include-protected",
             action="store_true",
-            help="Everything, restricted and confidential people named. Only for files that stay in-house.",
+            help=gettext("Everything, restricted and confidential people named. Only for files that stay in-house."),
         )
-        parser.add_argument("--no-progress", action="store_true", help="No progress bar, even on a terminal.")
+        parser.add_argument("--no-progress", action="store_true", help=gettext("No progress bar, even on a terminal."))
         filters = parser.add_argument_group("filters (as on /api/v1/sentences/)")
         for name, field in SentenceSummaryFilterSet.base_filters.items():
             kwargs = {"dest": f"filter_{name}", "help": field.extra.get("help_text") or name}
@@ -113,7 +117,7 @@ class Command(BaseCommand):
         output = options["output"]
         fmt = options["format"] or self._format_from(output)
         if options["bom"] and fmt != "csv":
-            raise CommandError("--bom applies to CSV only; drop it or use --format csv.")
+            raise CommandError(gettext("--bom applies to CSV only; drop it or use --format csv."))
         as_of = self._as_of(options["as_of"])
         user, audience = self._reader(options)
         filters = {
@@ -200,7 +204,7 @@ class Command(BaseCommand):
         stream = getattr(self.stdout, "_out", self.stdout)
         binary = getattr(stream, "buffer", None)
         if binary is None and fmt == "xlsx":
-            raise CommandError("XLSX is binary and standard output here takes text; write it to a file.")
+            raise CommandError(gettext("XLSX is binary and standard output here takes text; write it to a file."))
         for chunk in chunks:
             if binary is not None:
                 binary.write(chunk)

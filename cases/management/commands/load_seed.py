@@ -44,6 +44,7 @@ from django.db import models, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import Defendant, Sentence
 from cases.services import defendant_refresh_status
@@ -189,7 +190,7 @@ def record_history(model: type[models.Model], objects: list, *, history_type: st
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Load the Zhanaozen seed data (fixtures/zhanaozen.json) if it is not loaded yet. Safe to run on every "
         "start: when the seed is present it changes nothing. --force restores the seeded records."
     )
@@ -199,8 +200,10 @@ class Command(BaseCommand):
             "--force",
             action="store_true",
             help=(
-                "Reload even when the seed is present: restore every seeded record to the fixture's content "
-                "(edits to seeded records are overwritten; records added by staff are kept)."
+                _(
+                    "Reload even when the seed is present: restore every seeded record to the fixture's content "
+                    "(edits to seeded records are overwritten; records added by staff are kept)."
+                )
             ),
         )
 
