@@ -154,7 +154,7 @@ class PlaceFilterSet(VisibilityFilterSet):
 class EventFilterSet(VisibilityFilterSet):
     """Events by kind, place, date, participant and case."""
 
-    q = text_filter("Title contains this text, or the place's name or spelling matches it.", method="filter_q")
+    q = text_filter(_("Title contains this text, or the place's name or spelling matches it."), method="filter_q")
     kind = ChoicesFilter(choices=EventKind.choices, help_text=_("Event kind; repeatable."))
     place = IdFilter(field_name="place_id", help_text=_("Events at this place (place id)."))
     person = IdFilter(
@@ -204,7 +204,7 @@ class EventFigureFilterSet(VisibilityFilterSet):
 class CaseFilterSet(VisibilityFilterSet):
     """Cases by kind, event, organization, defendant, legal article, date and confidentiality."""
 
-    q = text_filter("Title contains this text, or a defendant's name or variant matches it.", method="filter_q")
+    q = text_filter(_("Title contains this text, or a defendant's name or variant matches it."), method="filter_q")
     kind = ChoicesFilter(choices=CaseKind.choices, help_text=_("Case kind; repeatable."))
     event = IdFilter(
         method="filter_event", model="cases.Event", help_text=_("Cases arising from this event (event id).")
@@ -353,7 +353,7 @@ class LegalArticleFilterSet(VisibilityFilterSet):
 
     q = text_filter("Code, article or title contains this text.", method="filter_q")
     country = CountryFilter()
-    code = text_filter("Code name contains, e.g. 'Criminal'.", field_name="code", lookup_expr="icontains")
+    code = text_filter(_("Code name contains, e.g. 'Criminal'."), field_name="code", lookup_expr="icontains")
     ordering = ordering_by(("country", "country"), ("code", "code"), ("article", "article"), ("id", "id"))
 
     class Meta:

@@ -199,7 +199,7 @@ class Event(TrackedModel):
 
     def clean(self):
         if known(self.start) and known(self.end) and self.end.is_certainly_before(self.start):
-            raise_if({"end": "An event cannot end before it began."})
+            raise_if({"end": gettext("An event cannot end before it began.")})
 
 
 class EventFigure(TrackedModel):
@@ -601,7 +601,7 @@ class Defendant(TrackedModel):
 
     def clean(self):
         if known(self.arrested) and self.arrested.is_certainly_after(ApproximateDate.parse(timezone.localdate())):
-            raise_if({"arrested": "An arrest cannot be dated in the future."})
+            raise_if({"arrested": gettext("An arrest cannot be dated in the future.")})
 
 
 def dated_status(label: str, *, took_effect: ApproximateDate | None, as_of: ApproximateDate | None) -> str:
@@ -724,9 +724,9 @@ class StatusChange(TrackedModel):
     def clean(self):
         errors = excerpt_errors(self.excerpt)
         if not self.source_id and not (self.note or "").strip():
-            errors["source"] = "Give a source for the change, or a note saying how it is known."
+            errors["source"] = gettext("Give a source for the change, or a note saying how it is known.")
         if self.excerpt and not self.source_id:
-            errors["excerpt"] = "An excerpt needs the source it is quoted from."
+            errors["excerpt"] = gettext("An excerpt needs the source it is quoted from.")
         if self.date is None and self.known_as_of is None:
             errors["date"] = gettext(
                 "Give the date the status took effect, or, when the source does not say, the date it is known as "
@@ -736,9 +736,11 @@ class StatusChange(TrackedModel):
         arrested = known(self.defendant.arrested) if self.defendant_id else None
         if known(self.date):
             if self.date.is_certainly_after(today):
-                errors["date"] = "A status change cannot be dated in the future."
+                errors["date"] = gettext("A status change cannot be dated in the future.")
             if arrested and self.date.is_certainly_before(arrested):
-                errors["date"] = f"The change is dated before the defendant's arrest ({arrested})."
+                errors["date"] = gettext("The change is dated before the defendant's arrest (%(date)s).") % {
+                    "date": arrested
+                }
         if known(self.known_as_of):
             if self.known_as_of.is_certainly_after(today):
                 errors["known_as_of"] = gettext("A status cannot be known as of a date in the future.")
@@ -849,7 +851,7 @@ class Charge(TrackedModel):
 
     def clean(self):
         if not self.article_id and not self.offence_description.strip():
-            raise_if({"offence_description": "Name the legal article or describe the offence."})
+            raise_if({"offence_description": gettext("Name the legal article or describe the offence.")})
 
 
 class Trial(TrackedModel):
@@ -898,15 +900,16 @@ class Trial(TrackedModel):
         ordering = ["start", "id"]
 
     def __str__(self):
-        when = f" ({self.start})" if self.start else ""
-        return f"Trial in {self.case}{when}"
+        if self.start:
+            return gettext("Trial in %(case)s (%(start)s)") % {"case": self.case, "start": self.start}
+        return gettext("Trial in %(case)s") % {"case": self.case}
 
     def clean(self):
         errors = {}
         if known(self.start) and known(self.end) and self.end.is_certainly_before(self.start):
-            errors["end"] = "The trial cannot end before it began."
+            errors["end"] = gettext("The trial cannot end before it began.")
         if known(self.start) and known(self.verdict_date) and self.verdict_date.is_certainly_before(self.start):
-            errors["verdict_date"] = "The verdict cannot come before the trial began."
+            errors["verdict_date"] = gettext("The verdict cannot come before the trial began.")
         raise_if(errors)
 
 
@@ -1044,19 +1047,25 @@ class Sentence(TrackedModel):
         errors = qualified_figure_errors(self.term_months, self.term_qualifier, "term_months", "term_qualifier")
         if self.kind == SentenceKind.FINE:
             if self.term_months is not None:
-                errors["term_months"] = "A fine has an amount, not a term; record a separate sentence for any term."
+                errors["term_months"] = gettext(
+                    "A fine has an amount, not a term; record a separate sentence for any term."
+                )
         elif self.fine_amount is not None:
-            errors["fine_amount"] = "Only a fine has an amount."
+            errors["fine_amount"] = gettext("Only a fine has an amount.")
         if self.fine_amount is not None and self.fine_amount < 0:
-            errors["fine_amount"] = "A fine cannot be negative."
+            errors["fine_amount"] = gettext("A fine cannot be negative.")
         if self.fine_amount is not None and not self.fine_currency:
-            errors["fine_currency"] = "Give the currency of the fine, e.g. KZT."
+            errors["fine_currency"] = gettext("Give the currency of the fine, e.g. KZT.")
         if self.trial_id and self.defendant_id and self.trial.case_id != self.defendant.case_id:
             errors["trial"] = gettext("The trial must belong to the defendant's case.")
         if known(self.start) and known(self.actual_release) and self.actual_release.is_certainly_before(self.start):
-            errors["actual_release"] = f"The release cannot come before the sentence began ({self.start})."
+            errors["actual_release"] = gettext("The release cannot come before the sentence began (%(date)s).") % {
+                "date": self.start
+            }
         if known(self.actual_release) and self.status == SentenceStatus.SERVING:
-            errors["status"] = "A released person is no longer serving; choose completed, released early, pardoned …"
+            errors["status"] = gettext(
+                "A released person is no longer serving; choose completed, released early, pardoned …"
+            )
         today = ApproximateDate.parse(timezone.localdate())
         if known(self.status_as_of) and self.status_as_of.is_certainly_after(today):
             errors["status_as_of"] = gettext("A status cannot be known as of a date in the future.")

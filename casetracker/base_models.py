@@ -133,11 +133,13 @@ def qualified_figure_errors(value, qualifier, value_field: str, qualifier_field:
     """Errors for a number and its qualifier that do not belong together."""
     errors = {}
     if value is not None and value < 0:
-        errors[value_field] = "A figure cannot be negative."
+        errors[value_field] = gettext("A figure cannot be negative.")
     if value is not None and not qualifier:
-        errors[qualifier_field] = f"Say how the figure was stated ({', '.join(Qualifier.labels)})."
+        errors[qualifier_field] = gettext("Say how the figure was stated (%(qualifiers)s).") % {
+            "qualifiers": ", ".join(str(label) for label in Qualifier.labels)
+        }
     if value is None and qualifier and qualifier != Qualifier.EXACT:
-        errors[value_field] = "A qualifier needs a number to qualify."
+        errors[value_field] = gettext("A qualifier needs a number to qualify.")
     return errors
 
 

@@ -123,7 +123,7 @@ class Person(NameSearchable):
     def clean(self):
         errors = {}
         if self.kind == PersonKind.INDIVIDUAL and (self.group_size is not None or self.group_size_qualifier):
-            errors["group_size"] = "Only a group has a size; clear it or make this a group."
+            errors["group_size"] = gettext("Only a group has a size; clear it or make this a group.")
         if self.group_size_as_of is not None and self.group_size is None:
             errors["group_size_as_of"] = gettext("A size is known as of a date only when there is a size.")
         elif known(self.group_size_as_of) and self.group_size_as_of.is_certainly_after(
@@ -267,7 +267,7 @@ class Membership(TrackedModel):
 
     def clean(self):
         if known(self.start) and known(self.end) and self.end.is_certainly_before(self.start):
-            raise_if({"end": "The role cannot end before it began."})
+            raise_if({"end": gettext("The role cannot end before it began.")})
 
 
 # What citations may point at (sources.citable): the API's name, and what the label (__str__) reads.

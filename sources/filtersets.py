@@ -26,7 +26,7 @@ class SourceFilterSet(VisibilityFilterSet):
 
     q = text_filter("Title, publisher or author contains this text.", method="filter_q")
     kind = ChoicesFilter(choices=SourceKind.choices, help_text=_("Document kind; repeatable."))
-    language = text_filter("Language of the document, e.g. en, ru.", field_name="language")
+    language = text_filter(_("Language of the document, e.g. en, ru."), field_name="language")
     published_after = ApproximateDateFromFilter(
         field_name="published", help_text=_("Published on or after this date (any precision).")
     )

@@ -38,10 +38,11 @@ def excerpt_errors(excerpt: str, field: str = "excerpt") -> dict:
     words = len(re.findall(r"\S+", excerpt or ""))
     if words > EXCERPT_MAX_WORDS:
         return {
-            field: (
-                f"An excerpt is a short exact quotation of at most {EXCERPT_MAX_WORDS} words "
-                f"(this one has {words}); quote only the phrase that supports the record."
+            field: gettext(
+                "An excerpt is a short exact quotation of at most %(max)d words "
+                "(this one has %(words)d); quote only the phrase that supports the record."
             )
+            % {"max": EXCERPT_MAX_WORDS, "words": words}
         }
     return {}
 
@@ -333,7 +334,9 @@ class Document(TrackedModel):
             if stored is not None and any(
                 str(stored[name]) != str(getattr(self, name)) for name in self.IMMUTABLE_FIELDS
             ):
-                raise ValueError("A document's file never changes: add the new version as a new document instead.")
+                raise ValueError(
+                    gettext("A document's file never changes: add the new version as a new document instead.")
+                )
         super().save(*args, **kwargs)
 
 

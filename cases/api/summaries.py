@@ -16,6 +16,7 @@ import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -206,7 +207,14 @@ def parse_as_of(request) -> datetime.date:
         return datetime.date.fromisoformat(raw)
     except ValueError:
         raise ValidationError(
-            {"as_of": [f"Enter a full date as YYYY-MM-DD, e.g. 2026-11-22, or leave the parameter out; got {raw!r}."]}
+            {
+                "as_of": [
+                    gettext(
+                        "Enter a full date as YYYY-MM-DD, e.g. 2026-11-22, or leave the parameter out; got %(raw)r."
+                    )
+                    % {"raw": raw}
+                ]
+            }
         ) from None
 
 
@@ -218,7 +226,7 @@ def parse_bool(request, name: str) -> bool:
         return True
     if raw in FALSE_WORDS:
         return False
-    raise ValidationError({name: [f"Must be 1 or 0 (true or false); got {raw!r}."]})
+    raise ValidationError({name: [gettext("Must be 1 or 0 (true or false); got %(raw)r.") % {"raw": raw}]})
 
 
 def _validated(call):

@@ -313,7 +313,7 @@ class VisibilityFilterSet(django_filters.FilterSet):
         # "?q=" is a mistake more often than a wish for everything: say so rather than ignore it.
         for name in self.filters:
             if name in self.data and "" in _values(self.data, name) and name in self.form.fields:
-                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                self.form.add_error(name, gettext("Give a value, or leave the parameter out."))
                 valid = False
         return valid
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -116,7 +117,7 @@ class NameVariantSerializer(serializers.Serializer):
     def validate(self, attrs):
         # A PATCH of the record is partial, but each name in the list it sends is whole.
         if "name" not in attrs:
-            raise serializers.ValidationError({"name": ["This field is required."]})
+            raise serializers.ValidationError({"name": [gettext("This field is required.")]})
         attrs.setdefault("language", "")
         attrs.setdefault("note", "")
         return attrs
@@ -251,7 +252,11 @@ class RecordSerializer(serializers.ModelSerializer):
                     self._replace_names(instance, names)
         except IntegrityError as error:
             raise serializers.ValidationError(
-                {api_settings.NON_FIELD_ERRORS_KEY: [f"The record conflicts with existing data: {error}"]}
+                {
+                    api_settings.NON_FIELD_ERRORS_KEY: [
+                        gettext("The record conflicts with existing data: %(error)s") % {"error": error}
+                    ]
+                }
             ) from error
         return instance
 

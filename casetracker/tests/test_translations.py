@@ -77,8 +77,10 @@ def problems_in(extracted_catalog, committed_catalog):
             continue
         shown = message.id if isinstance(message.id, str) else message.id[0]
         committed = committed_catalog.get(message.id)
-        if committed is None or committed.string in ("", None) or (
-            isinstance(committed.string, tuple) and not all(committed.string)
+        if (
+            committed is None
+            or committed.string in ("", None)
+            or (isinstance(committed.string, tuple) and not all(committed.string))
         ):
             problems.append(f"untranslated: {shown!r}")
             continue

@@ -179,10 +179,8 @@ class SearchView(APIView):
         if unknown:
             raise UnknownQueryParameter(
                 {
-                    "detail": (
-                        f"Unknown query parameter(s): {', '.join(unknown)}. "
-                        f"Allowed here: {', '.join(sorted(self.allowed))}."
-                    ),
+                    "detail": _("Unknown query parameter(s): %(unknown)s. Allowed here: %(allowed)s.")
+                    % {"unknown": ", ".join(unknown), "allowed": ", ".join(sorted(self.allowed))},
                     "unknown": unknown,
                     "allowed": sorted(self.allowed),
                 }
