@@ -83,7 +83,7 @@ def test_model_names_and_rules_speak_the_language(language, defendant, known_as_
         ),
     ],
 )
-def test_an_editor_sees_the_admin_in_the_language_asked_for(client, role_user, language, app, title, label, choice, error):
+def test_an_editor_sees_the_admin_in_the_language(client, role_user, language, app, title, label, choice, error):
     """The Done: an Editor signs in and reads the admin index, a change form and a refused save in the language."""
     client.force_login(role_user("Editor"))
     headers = {"HTTP_ACCEPT_LANGUAGE": language}
