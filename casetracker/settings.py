@@ -154,7 +154,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
 # The interface languages (docs/translations.md); our catalogs are locale/<language>/LC_MESSAGES/django.po,
 # compiled by `make messages` (part of `make install`).
 LANGUAGES = [
@@ -162,6 +161,12 @@ LANGUAGES = [
     ("ru", _("Russian")),
     ("kk", _("Kazakh")),
 ]
+# The language when a request asks for none (no cookie, no Accept-Language), and of management commands.
+LANGUAGE_CODE = env_str("DJANGO_LANGUAGE_CODE", "en")
+if LANGUAGE_CODE not in [code for code, _name in LANGUAGES]:
+    raise ImproperlyConfigured(
+        f"DJANGO_LANGUAGE_CODE={LANGUAGE_CODE!r} is not one of the interface languages: en, ru or kk."
+    )
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True

@@ -54,10 +54,14 @@ def _option(name: str) -> str:
 
 
 class Command(BaseCommand):
-    help = _(
-        "Export sentence summaries (one row per sentence: defendant, case, charges, court, verdict date, kind, "
-        "term, dates, status, time served and remaining, sources) as CSV, XLSX or JSON. Public records only "
-        "unless --as-user or --include-protected is given."
+    help = property(
+        lambda self: str(
+            _(
+                "Export sentence summaries (one row per sentence: defendant, case, charges, court, verdict date, kind, "
+                "term, dates, status, time served and remaining, sources) as CSV, XLSX or JSON. Public records only "
+                "unless --as-user or --include-protected is given."
+            )
+        )
     )
 
     def add_arguments(self, parser):
@@ -131,11 +135,14 @@ class Command(BaseCommand):
             problems = "; ".join(
                 f"{_option(field)}: {' '.join(messages)}" for field, messages in error.message_dict.items()
             )
-            raise CommandError(f"Invalid filter: {problems}") from error
+            raise CommandError(gettext("Invalid filter: %(problems)s") % {"problems": problems}) from error
         except PermissionDenied as error:
             raise CommandError(
-                f"{error} Filtering by confidentiality needs a staff reader: add --as-user STAFF_USERNAME "
-                f"or --include-protected."
+                gettext(
+                    "%(error)s Filtering by confidentiality needs a staff reader: add --as-user STAFF_USERNAME "
+                    "or --include-protected."
+                )
+                % {"error": error}
             ) from error
         show_progress = sys.stderr.isatty() and not options["no_progress"]
         total = queryset.count() if show_progress else None
@@ -170,7 +177,8 @@ class Command(BaseCommand):
         if output != "-" and suffix in FORMATS:
             return suffix
         raise CommandError(
-            f"Say which format to write: --format csv, xlsx or json (the output {output!r} does not tell)."
+            gettext("Say which format to write: --format csv, xlsx or json (the output %(output)r does not tell).")
+            % {"output": output}
         )
 
     def _as_of(self, text: str | None) -> datetime.date:
@@ -179,7 +187,9 @@ class Command(BaseCommand):
         try:
             return datetime.date.fromisoformat(text)
         except ValueError as error:
-            raise CommandError(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-22.") from error
+            raise CommandError(
+                gettext("--as-of %(text)r is not a date; write it as YYYY-MM-DD, e.g. 2026-11-22.") % {"text": text}
+            ) from error
 
     def _reader(self, options):
         if options["include_protected"]:
@@ -190,11 +200,16 @@ class Command(BaseCommand):
                 user = User.objects.get(**{User.USERNAME_FIELD: options["as_user"]})
             except User.DoesNotExist as error:
                 raise CommandError(
-                    f"No user named {options['as_user']!r}; give an existing username "
-                    f"(create one with 'manage.py createsuperuser')."
+                    gettext(
+                        "No user named %(name)r; give an existing username "
+                        "(create one with 'manage.py createsuperuser')."
+                    )
+                    % {"name": options["as_user"]}
                 ) from error
             if not user.is_active:
-                raise CommandError(f"User {options['as_user']!r} is inactive; choose an active user.")
+                raise CommandError(
+                    gettext("User %(name)r is inactive; choose an active user.") % {"name": options["as_user"]}
+                )
             return user, f"as {options['as_user']} may see it"
         return None, "public records only"
 
@@ -217,7 +232,8 @@ class Command(BaseCommand):
         directory = path.parent if str(path.parent) else Path(".")
         if not directory.is_dir():
             raise CommandError(
-                f"The directory {str(directory)!r} does not exist; create it or choose another --output."
+                gettext("The directory %(directory)r does not exist; create it or choose another --output.")
+                % {"directory": str(directory)}
             )
         # Write next to the target and rename at the end: a failed export never leaves half a file.
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)

@@ -7,9 +7,13 @@ from casetracker.roles import roles_sync
 
 
 class Command(BaseCommand):
-    help = _(
-        "Create the staff roles (groups Viewer, Editor, Senior editor) or reset them to their "
-        "definition in casetracker/roles.py. Idempotent; `migrate` runs it too."
+    help = property(
+        lambda self: str(
+            _(
+                "Create the staff roles (groups Viewer, Editor, Senior editor) or reset them to their "
+                "definition in casetracker/roles.py. Idempotent; `migrate` runs it too."
+            )
+        )
     )
 
     def add_arguments(self, parser):

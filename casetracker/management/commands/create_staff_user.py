@@ -54,7 +54,10 @@ class Command(BaseCommand):
         if not interactive:
             password = os.environ.get(PASSWORD_ENV, "")
             if not password and not user.pk:
-                raise CommandError(f"Set {PASSWORD_ENV} to the new user's password, or run without --no-input.")
+                raise CommandError(
+                    gettext("Set %(variable)s to the new user's password, or run without --no-input.")
+                    % {"variable": PASSWORD_ENV}
+                )
         else:
             password = getpass.getpass("Password (empty keeps the current one): " if user.pk else "Password: ")
             if password and password != getpass.getpass("Password (again): "):

@@ -200,7 +200,11 @@ def render() -> str:
 
 
 class Command(BaseCommand):
-    help = _("Write docs/data-model.md: a Mermaid erDiagram of the project's models, generated from their metadata.")
+    help = property(
+        lambda self: str(
+            _("Write docs/data-model.md: a Mermaid erDiagram of the project's models, generated from their metadata.")
+        )
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -7,7 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Command(BaseCommand):
-    help = _("Wait until the database accepts connections (used before migrate when the service starts).")
+    help = property(
+        lambda self: str(
+            _("Wait until the database accepts connections (used before migrate when the service starts).")
+        )
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -31,9 +35,12 @@ class Command(BaseCommand):
                         f"The database at {where} did not answer within {timeout:g}s: {error}. "
                         "Check DATABASE_URL and that the database server is running."
                     ) from None
-                self.stdout.write(f"Waiting for the database at {where} (attempt {attempt}) …")
+                self.stdout.write(
+                    gettext("Waiting for the database at %(where)s (attempt %(attempt)d) …")
+                    % {"where": where, "attempt": attempt}
+                )
                 connection.close()
                 time.sleep(interval)
                 continue
-            self.stdout.write(self.style.SUCCESS(f"Database at {where} is ready."))
+            self.stdout.write(self.style.SUCCESS(gettext("Database at %(where)s is ready.") % {"where": where}))
             return

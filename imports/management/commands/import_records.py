@@ -15,10 +15,14 @@ from imports.templates import template_bytes
 
 
 class Command(BaseCommand):
-    help = _(
-        "Import persons, organizations, cases, defendants, charges, sentences, status changes or citations from a "
-        "CSV or XLSX sheet (docs/imports.md). All or nothing: any error writes nothing and exits with status 1. "
-        "--dry-run prints what would change, row by row."
+    help = property(
+        lambda self: str(
+            _(
+                "Import persons, organizations, cases, defendants, charges, sentences, status changes or citations "
+                "from a CSV or XLSX sheet (docs/imports.md). All or nothing: any error writes nothing and exits "
+                "with status 1. --dry-run prints what would change, row by row."
+            )
+        )
     )
 
     def add_arguments(self, parser):
@@ -55,7 +59,7 @@ class Command(BaseCommand):
             raise CommandError(gettext("Give the file and --kind (or --template KIND for an empty template)."))
         path = Path(options["path"])
         if not path.is_file():
-            raise CommandError(f"No file at {path}.")
+            raise CommandError(gettext("No file at %(path)s.") % {"path": path})
         user = self.user(options["as_user"])
         content = path.read_bytes()
         with tqdm(desc="Rows", unit="row", disable=options["verbosity"] < 1, file=self.stderr._out) as bar:
@@ -70,7 +74,9 @@ class Command(BaseCommand):
         for line in summary_lines(result, verbose=not options["quiet_unchanged"]):
             self.stdout.write(line)
         if not result.ok:
-            raise CommandError(f"{len(result.errors)} error(s): nothing was imported.", returncode=1)
+            raise CommandError(
+                gettext("%(count)d error(s): nothing was imported.") % {"count": len(result.errors)}, returncode=1
+            )
         if result.dry_run:
             self.stdout.write(gettext("Dry run: nothing was written."))
         else:
@@ -81,7 +87,7 @@ class Command(BaseCommand):
         if name:
             user = users.filter(username=name, is_active=True, is_staff=True).first()
             if user is None:
-                raise CommandError(f"No active staff account called {name!r}.")
+                raise CommandError(gettext("No active staff account called %(name)r.") % {"name": name})
             return user
         superusers = list(users.filter(is_superuser=True, is_active=True)[:2])
         if len(superusers) != 1:
@@ -92,7 +98,7 @@ class Command(BaseCommand):
         content = template_bytes(options["template"], options["format"])
         if options["output"]:
             Path(options["output"]).write_bytes(content)
-            self.stdout.write(f"Wrote {options['output']}.")
+            self.stdout.write(gettext("Wrote %(path)s.") % {"path": options["output"]})
         elif options["format"] == "csv":
             self.stdout.write(content.decode("utf-8-sig"), ending="")
         else:

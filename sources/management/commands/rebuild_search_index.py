@@ -8,9 +8,13 @@ from sources.search import search_index_rebuild
 
 
 class Command(BaseCommand):
-    help = _(
-        "Rewrite the full-text search index from the records. Saves through the admin, the API and the "
-        "commands keep it up to date; run this after bulk writes that bypass them (seed_synthetic does)."
+    help = property(
+        lambda self: str(
+            _(
+                "Rewrite the full-text search index from the records. Saves through the admin, the API and the "
+                "commands keep it up to date; run this after bulk writes that bypass them (seed_synthetic does)."
+            )
+        )
     )
 
     def add_arguments(self, parser):
@@ -34,4 +38,4 @@ class Command(BaseCommand):
                 self.stdout.write(f"{written:,} entries ({kind})")
 
         written = search_index_rebuild(progress=progress)
-        self.stdout.write(f"Search index rebuilt: {written:,} entries.")
+        self.stdout.write(gettext("Search index rebuilt: %(count)s entries.") % {"count": f"{written:,}"})

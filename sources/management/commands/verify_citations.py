@@ -9,9 +9,13 @@ from sources.services import citations_verify
 
 
 class Command(BaseCommand):
-    help = _(
-        "Re-check every citation against the text of its source's documents and print a report: how many "
-        "excerpts were found, how many were not (listed), and how many have no document text to check."
+    help = property(
+        lambda self: str(
+            _(
+                "Re-check every citation against the text of its source's documents and print a report: how many "
+                "excerpts were found, how many were not (listed), and how many have no document text to check."
+            )
+        )
     )
 
     def add_arguments(self, parser):
@@ -25,6 +29,9 @@ class Command(BaseCommand):
         for citation in citations.filter(verified=False).select_related("source").order_by("source_id", "id"):
             self.stdout.write(f"NOT FOUND citation {citation.pk} (source {citation.source_id}): “{citation.excerpt}”")
         self.stdout.write(
-            f"{counts['verified']} verified, {counts['unverified']} not found in their source's documents, "
-            f"{counts['unchecked']} unchecked (the source has no document text)."
+            gettext(
+                "%(verified)d verified, %(unverified)d not found in their source's documents, "
+                "%(unchecked)d unchecked (the source has no document text)."
+            )
+            % counts
         )
