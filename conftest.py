@@ -114,3 +114,14 @@ def _documents_in_a_temporary_directory(settings, tmp_path_factory):
             "OPTIONS": {"location": str(tmp_path_factory.mktemp("documents"))},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request with Accept-Language (or a language cookie) activates its language in this thread, and the
+    test client does not undo it: every test starts and ends in settings.LANGUAGE_CODE."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "cases"
-    verbose_name = "Cases and prosecutions"
+    verbose_name = _("Cases and prosecutions")
 
     def ready(self):
         from .api import people

@@ -3,75 +3,75 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EventKind(models.TextChoices):
-    STRIKE = "strike", "Strike"
-    PROTEST = "protest", "Protest or demonstration"
-    SHOOTING = "shooting", "Shooting or use of force"
-    DEATH = "death", "Death"
-    STATE_OF_EMERGENCY = "state_of_emergency", "State of emergency"
-    COMMUNICATIONS_SHUTDOWN = "communications_shutdown", "Communications shutdown"
-    ARRESTS = "arrests", "Arrests"
-    DISMISSALS = "dismissals", "Dismissal of officials"
-    MEDIA_CLOSURE = "media_closure", "Closure of media outlets"
+    STRIKE = "strike", _("Strike")
+    PROTEST = "protest", _("Protest or demonstration")
+    SHOOTING = "shooting", _("Shooting or use of force")
+    DEATH = "death", _("Death")
+    STATE_OF_EMERGENCY = "state_of_emergency", _("State of emergency")
+    COMMUNICATIONS_SHUTDOWN = "communications_shutdown", _("Communications shutdown")
+    ARRESTS = "arrests", _("Arrests")
+    DISMISSALS = "dismissals", _("Dismissal of officials")
+    MEDIA_CLOSURE = "media_closure", _("Closure of media outlets")
     INVESTIGATION = "investigation", _("Investigation or inquiry")
     PUBLICATION = "publication", _("Publication of evidence (video, photographs, documents)")
-    OTHER = "other", "Other"
+    OTHER = "other", _("Other")
 
 
 class FigureMeasure(models.TextChoices):
-    DEATHS = "deaths", "Deaths"
-    INJURED = "injured", "Injured"
-    ARRESTED = "arrested", "Arrested or detained"
-    PARTICIPANTS = "participants", "Participants"
-    DAYS = "days", "Duration in days"
-    OTHER = "other", "Other"
+    DEATHS = "deaths", _("Deaths")
+    INJURED = "injured", _("Injured")
+    ARRESTED = "arrested", _("Arrested or detained")
+    PARTICIPANTS = "participants", _("Participants")
+    DAYS = "days", _("Duration in days")
+    OTHER = "other", _("Other")
 
 
 class CaseKind(models.TextChoices):
-    CRIMINAL = "criminal", "Criminal prosecution"
-    ADMINISTRATIVE = "administrative", "Administrative proceedings"
-    MEDIA_CLOSURE = "media_closure", "Closure of media outlets"
-    INVESTIGATION = "investigation", "Investigation"
-    OTHER = "other", "Other related matter"
+    CRIMINAL = "criminal", _("Criminal prosecution")
+    ADMINISTRATIVE = "administrative", _("Administrative proceedings")
+    MEDIA_CLOSURE = "media_closure", _("Closure of media outlets")
+    INVESTIGATION = "investigation", _("Investigation")
+    OTHER = "other", _("Other related matter")
 
 
 class DefendantStatus(models.TextChoices):
     """Where a defendant stands: changed only through ``defendant_change_status``."""
 
-    UNKNOWN = "unknown", "Unknown"
-    SUSPECT = "suspect", "Suspect / under investigation"
-    ARRESTED = "arrested", "Arrested"
-    DETAINED = "detained", "In pre-trial detention"
-    CHARGED = "charged", "Charged, at liberty"
-    ON_TRIAL = "on_trial", "On trial"
-    CONVICTED = "convicted", "Convicted"
-    IMPRISONED = "imprisoned", "Serving a prison sentence"
-    ON_PROBATION = "on_probation", "On probation / suspended sentence"
-    RELEASED = "released", "Released"
-    PARDONED = "pardoned", "Pardoned"
-    AMNESTIED = "amnestied", "Amnestied"
-    ACQUITTED = "acquitted", "Acquitted"
-    CHARGES_DROPPED = "charges_dropped", "Charges dropped"
-    DISMISSED = "dismissed", "Dismissed from office"
-    DECEASED = "deceased", "Deceased"
+    UNKNOWN = "unknown", _("Unknown")
+    SUSPECT = "suspect", _("Suspect / under investigation")
+    ARRESTED = "arrested", _("Arrested")
+    DETAINED = "detained", _("In pre-trial detention")
+    CHARGED = "charged", _("Charged, at liberty")
+    ON_TRIAL = "on_trial", _("On trial")
+    CONVICTED = "convicted", _("Convicted")
+    IMPRISONED = "imprisoned", _("Serving a prison sentence")
+    ON_PROBATION = "on_probation", _("On probation / suspended sentence")
+    RELEASED = "released", _("Released")
+    PARDONED = "pardoned", _("Pardoned")
+    AMNESTIED = "amnestied", _("Amnestied")
+    ACQUITTED = "acquitted", _("Acquitted")
+    CHARGES_DROPPED = "charges_dropped", _("Charges dropped")
+    DISMISSED = "dismissed", _("Dismissed from office")
+    DECEASED = "deceased", _("Deceased")
 
 
 class ChargeOutcome(models.TextChoices):
-    PENDING = "pending", "Pending"
-    CONVICTED = "convicted", "Convicted"
-    ACQUITTED = "acquitted", "Acquitted"
-    DROPPED = "dropped", "Dropped"
-    UNKNOWN = "unknown", "Unknown"
+    PENDING = "pending", _("Pending")
+    CONVICTED = "convicted", _("Convicted")
+    ACQUITTED = "acquitted", _("Acquitted")
+    DROPPED = "dropped", _("Dropped")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class SentenceKind(models.TextChoices):
-    IMPRISONMENT = "imprisonment", "Imprisonment"
-    PROBATION = "probation", "Probation"
-    SUSPENDED = "suspended", "Suspended sentence"
-    RESTRICTED_FREEDOM = "restricted_freedom", "Restricted freedom"
-    FINE = "fine", "Fine"
-    COMMUNITY_SERVICE = "community_service", "Community service"
-    BAN = "ban", "Ban on activity or office"
-    OTHER = "other", "Other"
+    IMPRISONMENT = "imprisonment", _("Imprisonment")
+    PROBATION = "probation", _("Probation")
+    SUSPENDED = "suspended", _("Suspended sentence")
+    RESTRICTED_FREEDOM = "restricted_freedom", _("Restricted freedom")
+    FINE = "fine", _("Fine")
+    COMMUNITY_SERVICE = "community_service", _("Community service")
+    BAN = "ban", _("Ban on activity or office")
+    OTHER = "other", _("Other")
 
 
 # Kinds whose term is a length of time the person is bound by.
@@ -86,14 +86,14 @@ TERM_KINDS = {
 
 
 class SentenceStatus(models.TextChoices):
-    SERVING = "serving", "Serving"
-    COMPLETED = "completed", "Completed"
-    RELEASED_EARLY = "released_early", "Released early"
-    PARDONED = "pardoned", "Pardoned"
-    AMNESTIED = "amnestied", "Amnestied"
-    OVERTURNED = "overturned", "Overturned on appeal"
-    NOT_STARTED = "not_started", "Not yet started"
-    UNKNOWN = "unknown", "Unknown"
+    SERVING = "serving", _("Serving")
+    COMPLETED = "completed", _("Completed")
+    RELEASED_EARLY = "released_early", _("Released early")
+    PARDONED = "pardoned", _("Pardoned")
+    AMNESTIED = "amnestied", _("Amnestied")
+    OVERTURNED = "overturned", _("Overturned on appeal")
+    NOT_STARTED = "not_started", _("Not yet started")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class AllegationKind(models.TextChoices):

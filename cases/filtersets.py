@@ -8,6 +8,7 @@ people either.
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from casetracker.api.filters import (
     ApproximateDateFromFilter,
@@ -53,50 +54,58 @@ from .models import (
 class SentenceFilterSet(VisibilityFilterSet):
     """Sentences by case, defendant, person, kind, status, term, verdict date and charge."""
 
-    case = IdFilter(field_name="defendant__case_id", help_text="Sentences in this case (case id).")
-    defendant = IdFilter(field_name="defendant_id", help_text="Sentences of this defendant (defendant id).")
-    person = IdFilter(field_name="defendant__person_id", help_text="Sentences of this person (person id).")
-    trial = IdFilter(field_name="trial_id", help_text="Sentences imposed at this trial (trial id).")
+    case = IdFilter(field_name="defendant__case_id", help_text=_("Sentences in this case (case id)."))
+    defendant = IdFilter(field_name="defendant_id", help_text=_("Sentences of this defendant (defendant id)."))
+    person = IdFilter(field_name="defendant__person_id", help_text=_("Sentences of this person (person id)."))
+    trial = IdFilter(field_name="trial_id", help_text=_("Sentences imposed at this trial (trial id)."))
     event = IdFilter(
-        method="filter_event", model="cases.Event", help_text="Sentences in cases arising from this event (event id)."
+        method="filter_event",
+        model="cases.Event",
+        help_text=_("Sentences in cases arising from this event (event id)."),
     )
     legal_article = IdFilter(
         method="filter_legal_article",
         model="cases.LegalArticle",
-        help_text="Sentences of defendants charged under this legal article (legal article id).",
+        help_text=_("Sentences of defendants charged under this legal article (legal article id)."),
     )
-    court = IdFilter(field_name="trial__court_id", help_text="Sentences imposed by this court (organization id).")
+    court = IdFilter(field_name="trial__court_id", help_text=_("Sentences imposed by this court (organization id)."))
     kind = ChoicesFilter(
-        choices=SentenceKind.choices, help_text="Sentence kind; repeat the parameter for several kinds."
+        choices=SentenceKind.choices, help_text=_("Sentence kind; repeat the parameter for several kinds.")
     )
     status = ChoicesFilter(
-        choices=SentenceStatus.choices, help_text="Sentence status; repeat the parameter for several statuses."
+        choices=SentenceStatus.choices, help_text=_("Sentence status; repeat the parameter for several statuses.")
     )
-    term_min = CountFilter(field_name="term_months", lookup_expr="gte", help_text="Terms of at least this many months.")
-    term_max = CountFilter(field_name="term_months", lookup_expr="lte", help_text="Terms of at most this many months.")
+    term_min = CountFilter(
+        field_name="term_months", lookup_expr="gte", help_text=_("Terms of at least this many months.")
+    )
+    term_max = CountFilter(
+        field_name="term_months", lookup_expr="lte", help_text=_("Terms of at most this many months.")
+    )
     verdict_after = ApproximateDateFromFilter(
         field_name="trial__verdict_date",
         help_text=(
-            "Verdicts that may fall on or after this date (YYYY, YYYY-MM or YYYY-MM-DD). "
-            "Coarser dates that overlap match too: 2012-10 matches a verdict dated only '2012'."
+            _(
+                "Verdicts that may fall on or after this date (YYYY, YYYY-MM or YYYY-MM-DD). "
+                "Coarser dates that overlap match too: 2012-10 matches a verdict dated only '2012'."
+            )
         ),
     )
     verdict_before = ApproximateDateToFilter(
         field_name="trial__verdict_date",
-        help_text="Verdicts that may fall on or before this date (YYYY, YYYY-MM or YYYY-MM-DD), at any precision.",
+        help_text=_("Verdicts that may fall on or before this date (YYYY, YYYY-MM or YYYY-MM-DD), at any precision."),
     )
     expected_end_after = ApproximateDateFromFilter(
         field_name="expected_end",
-        help_text="Sentences expected to end on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).",
+        help_text=_("Sentences expected to end on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
     )
     expected_end_before = ApproximateDateToFilter(
         field_name="expected_end",
-        help_text="Sentences expected to end on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).",
+        help_text=_("Sentences expected to end on or before this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
     )
     confidentiality = ConfidentialityFilter()
     q = SearchFilter(
         field_name="defendant__person__search_text",
-        help_text="Search the sentenced person's name and every recorded variant (any script, case-insensitive).",
+        help_text=_("Search the sentenced person's name and every recorded variant (any script, case-insensitive)."),
     )
     ordering = StableOrderingFilter(
         fields=(
@@ -110,7 +119,7 @@ class SentenceFilterSet(VisibilityFilterSet):
             ("status", "status"),
             ("id", "id"),
         ),
-        help_text="Sort by these fields, comma-separated; prefix '-' for descending. Empty values sort last.",
+        help_text=_("Sort by these fields, comma-separated; prefix '-' for descending. Empty values sort last."),
     )
 
     class Meta:
@@ -130,11 +139,11 @@ class PlaceFilterSet(VisibilityFilterSet):
 
     q = SearchFilter(
         field_name="search_text",
-        help_text="Search the name and every recorded spelling (q=Aktau finds Aqtau; any script, any case).",
+        help_text=_("Search the name and every recorded spelling (q=Aktau finds Aqtau; any script, any case)."),
     )
     country = CountryFilter()
     kind = text_filter("City, village, region, country …", field_name="kind")
-    region = IdFilter(field_name="region_id", help_text="Places within this region (place id).")
+    region = IdFilter(field_name="region_id", help_text=_("Places within this region (place id)."))
     ordering = ordering_by(("name", "name"), ("country", "country"), ("id", "id"))
 
     class Meta:
@@ -145,18 +154,18 @@ class PlaceFilterSet(VisibilityFilterSet):
 class EventFilterSet(VisibilityFilterSet):
     """Events by kind, place, date, participant and case."""
 
-    q = text_filter("Title contains this text, or the place's name or spelling matches it.", method="filter_q")
-    kind = ChoicesFilter(choices=EventKind.choices, help_text="Event kind; repeatable.")
-    place = IdFilter(field_name="place_id", help_text="Events at this place (place id).")
+    q = text_filter(_("Title contains this text, or the place's name or spelling matches it."), method="filter_q")
+    kind = ChoicesFilter(choices=EventKind.choices, help_text=_("Event kind; repeatable."))
+    place = IdFilter(field_name="place_id", help_text=_("Events at this place (place id)."))
     person = IdFilter(
-        method="filter_person", model="people.Person", help_text="Events this person took part in (person id)."
+        method="filter_person", model="people.Person", help_text=_("Events this person took part in (person id).")
     )
     organization = IdFilter(
-        method="filter_organization", model="people.Organization", help_text="Events involving this organization."
+        method="filter_organization", model="people.Organization", help_text=_("Events involving this organization.")
     )
-    case = IdFilter(method="filter_case", model="cases.Case", help_text="Events this case arises from (case id).")
-    start_after = ApproximateDateFromFilter(field_name="start", help_text="Began on or after this date.")
-    start_before = ApproximateDateToFilter(field_name="start", help_text="Began on or before this date.")
+    case = IdFilter(method="filter_case", model="cases.Case", help_text=_("Events this case arises from (case id)."))
+    start_after = ApproximateDateFromFilter(field_name="start", help_text=_("Began on or after this date."))
+    start_before = ApproximateDateToFilter(field_name="start", help_text=_("Began on or before this date."))
     ordering = ordering_by(("start", "start"), ("title", "title"), ("id", "id"))
 
     class Meta:
@@ -182,9 +191,9 @@ class EventFilterSet(VisibilityFilterSet):
 class EventFigureFilterSet(VisibilityFilterSet):
     """Figures by event, measure and source."""
 
-    event = IdFilter(field_name="event_id", help_text="Figures for this event (event id).")
-    measure = ChoicesFilter(choices=FigureMeasure.choices, help_text="What is counted.")
-    source = IdFilter(field_name="source_id", help_text="Figures claimed by this source (source id).")
+    event = IdFilter(field_name="event_id", help_text=_("Figures for this event (event id)."))
+    measure = ChoicesFilter(choices=FigureMeasure.choices, help_text=_("What is counted."))
+    source = IdFilter(field_name="source_id", help_text=_("Figures claimed by this source (source id)."))
     ordering = ordering_by(("event", "event"), ("value", "value"), ("id", "id"))
 
     class Meta:
@@ -195,28 +204,32 @@ class EventFigureFilterSet(VisibilityFilterSet):
 class CaseFilterSet(VisibilityFilterSet):
     """Cases by kind, event, organization, defendant, legal article, date and confidentiality."""
 
-    q = text_filter("Title contains this text, or a defendant's name or variant matches it.", method="filter_q")
-    kind = ChoicesFilter(choices=CaseKind.choices, help_text="Case kind; repeatable.")
-    event = IdFilter(method="filter_event", model="cases.Event", help_text="Cases arising from this event (event id).")
+    q = text_filter(_("Title contains this text, or a defendant's name or variant matches it."), method="filter_q")
+    kind = ChoicesFilter(choices=CaseKind.choices, help_text=_("Case kind; repeatable."))
+    event = IdFilter(
+        method="filter_event", model="cases.Event", help_text=_("Cases arising from this event (event id).")
+    )
     organization = IdFilter(
-        method="filter_organization", model="people.Organization", help_text="Cases targeting this organization."
+        method="filter_organization", model="people.Organization", help_text=_("Cases targeting this organization.")
     )
     person = IdFilter(
         method="filter_person",
         model="people.Person",
-        help_text="Cases in which this person is a defendant (person id).",
+        help_text=_("Cases in which this person is a defendant (person id)."),
     )
     legal_article = IdFilter(
-        method="filter_legal_article", model="cases.LegalArticle", help_text="Cases with a charge under this article."
+        method="filter_legal_article",
+        model="cases.LegalArticle",
+        help_text=_("Cases with a charge under this article."),
     )
     status = django_filters.MultipleChoiceFilter(
         choices=DefendantStatus.choices,
         method="filter_status",
-        help_text="Cases with a defendant (that you may see) currently in this status; repeatable.",
+        help_text=_("Cases with a defendant (that you may see) currently in this status; repeatable."),
     )
-    country = CountryFilter(help_text="ISO 3166-1 alpha-2 code of the prosecuting state, e.g. KZ.")
-    opened_after = ApproximateDateFromFilter(field_name="opened", help_text="Opened on or after this date.")
-    opened_before = ApproximateDateToFilter(field_name="opened", help_text="Opened on or before this date.")
+    country = CountryFilter(help_text=_("ISO 3166-1 alpha-2 code of the prosecuting state, e.g. KZ."))
+    opened_after = ApproximateDateFromFilter(field_name="opened", help_text=_("Opened on or after this date."))
+    opened_before = ApproximateDateToFilter(field_name="opened", help_text=_("Opened on or before this date."))
     confidentiality = ConfidentialityFilter()
     ordering = ordering_by(("title", "title"), ("opened", "opened"), ("created", "created"), ("id", "id"))
 
@@ -257,24 +270,26 @@ class DefendantFilterSet(VisibilityFilterSet):
 
     q = SearchFilter(
         field_name="person__search_text",
-        help_text="Search the defendant's name and every recorded variant (any script, case-insensitive).",
+        help_text=_("Search the defendant's name and every recorded variant (any script, case-insensitive)."),
     )
-    case = IdFilter(field_name="case_id", help_text="Defendants in this case (case id).")
-    person = IdFilter(field_name="person_id", help_text="This person's cases (person id).")
+    case = IdFilter(field_name="case_id", help_text=_("Defendants in this case (case id)."))
+    person = IdFilter(field_name="person_id", help_text=_("This person's cases (person id)."))
     event = IdFilter(
-        method="filter_event", model="cases.Event", help_text="Defendants in cases arising from this event (event id)."
+        method="filter_event",
+        model="cases.Event",
+        help_text=_("Defendants in cases arising from this event (event id)."),
     )
     legal_article = IdFilter(
-        method="filter_legal_article", model="cases.LegalArticle", help_text="Defendants charged under this article."
+        method="filter_legal_article", model="cases.LegalArticle", help_text=_("Defendants charged under this article.")
     )
-    status = ChoicesFilter(choices=DefendantStatus.choices, help_text="Current status; repeatable.")
-    arrested_after = ApproximateDateFromFilter(field_name="arrested", help_text="Arrested on or after this date.")
-    arrested_before = ApproximateDateToFilter(field_name="arrested", help_text="Arrested on or before this date.")
+    status = ChoicesFilter(choices=DefendantStatus.choices, help_text=_("Current status; repeatable."))
+    arrested_after = ApproximateDateFromFilter(field_name="arrested", help_text=_("Arrested on or after this date."))
+    arrested_before = ApproximateDateToFilter(field_name="arrested", help_text=_("Arrested on or before this date."))
     status_after = ApproximateDateFromFilter(
-        field_name="status_date", help_text="Current status dated on or after this date."
+        field_name="status_date", help_text=_("Current status dated on or after this date.")
     )
     status_before = ApproximateDateToFilter(
-        field_name="status_date", help_text="Current status dated on or before this date."
+        field_name="status_date", help_text=_("Current status dated on or before this date.")
     )
     confidentiality = ConfidentialityFilter()
     ordering = ordering_by(
@@ -300,22 +315,24 @@ class DefendantFilterSet(VisibilityFilterSet):
 class StatusChangeFilterSet(VisibilityFilterSet):
     """Status changes by defendant, case, person, status, date and source."""
 
-    defendant = IdFilter(field_name="defendant_id", help_text="Changes of this defendant (defendant id).")
-    case = IdFilter(field_name="defendant__case_id", help_text="Changes of defendants in this case (case id).")
-    person = IdFilter(field_name="defendant__person_id", help_text="Changes of this person (person id).")
-    status = ChoicesFilter(choices=DefendantStatus.choices, help_text="New status; repeatable.")
-    source = IdFilter(field_name="source_id", help_text="Changes reported by this source (source id).")
+    defendant = IdFilter(field_name="defendant_id", help_text=_("Changes of this defendant (defendant id)."))
+    case = IdFilter(field_name="defendant__case_id", help_text=_("Changes of defendants in this case (case id)."))
+    person = IdFilter(field_name="defendant__person_id", help_text=_("Changes of this person (person id)."))
+    status = ChoicesFilter(choices=DefendantStatus.choices, help_text=_("New status; repeatable."))
+    source = IdFilter(field_name="source_id", help_text=_("Changes reported by this source (source id)."))
     date_after = ApproximateDateFromFilter(
-        field_name="date", help_text="Took effect on or after this date (any precision); undated changes never match."
+        field_name="date",
+        help_text=_("Took effect on or after this date (any precision); undated changes never match."),
     )
     date_before = ApproximateDateToFilter(
-        field_name="date", help_text="Took effect on or before this date (any precision); undated changes never match."
+        field_name="date",
+        help_text=_("Took effect on or before this date (any precision); undated changes never match."),
     )
     known_as_of_after = ApproximateDateFromFilter(
-        field_name="known_as_of", help_text="Known as of this date or later (the report's date; any precision)."
+        field_name="known_as_of", help_text=_("Known as of this date or later (the report's date; any precision).")
     )
     known_as_of_before = ApproximateDateToFilter(
-        field_name="known_as_of", help_text="Known as of this date or earlier (the report's date; any precision)."
+        field_name="known_as_of", help_text=_("Known as of this date or earlier (the report's date; any precision).")
     )
     confidentiality = ConfidentialityFilter()
     ordering = ordering_by(
@@ -336,7 +353,7 @@ class LegalArticleFilterSet(VisibilityFilterSet):
 
     q = text_filter("Code, article or title contains this text.", method="filter_q")
     country = CountryFilter()
-    code = text_filter("Code name contains, e.g. 'Criminal'.", field_name="code", lookup_expr="icontains")
+    code = text_filter(_("Code name contains, e.g. 'Criminal'."), field_name="code", lookup_expr="icontains")
     ordering = ordering_by(("country", "country"), ("code", "code"), ("article", "article"), ("id", "id"))
 
     class Meta:
@@ -352,13 +369,13 @@ class ChargeFilterSet(VisibilityFilterSet):
 
     q = SearchFilter(
         field_name="defendant__person__search_text",
-        help_text="Search the charged person's name and every recorded variant.",
+        help_text=_("Search the charged person's name and every recorded variant."),
     )
-    defendant = IdFilter(field_name="defendant_id", help_text="Charges against this defendant (defendant id).")
-    case = IdFilter(field_name="defendant__case_id", help_text="Charges in this case (case id).")
-    person = IdFilter(field_name="defendant__person_id", help_text="Charges against this person (person id).")
-    legal_article = IdFilter(field_name="article_id", help_text="Charges under this legal article.")
-    outcome = ChoicesFilter(choices=ChargeOutcome.choices, help_text="Outcome; repeatable.")
+    defendant = IdFilter(field_name="defendant_id", help_text=_("Charges against this defendant (defendant id)."))
+    case = IdFilter(field_name="defendant__case_id", help_text=_("Charges in this case (case id)."))
+    person = IdFilter(field_name="defendant__person_id", help_text=_("Charges against this person (person id)."))
+    legal_article = IdFilter(field_name="article_id", help_text=_("Charges under this legal article."))
+    outcome = ChoicesFilter(choices=ChargeOutcome.choices, help_text=_("Outcome; repeatable."))
     confidentiality = ConfidentialityFilter()
     ordering = ordering_by(("defendant__person__name", "person"), ("outcome", "outcome"), ("id", "id"))
 
@@ -370,16 +387,16 @@ class ChargeFilterSet(VisibilityFilterSet):
 class TrialFilterSet(VisibilityFilterSet):
     """Trials by case, court, place, defendant and dates."""
 
-    case = IdFilter(field_name="case_id", help_text="Trials in this case (case id).")
-    court = IdFilter(field_name="court_id", help_text="Trials before this court (organization id).")
-    place = IdFilter(field_name="place_id", help_text="Trials held at this place (place id).")
+    case = IdFilter(field_name="case_id", help_text=_("Trials in this case (case id)."))
+    court = IdFilter(field_name="court_id", help_text=_("Trials before this court (organization id)."))
+    place = IdFilter(field_name="place_id", help_text=_("Trials held at this place (place id)."))
     person = IdFilter(
-        method="filter_person", model="people.Person", help_text="Trials in cases where this person is a defendant."
+        method="filter_person", model="people.Person", help_text=_("Trials in cases where this person is a defendant.")
     )
-    start_after = ApproximateDateFromFilter(field_name="start", help_text="Began on or after this date.")
-    start_before = ApproximateDateToFilter(field_name="start", help_text="Began on or before this date.")
-    verdict_after = ApproximateDateFromFilter(field_name="verdict_date", help_text="Verdict on or after this date.")
-    verdict_before = ApproximateDateToFilter(field_name="verdict_date", help_text="Verdict on or before this date.")
+    start_after = ApproximateDateFromFilter(field_name="start", help_text=_("Began on or after this date."))
+    start_before = ApproximateDateToFilter(field_name="start", help_text=_("Began on or before this date."))
+    verdict_after = ApproximateDateFromFilter(field_name="verdict_date", help_text=_("Verdict on or after this date."))
+    verdict_before = ApproximateDateToFilter(field_name="verdict_date", help_text=_("Verdict on or before this date."))
     confidentiality = ConfidentialityFilter()
     ordering = ordering_by(("start", "start"), ("verdict_date", "verdict_date"), ("case__title", "case"), ("id", "id"))
 
@@ -399,33 +416,41 @@ class AllegationFilterSet(VisibilityFilterSet):
         "The claim, the response, or who makes it or whom it is against (described or named) contains this text.",
         method="filter_q",
     )
-    kind = ChoicesFilter(choices=AllegationKind.choices, help_text="What the claim is about; repeatable.")
-    alleged_by_person = IdFilter(field_name="alleged_by_person_id", help_text="Claims made by this person (person id).")
-    alleged_by_organization = IdFilter(
-        field_name="alleged_by_organization_id", help_text="Claims made by this organization (organization id)."
+    kind = ChoicesFilter(choices=AllegationKind.choices, help_text=_("What the claim is about; repeatable."))
+    alleged_by_person = IdFilter(
+        field_name="alleged_by_person_id", help_text=_("Claims made by this person (person id).")
     )
-    against_person = IdFilter(field_name="against_person_id", help_text="Claims made against this person (person id).")
+    alleged_by_organization = IdFilter(
+        field_name="alleged_by_organization_id", help_text=_("Claims made by this organization (organization id).")
+    )
+    against_person = IdFilter(
+        field_name="against_person_id", help_text=_("Claims made against this person (person id).")
+    )
     against_organization = IdFilter(
-        field_name="against_organization_id", help_text="Claims made against this organization (organization id)."
+        field_name="against_organization_id", help_text=_("Claims made against this organization (organization id).")
     )
     person = IdFilter(
         method="filter_person",
         model="people.Person",
-        help_text="Claims made by or against this person (person id).",
+        help_text=_("Claims made by or against this person (person id)."),
     )
     organization = IdFilter(
         method="filter_organization",
         model="people.Organization",
-        help_text="Claims made by or against this organization (organization id).",
+        help_text=_("Claims made by or against this organization (organization id)."),
     )
-    event = IdFilter(field_name="event_id", help_text="Claims about this event (event id).")
+    event = IdFilter(field_name="event_id", help_text=_("Claims about this event (event id)."))
     source = IdFilter(
         method="filter_source",
         model="sources.Source",
-        help_text="Claims or responses reported by this source (source id).",
+        help_text=_("Claims or responses reported by this source (source id)."),
     )
-    made_after = ApproximateDateFromFilter(field_name="made", help_text="Made on or after this date (any precision).")
-    made_before = ApproximateDateToFilter(field_name="made", help_text="Made on or before this date (any precision).")
+    made_after = ApproximateDateFromFilter(
+        field_name="made", help_text=_("Made on or after this date (any precision).")
+    )
+    made_before = ApproximateDateToFilter(
+        field_name="made", help_text=_("Made on or before this date (any precision).")
+    )
     ordering = ordering_by(("made", "made"), ("kind", "kind"), ("created", "created"), ("id", "id"))
 
     class Meta:

@@ -59,20 +59,26 @@ from .choices import (
 class Place(NameSearchable):
     """A city, village, region or country, with every spelling sources use."""
 
-    name = models.CharField(max_length=200, help_text="The name most sources use, e.g. 'Zhanaozen'.")
+    name = models.CharField(
+        max_length=200, help_text=_("The name most sources use, e.g. 'Zhanaozen'."), verbose_name=_("name")
+    )
     kind = models.CharField(
         max_length=50,
         blank=True,
-        help_text="City, village, region, country …",
+        help_text=_("City, village, region, country …"),
+        verbose_name=_("kind"),
     )
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. 'KZ'.")
+    country = models.CharField(
+        max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code, e.g. 'KZ'."), verbose_name=_("country")
+    )
     region = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="places",
-        help_text="The larger region this place lies in, if recorded.",
+        help_text=_("The larger region this place lies in, if recorded."),
+        verbose_name=_("region"),
     )
     synthetic = synthetic_field()
     citations = citations_relation()
@@ -80,6 +86,8 @@ class Place(NameSearchable):
     objects = NameSearchQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
         ordering = ["name", "id"]
 
     def __str__(self):
@@ -112,10 +120,14 @@ class Place(NameSearchable):
 class PlaceName(NameVariant):
     """Another spelling of a place, e.g. Aqtau / Aktau / Актау."""
 
-    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="names", help_text="The place.")
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="names", help_text=_("The place."), verbose_name=_("place")
+    )
     objects = RestrictedQuerySet.as_manager()
 
     class Meta(NameVariant.Meta):
+        verbose_name = _("place name")
+        verbose_name_plural = _("place names")
         constraints = [models.UniqueConstraint(fields=["place", "name"], name="unique_place_name_variant")]
 
 
@@ -123,33 +135,54 @@ class Event(TrackedModel):
     """Something that happened, where and when: a strike, a shooting, a state of emergency."""
 
     title = models.CharField(
-        max_length=300, help_text="A short neutral title, e.g. 'Shooting of protesters in Zhanaozen'."
+        max_length=300,
+        help_text=_("A short neutral title, e.g. 'Shooting of protesters in Zhanaozen'."),
+        verbose_name=_("title"),
     )
-    kind = models.CharField(max_length=32, choices=EventKind.choices, db_index=True, help_text="What sort of event.")
-    description = models.TextField(blank=True, help_text="What happened, in our own words, as the sources report it.")
+    kind = models.CharField(
+        max_length=32,
+        choices=EventKind.choices,
+        db_index=True,
+        help_text=_("What sort of event."),
+        verbose_name=_("kind"),
+    )
+    description = models.TextField(
+        blank=True,
+        help_text=_("What happened, in our own words, as the sources report it."),
+        verbose_name=_("description"),
+    )
     place = models.ForeignKey(
         Place,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="events",
-        help_text="Where it happened.",
+        help_text=_("Where it happened."),
+        verbose_name=_("place"),
     )
     start = ApproximateDateField(
-        null=True, blank=True, db_index=True, help_text="When it began, at the precision known."
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("When it began, at the precision known."),
+        verbose_name=_("start"),
     )
-    end = ApproximateDateField(null=True, blank=True, help_text="When it ended, if it did and that is known.")
+    end = ApproximateDateField(
+        null=True, blank=True, help_text=_("When it ended, if it did and that is known."), verbose_name=_("end")
+    )
     persons = models.ManyToManyField(
         Person,
         blank=True,
         related_name="events",
-        help_text="People (or groups) who took part or were affected.",
+        help_text=_("People (or groups) who took part or were affected."),
+        verbose_name=_("persons"),
     )
     organizations = models.ManyToManyField(
         Organization,
         blank=True,
         related_name="events",
-        help_text="Organizations that took part or were affected.",
+        help_text=_("Organizations that took part or were affected."),
+        verbose_name=_("organizations"),
     )
     synthetic = synthetic_field()
     citations = citations_relation()
@@ -157,6 +190,8 @@ class Event(TrackedModel):
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["start", "title", "id"]
 
     def __str__(self):
@@ -164,7 +199,7 @@ class Event(TrackedModel):
 
     def clean(self):
         if known(self.start) and known(self.end) and self.end.is_certainly_before(self.start):
-            raise_if({"end": "An event cannot end before it began."})
+            raise_if({"end": gettext("An event cannot end before it began.")})
 
 
 class EventFigure(TrackedModel):
@@ -174,29 +209,46 @@ class EventFigure(TrackedModel):
     one document says at least 15 dead, another at least 16. Each is kept.
     """
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="figures", help_text="The event counted.")
-    measure = models.CharField(max_length=16, choices=FigureMeasure.choices, help_text="What is counted.")
-    value = models.PositiveIntegerField(help_text="The number as the source gives it.")
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        related_name="figures",
+        help_text=_("The event counted."),
+        verbose_name=_("event"),
+    )
+    measure = models.CharField(
+        max_length=16, choices=FigureMeasure.choices, help_text=_("What is counted."), verbose_name=_("measure")
+    )
+    value = models.PositiveIntegerField(help_text=_("The number as the source gives it."), verbose_name=_("value"))
     qualifier = models.CharField(
         max_length=12,
         choices=Qualifier.choices,
         default=Qualifier.EXACT,
-        help_text="How the source states it: exactly, at least, more than, up to, about.",
+        help_text=_("How the source states it: exactly, at least, more than, up to, about."),
+        verbose_name=_("qualifier"),
     )
     source = models.ForeignKey(
         Source,
         on_delete=models.PROTECT,
         related_name="figures",
-        help_text="The document making this claim.",
+        help_text=_("The document making this claim."),
+        verbose_name=_("source"),
     )
     excerpt = models.TextField(
         max_length=EXCERPT_MAX_CHARS,
-        help_text=f"The source's exact words for this figure (at most {EXCERPT_MAX_WORDS} words).",
+        help_text=format_lazy(
+            _("The source's exact words for this figure (at most {words} words)."), words=EXCERPT_MAX_WORDS
+        ),
+        verbose_name=_("excerpt"),
     )
-    note = models.CharField(max_length=500, blank=True, help_text="E.g. 'as reported by the authorities'.")
+    note = models.CharField(
+        max_length=500, blank=True, help_text=_("E.g. 'as reported by the authorities'."), verbose_name=_("note")
+    )
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("event figure")
+        verbose_name_plural = _("event figures")
         ordering = ["event", "measure", "value", "id"]
 
     def __str__(self):
@@ -229,6 +281,7 @@ class Allegation(TrackedModel):
         default=AllegationKind.OTHER,
         db_index=True,
         help_text=_("What the claim is about."),
+        verbose_name=_("kind"),
     )
     alleged_by_person = models.ForeignKey(
         Person,
@@ -237,6 +290,7 @@ class Allegation(TrackedModel):
         on_delete=models.PROTECT,
         related_name="allegations_made",
         help_text=_("The person who makes the claim, when they are a recorded person."),
+        verbose_name=_("alleged by person"),
     )
     alleged_by_organization = models.ForeignKey(
         Organization,
@@ -245,6 +299,7 @@ class Allegation(TrackedModel):
         on_delete=models.PROTECT,
         related_name="allegations_made",
         help_text=_("The organization that makes the claim, or that the person making it speaks for."),
+        verbose_name=_("alleged by organization"),
     )
     alleged_by_description = models.CharField(
         max_length=300,
@@ -254,12 +309,14 @@ class Allegation(TrackedModel):
             "that reads before 'allege that': 'the authorities', 'protesters', 'rights groups'. Say how the claim "
             "reached the source when that matters: 'protesters (as Human Rights Watch reports)'."
         ),
+        verbose_name=_("alleged by description"),
     )
     claim = models.TextField(
         help_text=_(
             "What is alleged, in our own words, as a clause that reads after 'alleges that': 'police tortured "
             "suspects in detention'. The attribution is added wherever the claim is shown."
-        )
+        ),
+        verbose_name=_("claim"),
     )
     against_person = models.ForeignKey(
         Person,
@@ -268,6 +325,7 @@ class Allegation(TrackedModel):
         on_delete=models.PROTECT,
         related_name="allegations_against",
         help_text=_("The person the claim is made against, if any."),
+        verbose_name=_("against person"),
     )
     against_organization = models.ForeignKey(
         Organization,
@@ -276,11 +334,13 @@ class Allegation(TrackedModel):
         on_delete=models.PROTECT,
         related_name="allegations_against",
         help_text=_("The organization the claim is made against, if any."),
+        verbose_name=_("against organization"),
     )
     against_description = models.CharField(
         max_length=300,
         blank=True,
         help_text=_("Against whom, when it is no recorded person or organization: 'the police', 'some protesters'."),
+        verbose_name=_("against description"),
     )
     event = models.ForeignKey(
         Event,
@@ -289,6 +349,7 @@ class Allegation(TrackedModel):
         on_delete=models.PROTECT,
         related_name="allegations",
         help_text=_("The event the claim is about, if any."),
+        verbose_name=_("event"),
     )
     made = ApproximateDateField(
         null=True,
@@ -297,18 +358,21 @@ class Allegation(TrackedModel):
             "When the claim was made, at the precision known; empty when the source does not say (the source's "
             "own date says when it was reported)."
         ),
+        verbose_name=_("made"),
     )
     source = models.ForeignKey(
         Source,
         on_delete=models.PROTECT,
         related_name="allegations",
         help_text=_("The document that reports the claim."),
+        verbose_name=_("source"),
     )
     excerpt = models.TextField(
         max_length=EXCERPT_MAX_CHARS,
         help_text=format_lazy(
             _("The source's exact words for the claim: one phrase, at most {words} words."), words=EXCERPT_MAX_WORDS
         ),
+        verbose_name=_("excerpt"),
     )
     response = models.TextField(
         blank=True,
@@ -316,6 +380,7 @@ class Allegation(TrackedModel):
             "The answer to the claim, if one is recorded, in our own words and saying whose it is: a denial by "
             "those it is made against, an official account, another source's contrary account."
         ),
+        verbose_name=_("response"),
     )
     response_source = models.ForeignKey(
         Source,
@@ -324,6 +389,7 @@ class Allegation(TrackedModel):
         on_delete=models.PROTECT,
         related_name="allegation_responses",
         help_text=_("The document that reports the response."),
+        verbose_name=_("response source"),
     )
     response_excerpt = models.TextField(
         max_length=EXCERPT_MAX_CHARS,
@@ -331,12 +397,20 @@ class Allegation(TrackedModel):
         help_text=format_lazy(
             _("The exact words of the response's source (at most {words} words)."), words=EXCERPT_MAX_WORDS
         ),
+        verbose_name=_("response excerpt"),
     )
-    note = models.CharField(max_length=500, blank=True, help_text=_("Anything a reader should know about the claim."))
+    note = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=_("Anything a reader should know about the claim."),
+        verbose_name=_("note"),
+    )
     citations = citations_relation()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("allegation")
+        verbose_name_plural = _("allegations")
         ordering = ["id"]
 
     def __str__(self):
@@ -387,26 +461,42 @@ class Case(TrackedModel):
 
     title = models.CharField(
         max_length=300,
-        help_text="A short title readers will recognise, e.g. 'Trial of Kozlov, Sapargali and Aminov'.",
+        help_text=_("A short title readers will recognise, e.g. 'Trial of Kozlov, Sapargali and Aminov'."),
+        verbose_name=_("title"),
     )
     kind = models.CharField(
         max_length=16,
         choices=CaseKind.choices,
         default=CaseKind.CRIMINAL,
         db_index=True,
-        help_text="What sort of matter.",
+        help_text=_("What sort of matter."),
+        verbose_name=_("kind"),
     )
-    description = models.TextField(blank=True, help_text="What the case is about, in our own words.")
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code of the prosecuting state.")
-    opened = ApproximateDateField(null=True, blank=True, db_index=True, help_text="When proceedings began, if known.")
+    description = models.TextField(
+        blank=True, help_text=_("What the case is about, in our own words."), verbose_name=_("description")
+    )
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text=_("ISO 3166-1 alpha-2 code of the prosecuting state."),
+        verbose_name=_("country"),
+    )
+    opened = ApproximateDateField(
+        null=True, blank=True, db_index=True, help_text=_("When proceedings began, if known."), verbose_name=_("opened")
+    )
     events = models.ManyToManyField(
-        Event, blank=True, related_name="cases", help_text="The events the case arises from."
+        Event,
+        blank=True,
+        related_name="cases",
+        help_text=_("The events the case arises from."),
+        verbose_name=_("events"),
     )
     organizations = models.ManyToManyField(
         Organization,
         blank=True,
         related_name="cases",
-        help_text="Organizations targeted by the matter, e.g. media outlets closed.",
+        help_text=_("Organizations targeted by the matter, e.g. media outlets closed."),
+        verbose_name=_("organizations"),
     )
     confidentiality = confidentiality_field()
     synthetic = synthetic_field()
@@ -417,6 +507,8 @@ class Case(TrackedModel):
     objects = CaseQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
         ordering = ["title", "id"]
         # Lists of cases, defendants and sentences are ordered by case title first: with this index a
         # page is read in order instead of sorting every matching row (bench/: 200 ms -> 10 ms).
@@ -441,17 +533,21 @@ class Defendant(TrackedModel):
     and is changed only by ``cases.services.defendant_change_status``.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="defendants", help_text="The case.")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="defendants", help_text=_("The case."), verbose_name=_("case")
+    )
     person = models.ForeignKey(
         Person,
         on_delete=models.PROTECT,
         related_name="defendants",
-        help_text="The person, or the group of unidentified persons, prosecuted.",
+        help_text=_("The person, or the group of unidentified persons, prosecuted."),
+        verbose_name=_("person"),
     )
     arrested = ApproximateDateField(
         null=True,
         blank=True,
-        help_text="When they were arrested or detained, at the precision known. No status change may predate it.",
+        help_text=_("When they were arrested or detained, at the precision known. No status change may predate it."),
+        verbose_name=_("arrested"),
     )
     status = models.CharField(
         max_length=16,
@@ -459,13 +555,15 @@ class Defendant(TrackedModel):
         default=DefendantStatus.UNKNOWN,
         editable=False,
         db_index=True,
-        help_text="Where the defendant stands now: the latest entry of the status history.",
+        help_text=_("Where the defendant stands now: the latest entry of the status history."),
+        verbose_name=_("status"),
     )
     status_date = ApproximateDateField(
         null=True,
         blank=True,
         editable=False,
         help_text=_("When the current status took effect, if that is known (from the latest status change)."),
+        verbose_name=_("status date"),
     )
     status_as_of = ApproximateDateField(
         null=True,
@@ -475,14 +573,21 @@ class Defendant(TrackedModel):
             "The date the current status is known as of (from the latest status change): the date of the report "
             "that says so. The status is not known to hold after it."
         ),
+        verbose_name=_("status as of"),
     )
-    description = models.TextField(blank=True, help_text="The defendant's role in the case as the sources describe it.")
+    description = models.TextField(
+        blank=True,
+        help_text=_("The defendant's role in the case as the sources describe it."),
+        verbose_name=_("description"),
+    )
     citations = citations_relation()
 
     external_id = external_id_field()
     objects = DefendantQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("defendant")
+        verbose_name_plural = _("defendants")
         ordering = ["case__title", "person__name", "id"]
         constraints = [models.UniqueConstraint(fields=["case", "person"], name="unique_defendant_per_case")]
 
@@ -496,7 +601,7 @@ class Defendant(TrackedModel):
 
     def clean(self):
         if known(self.arrested) and self.arrested.is_certainly_after(ApproximateDate.parse(timezone.localdate())):
-            raise_if({"arrested": "An arrest cannot be dated in the future."})
+            raise_if({"arrested": gettext("An arrest cannot be dated in the future.")})
 
 
 def dated_status(label: str, *, took_effect: ApproximateDate | None, as_of: ApproximateDate | None) -> str:
@@ -531,9 +636,12 @@ class StatusChange(TrackedModel):
         Defendant,
         on_delete=models.PROTECT,
         related_name="status_changes",
-        help_text="Whose status changed.",
+        help_text=_("Whose status changed."),
+        verbose_name=_("defendant"),
     )
-    status = models.CharField(max_length=16, choices=DefendantStatus.choices, help_text="The new status.")
+    status = models.CharField(
+        max_length=16, choices=DefendantStatus.choices, help_text=_("The new status."), verbose_name=_("status")
+    )
     date = ApproximateDateField(
         null=True,
         blank=True,
@@ -542,6 +650,7 @@ class StatusChange(TrackedModel):
             "When the status took effect, at the precision known. Leave it empty when the source does not say: "
             "a report that someone is in prison dates the report, not the imprisonment."
         ),
+        verbose_name=_("date"),
     )
     known_as_of = ApproximateDateField(
         null=True,
@@ -551,20 +660,29 @@ class StatusChange(TrackedModel):
             "written in December 2012). Required when the date it took effect is unknown; empty when the source "
             "only dates the change itself."
         ),
+        verbose_name=_("known as of"),
     )
-    note = models.TextField(blank=True, help_text="What happened, in our own words. Required when no source is given.")
+    note = models.TextField(
+        blank=True,
+        help_text=_("What happened, in our own words. Required when no source is given."),
+        verbose_name=_("note"),
+    )
     source = models.ForeignKey(
         Source,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="status_changes",
-        help_text="The document that reports the change. Required when no note is given.",
+        help_text=_("The document that reports the change. Required when no note is given."),
+        verbose_name=_("source"),
     )
     excerpt = models.TextField(
         max_length=EXCERPT_MAX_CHARS,
         blank=True,
-        help_text=f"The source's exact words for the change (at most {EXCERPT_MAX_WORDS} words).",
+        help_text=format_lazy(
+            _("The source's exact words for the change (at most {words} words)."), words=EXCERPT_MAX_WORDS
+        ),
+        verbose_name=_("excerpt"),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -573,11 +691,14 @@ class StatusChange(TrackedModel):
         editable=False,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The staff member who recorded the change.",
+        help_text=_("The staff member who recorded the change."),
+        verbose_name=_("recorded by"),
     )
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
         ordering = ["defendant", status_timeline().asc(), "created", "id"]
         constraints = [
             models.CheckConstraint(
@@ -603,9 +724,9 @@ class StatusChange(TrackedModel):
     def clean(self):
         errors = excerpt_errors(self.excerpt)
         if not self.source_id and not (self.note or "").strip():
-            errors["source"] = "Give a source for the change, or a note saying how it is known."
+            errors["source"] = gettext("Give a source for the change, or a note saying how it is known.")
         if self.excerpt and not self.source_id:
-            errors["excerpt"] = "An excerpt needs the source it is quoted from."
+            errors["excerpt"] = gettext("An excerpt needs the source it is quoted from.")
         if self.date is None and self.known_as_of is None:
             errors["date"] = gettext(
                 "Give the date the status took effect, or, when the source does not say, the date it is known as "
@@ -615,9 +736,11 @@ class StatusChange(TrackedModel):
         arrested = known(self.defendant.arrested) if self.defendant_id else None
         if known(self.date):
             if self.date.is_certainly_after(today):
-                errors["date"] = "A status change cannot be dated in the future."
+                errors["date"] = gettext("A status change cannot be dated in the future.")
             if arrested and self.date.is_certainly_before(arrested):
-                errors["date"] = f"The change is dated before the defendant's arrest ({arrested})."
+                errors["date"] = gettext("The change is dated before the defendant's arrest (%(date)s).") % {
+                    "date": arrested
+                }
         if known(self.known_as_of):
             if self.known_as_of.is_certainly_after(today):
                 errors["known_as_of"] = gettext("A status cannot be known as of a date in the future.")
@@ -635,17 +758,28 @@ class StatusChange(TrackedModel):
 class LegalArticle(TrackedModel):
     """A provision of a legal code, e.g. an article of Kazakhstan's Criminal Code."""
 
-    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. 'KZ'.")
-    code = models.CharField(max_length=200, help_text="The code or statute, e.g. 'Criminal Code (1997)'.")
-    article = models.CharField(max_length=50, help_text="The article and part, e.g. '164(3)'.")
+    country = models.CharField(
+        max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. 'KZ'."), verbose_name=_("country")
+    )
+    code = models.CharField(
+        max_length=200, help_text=_("The code or statute, e.g. 'Criminal Code (1997)'."), verbose_name=_("code")
+    )
+    article = models.CharField(
+        max_length=50, help_text=_("The article and part, e.g. '164(3)'."), verbose_name=_("article")
+    )
     title = models.CharField(
-        max_length=500, blank=True, help_text="What the provision prohibits, e.g. 'Inciting social hatred'."
+        max_length=500,
+        blank=True,
+        help_text=_("What the provision prohibits, e.g. 'Inciting social hatred'."),
+        verbose_name=_("title"),
     )
     synthetic = synthetic_field()
     citations = citations_relation()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("legal article")
+        verbose_name_plural = _("legal articles")
         ordering = ["country", "code", "article"]
         constraints = [
             models.UniqueConstraint(fields=["country", "code", "article"], name="unique_legal_article"),
@@ -671,7 +805,11 @@ class Charge(TrackedModel):
     """A defendant charged under an article, or with a described offence when the article is unknown."""
 
     defendant = models.ForeignKey(
-        Defendant, on_delete=models.PROTECT, related_name="charges", help_text="Who is charged."
+        Defendant,
+        on_delete=models.PROTECT,
+        related_name="charges",
+        help_text=_("Who is charged."),
+        verbose_name=_("defendant"),
     )
     article = models.ForeignKey(
         LegalArticle,
@@ -679,25 +817,32 @@ class Charge(TrackedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="charges",
-        help_text="The provision charged under, if the sources name it.",
+        help_text=_("The provision charged under, if the sources name it."),
+        verbose_name=_("article"),
     )
     offence_description = models.CharField(
         max_length=500,
         blank=True,
-        help_text="The offence as the sources describe it, e.g. 'inciting social hatred'. Required without an article.",
+        help_text=_(
+            "The offence as the sources describe it, e.g. 'inciting social hatred'. Required without an article."
+        ),
+        verbose_name=_("offence description"),
     )
     outcome = models.CharField(
         max_length=12,
         choices=ChargeOutcome.choices,
         default=ChargeOutcome.PENDING,
         db_index=True,
-        help_text="What became of the charge.",
+        help_text=_("What became of the charge."),
+        verbose_name=_("outcome"),
     )
     citations = citations_relation()
     external_id = external_id_field()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("charge")
+        verbose_name_plural = _("charges")
         ordering = ["defendant", "id"]
 
     def __str__(self):
@@ -706,13 +851,15 @@ class Charge(TrackedModel):
 
     def clean(self):
         if not self.article_id and not self.offence_description.strip():
-            raise_if({"offence_description": "Name the legal article or describe the offence."})
+            raise_if({"offence_description": gettext("Name the legal article or describe the offence.")})
 
 
 class Trial(TrackedModel):
     """A trial in a case: where, when, before which court, and what observers found."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="trials", help_text="The case tried.")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="trials", help_text=_("The case tried."), verbose_name=_("case")
+    )
     court = models.ForeignKey(
         Organization,
         null=True,
@@ -720,7 +867,8 @@ class Trial(TrackedModel):
         on_delete=models.PROTECT,
         related_name="trials",
         limit_choices_to={"kind": "court"},
-        help_text="The court, if the sources name it.",
+        help_text=_("The court, if the sources name it."),
+        verbose_name=_("court"),
     )
     place = models.ForeignKey(
         Place,
@@ -728,31 +876,40 @@ class Trial(TrackedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="trials",
-        help_text="Where the trial was held, if known.",
+        help_text=_("Where the trial was held, if known."),
+        verbose_name=_("place"),
     )
-    start = ApproximateDateField(null=True, blank=True, db_index=True, help_text="When the trial began.")
-    end = ApproximateDateField(null=True, blank=True, help_text="When the hearings ended.")
-    verdict_date = ApproximateDateField(null=True, blank=True, db_index=True, help_text="When the verdict was given.")
+    start = ApproximateDateField(
+        null=True, blank=True, db_index=True, help_text=_("When the trial began."), verbose_name=_("start")
+    )
+    end = ApproximateDateField(null=True, blank=True, help_text=_("When the hearings ended."), verbose_name=_("end"))
+    verdict_date = ApproximateDateField(
+        null=True, blank=True, db_index=True, help_text=_("When the verdict was given."), verbose_name=_("verdict date")
+    )
     observer_findings = models.TextField(
         blank=True,
-        help_text="What trial observers concluded about fairness and evidence, in our own words.",
+        help_text=_("What trial observers concluded about fairness and evidence, in our own words."),
+        verbose_name=_("observer findings"),
     )
     citations = citations_relation()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("trial")
+        verbose_name_plural = _("trials")
         ordering = ["start", "id"]
 
     def __str__(self):
-        when = f" ({self.start})" if self.start else ""
-        return f"Trial in {self.case}{when}"
+        if self.start:
+            return gettext("Trial in %(case)s (%(start)s)") % {"case": self.case, "start": self.start}
+        return gettext("Trial in %(case)s") % {"case": self.case}
 
     def clean(self):
         errors = {}
         if known(self.start) and known(self.end) and self.end.is_certainly_before(self.start):
-            errors["end"] = "The trial cannot end before it began."
+            errors["end"] = gettext("The trial cannot end before it began.")
         if known(self.start) and known(self.verdict_date) and self.verdict_date.is_certainly_before(self.start):
-            errors["verdict_date"] = "The verdict cannot come before the trial began."
+            errors["verdict_date"] = gettext("The verdict cannot come before the trial began.")
         raise_if(errors)
 
 
@@ -764,7 +921,11 @@ class Sentence(TrackedModel):
     """
 
     defendant = models.ForeignKey(
-        Defendant, on_delete=models.PROTECT, related_name="sentences", help_text="Who was sentenced."
+        Defendant,
+        on_delete=models.PROTECT,
+        related_name="sentences",
+        help_text=_("Who was sentenced."),
+        verbose_name=_("defendant"),
     )
     trial = models.ForeignKey(
         Trial,
@@ -772,34 +933,45 @@ class Sentence(TrackedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="sentences",
-        help_text="The trial that imposed it, if recorded.",
+        help_text=_("The trial that imposed it, if recorded."),
+        verbose_name=_("trial"),
     )
     kind = models.CharField(
-        max_length=20, choices=SentenceKind.choices, db_index=True, help_text="What sort of sentence."
+        max_length=20,
+        choices=SentenceKind.choices,
+        db_index=True,
+        help_text=_("What sort of sentence."),
+        verbose_name=_("kind"),
     )
     term_months = models.PositiveIntegerField(
         null=True,
         blank=True,
         db_index=True,
         help_text=(
-            "Length in months (7½ years = 90). Kept for probation and suspended sentences too. Empty when unknown."
+            _("Length in months (7½ years = 90). Kept for probation and suspended sentences too. Empty when unknown.")
         ),
+        verbose_name=_("term months"),
     )
     term_qualifier = models.CharField(
         max_length=12,
         choices=Qualifier.choices,
         blank=True,
-        help_text="How the term was stated: exactly, up to (12 years), at least …",
+        help_text=_("How the term was stated: exactly, up to (12 years), at least …"),
+        verbose_name=_("term qualifier"),
     )
     fine_amount = models.DecimalField(
         max_digits=14,
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="For a fine: the amount.",
+        help_text=_("For a fine: the amount."),
+        verbose_name=_("fine amount"),
     )
     fine_currency = models.CharField(
-        max_length=3, blank=True, help_text="For a fine: ISO 4217 currency code, e.g. 'KZT'."
+        max_length=3,
+        blank=True,
+        help_text=_("For a fine: ISO 4217 currency code, e.g. 'KZT'."),
+        verbose_name=_("fine currency"),
     )
     start = ApproximateDateField(
         null=True,
@@ -808,23 +980,29 @@ class Sentence(TrackedModel):
             "When the sentence began (often the arrest, for time served), if a source says so. Never the date of "
             "a report that the person is serving: that is the status's 'known as of'."
         ),
+        verbose_name=_("start"),
     )
     expected_end = ApproximateDateField(
         null=True,
         blank=True,
         editable=False,
         db_index=True,
-        help_text="Start plus term, at the start's precision. Derived; not entered.",
+        help_text=_("Start plus term, at the start's precision. Derived; not entered."),
+        verbose_name=_("expected end"),
     )
     actual_release = ApproximateDateField(
-        null=True, blank=True, help_text="When the person was actually released, if they were."
+        null=True,
+        blank=True,
+        help_text=_("When the person was actually released, if they were."),
+        verbose_name=_("actual release"),
     )
     status = models.CharField(
         max_length=16,
         choices=SentenceStatus.choices,
         default=SentenceStatus.UNKNOWN,
         db_index=True,
-        help_text="Where the sentence stands.",
+        help_text=_("Where the sentence stands."),
+        verbose_name=_("status"),
     )
     status_as_of = ApproximateDateField(
         null=True,
@@ -834,13 +1012,18 @@ class Sentence(TrackedModel):
             "reported in December 2012). Empty when staff keep the status current. The status is not known to "
             "hold after this date, so time served is counted to it and no further."
         ),
+        verbose_name=_("status as of"),
     )
-    note = models.TextField(blank=True, help_text="Anything else, e.g. appeals, conditions of probation.")
+    note = models.TextField(
+        blank=True, help_text=_("Anything else, e.g. appeals, conditions of probation."), verbose_name=_("note")
+    )
     citations = citations_relation()
     external_id = external_id_field()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("sentence")
+        verbose_name_plural = _("sentences")
         ordering = ["defendant", "id"]
 
     def __str__(self):
@@ -864,19 +1047,25 @@ class Sentence(TrackedModel):
         errors = qualified_figure_errors(self.term_months, self.term_qualifier, "term_months", "term_qualifier")
         if self.kind == SentenceKind.FINE:
             if self.term_months is not None:
-                errors["term_months"] = "A fine has an amount, not a term; record a separate sentence for any term."
+                errors["term_months"] = gettext(
+                    "A fine has an amount, not a term; record a separate sentence for any term."
+                )
         elif self.fine_amount is not None:
-            errors["fine_amount"] = "Only a fine has an amount."
+            errors["fine_amount"] = gettext("Only a fine has an amount.")
         if self.fine_amount is not None and self.fine_amount < 0:
-            errors["fine_amount"] = "A fine cannot be negative."
+            errors["fine_amount"] = gettext("A fine cannot be negative.")
         if self.fine_amount is not None and not self.fine_currency:
-            errors["fine_currency"] = "Give the currency of the fine, e.g. KZT."
+            errors["fine_currency"] = gettext("Give the currency of the fine, e.g. KZT.")
         if self.trial_id and self.defendant_id and self.trial.case_id != self.defendant.case_id:
             errors["trial"] = gettext("The trial must belong to the defendant's case.")
         if known(self.start) and known(self.actual_release) and self.actual_release.is_certainly_before(self.start):
-            errors["actual_release"] = f"The release cannot come before the sentence began ({self.start})."
+            errors["actual_release"] = gettext("The release cannot come before the sentence began (%(date)s).") % {
+                "date": self.start
+            }
         if known(self.actual_release) and self.status == SentenceStatus.SERVING:
-            errors["status"] = "A released person is no longer serving; choose completed, released early, pardoned …"
+            errors["status"] = gettext(
+                "A released person is no longer serving; choose completed, released early, pardoned …"
+            )
         today = ApproximateDate.parse(timezone.localdate())
         if known(self.status_as_of) and self.status_as_of.is_certainly_after(today):
             errors["status_as_of"] = gettext("A status cannot be known as of a date in the future.")

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class CasetrackerConfig(AppConfig):
@@ -7,7 +8,7 @@ class CasetrackerConfig(AppConfig):
 
     name = "casetracker"
     label = "casetracker"
-    verbose_name = "casetracker operations"
+    verbose_name = _("casetracker operations")
 
     def ready(self):
         from django.db.models import IntegerField

@@ -81,8 +81,12 @@ class TrackedModel(CleanTextModel):
     (who changed what, when: "History" on each admin page) are declared here once.
     """
 
-    created = models.DateTimeField(auto_now_add=True, help_text=_("When the record was created."))
-    updated = models.DateTimeField(auto_now=True, help_text=_("When the record was last changed."))
+    created = models.DateTimeField(
+        auto_now_add=True, help_text=_("When the record was created."), verbose_name=_("created")
+    )
+    updated = models.DateTimeField(
+        auto_now=True, help_text=_("When the record was last changed."), verbose_name=_("updated")
+    )
     history = TrackedHistoricalRecords()
 
     #: Columns the history does not keep (see :class:`TrackedHistoricalRecords`).
@@ -101,17 +105,20 @@ class NameVariant(TrackedModel):
 
     name = models.CharField(
         max_length=300,
-        help_text="The name exactly as a source writes it, e.g. 'Nazarbayev' or 'Назарбаев'.",
+        help_text=_("The name exactly as a source writes it, e.g. 'Nazarbayev' or 'Назарбаев'."),
+        verbose_name=_("name"),
     )
     language = models.CharField(
         max_length=35,
         blank=True,
-        help_text="Language or script as a BCP 47 tag where known, e.g. 'en', 'ru', 'kk-Cyrl'.",
+        help_text=_("Language or script as a BCP 47 tag where known, e.g. 'en', 'ru', 'kk-Cyrl'."),
+        verbose_name=_("language"),
     )
     note = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Where this spelling is used, e.g. 'Spelling used by source 003'.",
+        help_text=_("Where this spelling is used, e.g. 'Spelling used by source 003'."),
+        verbose_name=_("note"),
     )
 
     class Meta:
@@ -126,11 +133,13 @@ def qualified_figure_errors(value, qualifier, value_field: str, qualifier_field:
     """Errors for a number and its qualifier that do not belong together."""
     errors = {}
     if value is not None and value < 0:
-        errors[value_field] = "A figure cannot be negative."
+        errors[value_field] = gettext("A figure cannot be negative.")
     if value is not None and not qualifier:
-        errors[qualifier_field] = f"Say how the figure was stated ({', '.join(Qualifier.labels)})."
+        errors[qualifier_field] = gettext("Say how the figure was stated (%(qualifiers)s).") % {
+            "qualifiers": ", ".join(str(label) for label in Qualifier.labels)
+        }
     if value is None and qualifier and qualifier != Qualifier.EXACT:
-        errors[value_field] = "A qualifier needs a number to qualify."
+        errors[value_field] = gettext("A qualifier needs a number to qualify.")
     return errors
 
 
@@ -191,8 +200,10 @@ def synthetic_field():
         db_index=True,
         editable=False,
         help_text=(
-            "Made by the synthetic data generator for load testing; never a real record. "
-            "Removed with 'manage.py seed_synthetic --delete'."
+            gettext(
+                "Made by the synthetic data generator for load testing; never a real record. "
+                "Removed with 'manage.py seed_synthetic --delete'."
+            )
         ),
     )
 
@@ -240,7 +251,8 @@ class NameSearchable(TrackedModel):
     search_text = models.TextField(
         blank=True,
         editable=False,
-        help_text="The name and all its variants, normalised for search. Maintained automatically.",
+        help_text=_("The name and all its variants, normalised for search. Maintained automatically."),
+        verbose_name=_("search text"),
     )
 
     # Derived from the names, which the history keeps: no need to keep it twice.

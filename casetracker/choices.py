@@ -3,17 +3,18 @@
 import re
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Qualifier(models.TextChoices):
     """How a number was stated by its source ("at least 16", "up to 12 years")."""
 
-    EXACT = "exact", "exactly"
-    AT_LEAST = "at_least", "at least"
-    MORE_THAN = "more_than", "more than"
-    UP_TO = "up_to", "up to"
-    FEWER_THAN = "fewer_than", "fewer than"
-    ABOUT = "about", "about"
+    EXACT = "exact", _("exactly")
+    AT_LEAST = "at_least", _("at least")
+    MORE_THAN = "more_than", _("more than")
+    UP_TO = "up_to", _("up to")
+    FEWER_THAN = "fewer_than", _("fewer than")
+    ABOUT = "about", _("about")
 
 
 class Confidentiality(models.TextChoices):
@@ -25,9 +26,9 @@ class Confidentiality(models.TextChoices):
     ``people.view_confidential`` permission.
     """
 
-    PUBLIC = "public", "Public"
-    RESTRICTED = "restricted", "Restricted (staff only)"
-    CONFIDENTIAL = "confidential", "Confidential (authorised staff only)"
+    PUBLIC = "public", _("Public")
+    RESTRICTED = "restricted", _("Restricted (staff only)")
+    CONFIDENTIAL = "confidential", _("Confidential (authorised staff only)")
 
 
 def qualified(value, qualifier: str, unit: str = "") -> str:
@@ -42,9 +43,15 @@ def qualified(value, qualifier: str, unit: str = "") -> str:
     return text
 
 
-# How people write a qualifier before a number, beyond the labels themselves ("about", "at least" …).
+# How people write a qualifier before a number: the English labels ("about", "at least" …) and more. (The
+# labels themselves are translated lazily, so they cannot be read while this module is imported.)
 QUALIFIER_WORDS = {
-    **{label: value for value, label in Qualifier.choices},
+    "exactly": Qualifier.EXACT,
+    "at least": Qualifier.AT_LEAST,
+    "more than": Qualifier.MORE_THAN,
+    "up to": Qualifier.UP_TO,
+    "fewer than": Qualifier.FEWER_THAN,
+    "about": Qualifier.ABOUT,
     "exact": Qualifier.EXACT,
     "approximately": Qualifier.ABOUT,
     "approx.": Qualifier.ABOUT,

@@ -16,6 +16,7 @@ from pathlib import Path
 import dj_database_url
 from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 from casetracker.accounts.caches import DEFAULT_CACHE_URL, cache_from_url
 from casetracker.env import env_bool, env_int, env_list, env_str
@@ -101,6 +102,9 @@ MIDDLEWARE = [
     # A NUL character (%00) in the address, query string or form data is a 400 before any view.
     "casetracker.security.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of every page and API answer: the language cookie (the admin's switcher), else
+    # Accept-Language, else LANGUAGE_CODE. After sessions, before CommonMiddleware (Django's order).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -150,7 +154,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
+# The interface languages (docs/translations.md); our catalogs are locale/<language>/LC_MESSAGES/django.po,
+# compiled by `make messages` (part of `make install`).
+LANGUAGES = [
+    ("en", _("English")),
+    ("ru", _("Russian")),
+    ("kk", _("Kazakh")),
+]
+# The language when a request asks for none (no cookie, no Accept-Language), and of management commands.
+LANGUAGE_CODE = env_str("DJANGO_LANGUAGE_CODE", "en")
+if LANGUAGE_CODE not in [code for code, _name in LANGUAGES]:
+    raise ImproperlyConfigured(
+        f"DJANGO_LANGUAGE_CODE={LANGUAGE_CODE!r} is not one of the interface languages: en, ru or kk."
+    )
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from casetracker.views import HomeView
 
-admin.site.site_header = "casetracker"
-admin.site.site_title = "casetracker staff"
-admin.site.index_title = "Prosecutions, people and sources"
+admin.site.site_header = _("casetracker")
+admin.site.site_title = _("casetracker staff")
+admin.site.index_title = _("Prosecutions, people and sources")
 
 
 def moved_to_sources(request, model, rest):
@@ -23,6 +24,8 @@ urlpatterns = [
     # The admin's import pages (imports.admin_views), before the admin's own catch-all addresses.
     path("admin/imports/", include("imports.admin_views")),
     path("admin/", admin.site.urls),
+    # The admin's language switcher posts to set_language (i18n/setlang/): the choice is kept in a cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("casetracker.api.urls", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up code as a script file: no inline script for the CSP to allow.

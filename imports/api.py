@@ -101,14 +101,16 @@ class ImportView(APIView):
             400: OpenApiResponse(
                 ValidationErrorSerializer,
                 description=(
-                    "Nothing written. Either a parameter is bad (the body names the field: `file`, `kind`, "
-                    "`dry_run`, `token`), or rows have errors: then the body is the ImportPreview of the 200 "
-                    "answer, whose `errors` name each row and column."
+                    gettext(
+                        "Nothing written. Either a parameter is bad (the body names the field: `file`, `kind`, "
+                        "`dry_run`, `token`), or rows have errors: then the body is the ImportPreview of the 200 "
+                        "answer, whose `errors` name each row and column."
+                    )
                 ),
             ),
             403: ErrorSerializer,
             409: OpenApiResponse(
-                ImportPreviewSerializer, description="The records changed since the preview: nothing written."
+                ImportPreviewSerializer, description=gettext("The records changed since the preview: nothing written.")
             ),
         },
         tags=["imports"],

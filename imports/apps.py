@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportsConfig(AppConfig):
@@ -6,7 +7,7 @@ class ImportsConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "imports"
-    verbose_name = "Imports"
+    verbose_name = _("Imports")
 
     def ready(self):
         from simple_history.signals import pre_create_historical_record

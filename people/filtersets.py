@@ -1,6 +1,7 @@
 """Filters for the ``people`` API lists."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from casetracker.api.filters import (
     ChoicesFilter,
@@ -22,18 +23,20 @@ class PersonFilterSet(VisibilityFilterSet):
 
     q = SearchFilter(
         field_name="search_text",
-        help_text="Search the name and every recorded variant (any script, case-insensitive): 'kozlov', 'Козлов'.",
+        help_text=_("Search the name and every recorded variant (any script, case-insensitive): 'kozlov', 'Козлов'."),
     )
-    kind = ChoicesFilter(choices=PersonKind.choices, help_text="Individuals or groups; repeat the parameter for both.")
+    kind = ChoicesFilter(
+        choices=PersonKind.choices, help_text=_("Individuals or groups; repeat the parameter for both.")
+    )
     organization = IdFilter(
         method="filter_organization",
         model="people.Organization",
-        help_text="Members of this organization (organization id).",
+        help_text=_("Members of this organization (organization id)."),
     )
     confidentiality = ConfidentialityFilter()
     ordering = StableOrderingFilter(
         fields=(("name", "name"), ("created", "created"), ("updated", "updated"), ("id", "id")),
-        help_text="Sort by these fields, comma-separated; prefix '-' for descending.",
+        help_text=_("Sort by these fields, comma-separated; prefix '-' for descending."),
     )
 
     class Meta:
@@ -50,18 +53,18 @@ class OrganizationFilterSet(VisibilityFilterSet):
 
     q = SearchFilter(
         field_name="search_text",
-        help_text="Search the name and every recorded variant (any script, case-insensitive).",
+        help_text=_("Search the name and every recorded variant (any script, case-insensitive)."),
     )
     kind = ChoicesFilter(
-        choices=OrganizationKind.choices, help_text="Organization kind; repeat the parameter for several."
+        choices=OrganizationKind.choices, help_text=_("Organization kind; repeat the parameter for several.")
     )
     country = CountryFilter()
     person = IdFilter(
-        method="filter_person", model="people.Person", help_text="Organizations this person belongs to (person id)."
+        method="filter_person", model="people.Person", help_text=_("Organizations this person belongs to (person id).")
     )
     ordering = StableOrderingFilter(
         fields=(("name", "name"), ("kind", "kind"), ("country", "country"), ("created", "created"), ("id", "id")),
-        help_text="Sort by these fields, comma-separated; prefix '-' for descending.",
+        help_text=_("Sort by these fields, comma-separated; prefix '-' for descending."),
     )
 
     class Meta:
@@ -77,14 +80,16 @@ class OrganizationFilterSet(VisibilityFilterSet):
 class MembershipFilterSet(VisibilityFilterSet):
     """Memberships by person, organization and role."""
 
-    person = IdFilter(field_name="person_id", help_text="Memberships of this person (person id).")
-    organization = IdFilter(field_name="organization_id", help_text="Members of this organization (organization id).")
+    person = IdFilter(field_name="person_id", help_text=_("Memberships of this person (person id)."))
+    organization = IdFilter(
+        field_name="organization_id", help_text=_("Members of this organization (organization id).")
+    )
     role = django_filters.CharFilter(
-        lookup_expr="icontains", max_length=200, help_text="Role contains this text (case-insensitive for ASCII)."
+        lookup_expr="icontains", max_length=200, help_text=_("Role contains this text (case-insensitive for ASCII).")
     )
     q = SearchFilter(
         field_name="person__search_text",
-        help_text="Search the member's name and every recorded variant (any script, case-insensitive).",
+        help_text=_("Search the member's name and every recorded variant (any script, case-insensitive)."),
     )
     ordering = StableOrderingFilter(
         fields=(
@@ -93,7 +98,7 @@ class MembershipFilterSet(VisibilityFilterSet):
             ("start", "start"),
             ("id", "id"),
         ),
-        help_text="Sort by these fields, comma-separated; prefix '-' for descending.",
+        help_text=_("Sort by these fields, comma-separated; prefix '-' for descending."),
     )
 
     class Meta:

@@ -50,25 +50,31 @@ class Person(NameSearchable):
 
     name = models.CharField(
         max_length=300,
-        help_text=("The name most sources use. For a group, a description such as 'Convicted Zhanaozen protesters'."),
+        help_text=(
+            _("The name most sources use. For a group, a description such as 'Convicted Zhanaozen protesters'.")
+        ),
+        verbose_name=_("name"),
     )
     kind = models.CharField(
         max_length=12,
         choices=PersonKind.choices,
         default=PersonKind.INDIVIDUAL,
         db_index=True,
-        help_text="An individual, or a group of persons not identified by name.",
+        help_text=_("An individual, or a group of persons not identified by name."),
+        verbose_name=_("kind"),
     )
     group_size = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text="For a group: how many people, as the source states it. Empty when unknown.",
+        help_text=_("For a group: how many people, as the source states it. Empty when unknown."),
+        verbose_name=_("group size"),
     )
     group_size_qualifier = models.CharField(
         max_length=12,
         choices=Qualifier.choices,
         blank=True,
-        help_text="For a group: how the size was stated (e.g. 'more than' 30).",
+        help_text=_("For a group: how the size was stated (e.g. 'more than' 30)."),
+        verbose_name=_("group size qualifier"),
     )
     group_size_as_of = ApproximateDateField(
         null=True,
@@ -77,10 +83,12 @@ class Person(NameSearchable):
             "For a group: the date the size is known as of, i.e. the date of the source that gives it. A group "
             "can grow as names and verdicts come out; the size is not known to hold after this date."
         ),
+        verbose_name=_("group size as of"),
     )
     description = models.TextField(
         blank=True,
-        help_text="Who this is, in a sentence or two, as the sources describe them.",
+        help_text=_("Who this is, in a sentence or two, as the sources describe them."),
+        verbose_name=_("description"),
     )
     confidentiality = confidentiality_field()
     synthetic = synthetic_field()
@@ -91,6 +99,8 @@ class Person(NameSearchable):
     citations = citations_relation()
 
     class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
         ordering = ["name", "id"]
         # The default order of person lists and search results, read from the index.
         indexes = [models.Index(fields=["name", "id"], name="person_name_id_idx")]
@@ -116,7 +126,7 @@ class Person(NameSearchable):
     def clean(self):
         errors = {}
         if self.kind == PersonKind.INDIVIDUAL and (self.group_size is not None or self.group_size_qualifier):
-            errors["group_size"] = "Only a group has a size; clear it or make this a group."
+            errors["group_size"] = gettext("Only a group has a size; clear it or make this a group.")
         if self.group_size_as_of is not None and self.group_size is None:
             errors["group_size_as_of"] = gettext("A size is known as of a date only when there is a size.")
         elif known(self.group_size_as_of) and self.group_size_as_of.is_certainly_after(
@@ -149,11 +159,14 @@ class PersonName(NameVariant):
         Person,
         on_delete=models.CASCADE,
         related_name="names",
-        help_text="The person this name belongs to.",
+        help_text=_("The person this name belongs to."),
+        verbose_name=_("person"),
     )
     objects = RestrictedQuerySet.as_manager()
 
     class Meta(NameVariant.Meta):
+        verbose_name = _("person name")
+        verbose_name_plural = _("person names")
         constraints = [
             models.UniqueConstraint(fields=["person", "name"], name="unique_person_name_variant"),
         ]
@@ -162,18 +175,22 @@ class PersonName(NameVariant):
 class Organization(NameSearchable):
     """A party, NGO, media outlet, company, court or state body."""
 
-    name = models.CharField(max_length=300, help_text="The name most sources use.")
+    name = models.CharField(max_length=300, help_text=_("The name most sources use."), verbose_name=_("name"))
     kind = models.CharField(
         max_length=16,
         choices=OrganizationKind.choices,
         db_index=True,
-        help_text="What sort of organization this is.",
+        help_text=_("What sort of organization this is."),
+        verbose_name=_("kind"),
     )
-    description = models.TextField(blank=True, help_text="What the organization is and does.")
+    description = models.TextField(
+        blank=True, help_text=_("What the organization is and does."), verbose_name=_("description")
+    )
     country = models.CharField(
         max_length=2,
         blank=True,
-        help_text="ISO 3166-1 alpha-2 code of the country it is based in, e.g. 'KZ'.",
+        help_text=_("ISO 3166-1 alpha-2 code of the country it is based in, e.g. 'KZ'."),
+        verbose_name=_("country"),
     )
     synthetic = synthetic_field()
 
@@ -183,6 +200,8 @@ class Organization(NameSearchable):
     citations = citations_relation()
 
     class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
         ordering = ["name", "id"]
 
     def __str__(self):
@@ -199,11 +218,14 @@ class OrganizationName(NameVariant):
         Organization,
         on_delete=models.CASCADE,
         related_name="names",
-        help_text="The organization this name belongs to.",
+        help_text=_("The organization this name belongs to."),
+        verbose_name=_("organization"),
     )
     objects = RestrictedQuerySet.as_manager()
 
     class Meta(NameVariant.Meta):
+        verbose_name = _("organization name")
+        verbose_name_plural = _("organization names")
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="unique_organization_name_variant"),
         ]
@@ -216,25 +238,34 @@ class Membership(TrackedModel):
         Person,
         on_delete=models.PROTECT,
         related_name="memberships",
-        help_text="The member.",
+        help_text=_("The member."),
+        verbose_name=_("person"),
     )
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
         related_name="memberships",
-        help_text="The organization.",
+        help_text=_("The organization."),
+        verbose_name=_("organization"),
     )
     role = models.CharField(
         max_length=200,
         blank=True,
-        help_text="The role as the source states it, e.g. 'leader', 'lawyer', 'member'.",
+        help_text=_("The role as the source states it, e.g. 'leader', 'lawyer', 'member'."),
+        verbose_name=_("role"),
     )
-    start = ApproximateDateField(null=True, blank=True, help_text="When the role began, if known.")
-    end = ApproximateDateField(null=True, blank=True, help_text="When the role ended, if known.")
+    start = ApproximateDateField(
+        null=True, blank=True, help_text=_("When the role began, if known."), verbose_name=_("start")
+    )
+    end = ApproximateDateField(
+        null=True, blank=True, help_text=_("When the role ended, if known."), verbose_name=_("end")
+    )
     objects = RestrictedQuerySet.as_manager()
     citations = citations_relation()
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         ordering = ["organization__name", "person__name", "id"]
 
     def __str__(self):
@@ -242,7 +273,7 @@ class Membership(TrackedModel):
 
     def clean(self):
         if known(self.start) and known(self.end) and self.end.is_certainly_before(self.start):
-            raise_if({"end": "The role cannot end before it began."})
+            raise_if({"end": gettext("The role cannot end before it began.")})
 
 
 # What citations may point at (sources.citable): the API's name, and what the label (__str__) reads.

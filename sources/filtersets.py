@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from casetracker.api.filters import (
     ApproximateDateFromFilter,
@@ -24,13 +25,13 @@ class SourceFilterSet(VisibilityFilterSet):
     """Sources by kind, language, publication date and text."""
 
     q = text_filter("Title, publisher or author contains this text.", method="filter_q")
-    kind = ChoicesFilter(choices=SourceKind.choices, help_text="Document kind; repeatable.")
-    language = text_filter("Language of the document, e.g. en, ru.", field_name="language")
+    kind = ChoicesFilter(choices=SourceKind.choices, help_text=_("Document kind; repeatable."))
+    language = text_filter(_("Language of the document, e.g. en, ru."), field_name="language")
     published_after = ApproximateDateFromFilter(
-        field_name="published", help_text="Published on or after this date (any precision)."
+        field_name="published", help_text=_("Published on or after this date (any precision).")
     )
     published_before = ApproximateDateToFilter(
-        field_name="published", help_text="Published on or before this date (any precision)."
+        field_name="published", help_text=_("Published on or before this date (any precision).")
     )
     confidentiality = ConfidentialityFilter()
     ordering = ordering_by(("title", "title"), ("published", "published"), ("id", "id"))
@@ -46,13 +47,15 @@ class SourceFilterSet(VisibilityFilterSet):
 class CitationFilterSet(VisibilityFilterSet):
     """Citations by source and by the record they support."""
 
-    source = IdFilter(field_name="source_id", help_text="Citations of this source (source id).")
+    source = IdFilter(field_name="source_id", help_text=_("Citations of this source (source id)."))
     target_type = django_filters.ChoiceFilter(
         choices=[(name, name) for name in CITABLE_NAMES],
         method="filter_target_type",
-        help_text="Citations supporting this kind of record.",
+        help_text=_("Citations supporting this kind of record."),
     )
-    target_id = IdFilter(field_name="object_id", model=None, help_text="Citations supporting the record with this id.")
+    target_id = IdFilter(
+        field_name="object_id", model=None, help_text=_("Citations supporting the record with this id.")
+    )
     ordering = ordering_by(("id", "id"), ("created", "created"))
 
     class Meta:

@@ -17,7 +17,9 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from casetracker.approximate_dates import ApproximateDateField
 from casetracker.base_models import TrackedModel, confidentiality_field, raise_if, synthetic_field
@@ -37,10 +39,11 @@ def excerpt_errors(excerpt: str, field: str = "excerpt") -> dict:
     words = len(re.findall(r"\S+", excerpt or ""))
     if words > EXCERPT_MAX_WORDS:
         return {
-            field: (
-                f"An excerpt is a short exact quotation of at most {EXCERPT_MAX_WORDS} words "
-                f"(this one has {words}); quote only the phrase that supports the record."
+            field: gettext(
+                "An excerpt is a short exact quotation of at most %(max)d words "
+                "(this one has %(words)d); quote only the phrase that supports the record."
             )
+            % {"max": EXCERPT_MAX_WORDS, "words": words}
         }
     return {}
 
@@ -50,41 +53,53 @@ class Source(TrackedModel):
 
     title = models.CharField(
         max_length=500,
-        help_text="The document's title, or a short neutral description where it has none.",
+        help_text=_("The document's title, or a short neutral description where it has none."),
+        verbose_name=_("title"),
     )
     kind = models.CharField(
         max_length=12,
         choices=SourceKind.choices,
         default=SourceKind.ARTICLE,
-        help_text="What sort of document this is.",
+        help_text=_("What sort of document this is."),
+        verbose_name=_("kind"),
     )
     publisher = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Who published it (outlet, court, organisation), if the document says.",
+        help_text=_("Who published it (outlet, court, organisation), if the document says."),
+        verbose_name=_("publisher"),
     )
-    author = models.CharField(max_length=300, blank=True, help_text="Author(s), if named.")
-    url = models.URLField(max_length=1000, blank=True, help_text="Where it can be read online, if anywhere.")
+    author = models.CharField(max_length=300, blank=True, help_text=_("Author(s), if named."), verbose_name=_("author"))
+    url = models.URLField(
+        max_length=1000, blank=True, help_text=_("Where it can be read online, if anywhere."), verbose_name=_("url")
+    )
     reference = models.CharField(
         max_length=300,
         blank=True,
-        help_text="An archive reference or file name that locates the document, e.g. a case number.",
+        help_text=_("An archive reference or file name that locates the document, e.g. a case number."),
+        verbose_name=_("reference"),
     )
     published = ApproximateDateField(
         null=True,
         blank=True,
-        help_text="When it was published, at the precision known (YYYY, YYYY-MM or YYYY-MM-DD).",
+        help_text=_("When it was published, at the precision known (YYYY, YYYY-MM or YYYY-MM-DD)."),
+        verbose_name=_("published"),
     )
-    language = models.CharField(max_length=35, blank=True, help_text="Language of the document, e.g. 'en', 'ru'.")
+    language = models.CharField(
+        max_length=35, blank=True, help_text=_("Language of the document, e.g. 'en', 'ru'."), verbose_name=_("language")
+    )
     notes = models.TextField(
         blank=True,
-        help_text="Anything a reader should know about the document: how its date was established, its reliability.",
+        help_text=_("Anything a reader should know about the document: how its date was established, its reliability."),
+        verbose_name=_("notes"),
     )
     confidentiality = confidentiality_field(
         help_text=(
-            "Public sources are shown to everyone; restricted ones to signed-in staff; confidential ones "
-            "(an interview with a witness, a document that names one) only to staff allowed to see confidential "
-            "records. A citation is as protected as the more protected of its source and the record it cites."
+            _(
+                "Public sources are shown to everyone; restricted ones to signed-in staff; confidential ones "
+                "(an interview with a witness, a document that names one) only to staff allowed to see confidential "
+                "records. A citation is as protected as the more protected of its source and the record it cites."
+            )
         )
     )
     synthetic = synthetic_field()
@@ -92,6 +107,8 @@ class Source(TrackedModel):
     history_table = "cases_historicalsource"
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         db_table = "cases_source"
         ordering = ["title", "id"]
 
@@ -106,36 +123,50 @@ class Citation(TrackedModel):
         Source,
         on_delete=models.PROTECT,
         related_name="citations",
-        help_text="The document cited.",
+        help_text=_("The document cited."),
+        verbose_name=_("source"),
     )
     content_type = models.ForeignKey(
         ContentType,
         on_delete=models.PROTECT,
-        help_text="The kind of record the citation supports.",
+        help_text=_("The kind of record the citation supports."),
+        verbose_name=_("content type"),
     )
-    object_id = models.PositiveBigIntegerField(help_text="The id of the record the citation supports.")
+    object_id = models.PositiveBigIntegerField(
+        help_text=_("The id of the record the citation supports."), verbose_name=_("object id")
+    )
     content_object = GenericForeignKey("content_type", "object_id")
     excerpt = models.TextField(
         max_length=EXCERPT_MAX_CHARS,
-        help_text=(
-            f"The exact words of the source that support the record: one phrase, at most "
-            f"{EXCERPT_MAX_WORDS} words. Never a whole paragraph."
+        help_text=format_lazy(
+            _(
+                "The exact words of the source that support the record: one phrase, at most {words} words. "
+                "Never a whole paragraph."
+            ),
+            words=EXCERPT_MAX_WORDS,
         ),
+        verbose_name=_("excerpt"),
     )
     locator = models.CharField(
         max_length=100,
         blank=True,
-        help_text="Where in the document: page, paragraph or timestamp.",
+        help_text=_("Where in the document: page, paragraph or timestamp."),
+        verbose_name=_("locator"),
     )
-    note = models.CharField(max_length=500, blank=True, help_text="What the passage supports, if not obvious.")
+    note = models.CharField(
+        max_length=500, blank=True, help_text=_("What the passage supports, if not obvious."), verbose_name=_("note")
+    )
     verified = models.BooleanField(
         null=True,
         blank=True,
         editable=False,
         help_text=(
-            "Whether the excerpt was found in the text of one of the source's documents (whitespace, quotes, "
-            "dashes and case aside); empty while the source has no document text to check it against."
+            _(
+                "Whether the excerpt was found in the text of one of the source's documents (whitespace, quotes, "
+                "dashes and case aside); empty while the source has no document text to check it against."
+            )
         ),
+        verbose_name=_("verified"),
     )
     verified_document = models.ForeignKey(
         "Document",
@@ -144,7 +175,8 @@ class Citation(TrackedModel):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
-        help_text="The document whose text contains the excerpt.",
+        help_text=_("The document whose text contains the excerpt."),
+        verbose_name=_("verified document"),
     )
     objects = RestrictedQuerySet.as_manager()
     history_table = "cases_historicalcitation"
@@ -152,6 +184,8 @@ class Citation(TrackedModel):
     history_excluded_fields = ("verified", "verified_document")
 
     class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
         db_table = "cases_citation"
         ordering = ["id"]
         indexes = [models.Index(fields=["content_type", "object_id"], name="citation_target_idx")]
@@ -221,28 +255,37 @@ class Document(TrackedModel):
         Source,
         on_delete=models.PROTECT,
         related_name="documents",
-        help_text="The source this file is a copy of.",
+        help_text=_("The source this file is a copy of."),
+        verbose_name=_("source"),
     )
     file = models.FileField(
         storage=documents_storage,
         max_length=200,
         editable=False,
-        help_text="The stored file, named by its SHA-256 (never served as a public file).",
+        help_text=_("The stored file, named by its SHA-256 (never served as a public file)."),
+        verbose_name=_("file"),
     )
     sha256 = models.CharField(
         max_length=64,
         db_index=True,
         editable=False,
-        help_text="SHA-256 of the file's bytes, in hexadecimal: proof that the file has not changed.",
+        help_text=_("SHA-256 of the file's bytes, in hexadecimal: proof that the file has not changed."),
+        verbose_name=_("sha256"),
     )
-    size = models.PositiveBigIntegerField(editable=False, help_text="The file's size in bytes.")
+    size = models.PositiveBigIntegerField(
+        editable=False, help_text=_("The file's size in bytes."), verbose_name=_("size")
+    )
     media_type = models.CharField(
         max_length=100,
         editable=False,
-        help_text="The file's type as detected from its content (not from its name), e.g. application/pdf.",
+        help_text=_("The file's type as detected from its content (not from its name), e.g. application/pdf."),
+        verbose_name=_("media type"),
     )
     original_name = models.CharField(
-        max_length=255, editable=False, help_text="The file's name as uploaded; used when it is downloaded."
+        max_length=255,
+        editable=False,
+        help_text=_("The file's name as uploaded; used when it is downloaded."),
+        verbose_name=_("original name"),
     )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -251,18 +294,21 @@ class Document(TrackedModel):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
-        help_text="Who uploaded the file.",
+        help_text=_("Who uploaded the file."),
+        verbose_name=_("added by"),
     )
     text = models.TextField(
         blank=True,
         editable=False,
-        help_text="The text extracted from the file on upload (empty when none could be extracted).",
+        help_text=_("The text extracted from the file on upload (empty when none could be extracted)."),
+        verbose_name=_("text"),
     )
     extraction_note = models.CharField(
         max_length=500,
         blank=True,
         editable=False,
-        help_text="Why no text (or only part of it) was extracted, e.g. an image on a server without OCR.",
+        help_text=_("Why no text (or only part of it) was extracted, e.g. an image on a server without OCR."),
+        verbose_name=_("extraction note"),
     )
     synthetic = synthetic_field()
     objects = RestrictedQuerySet.as_manager()
@@ -273,6 +319,8 @@ class Document(TrackedModel):
     IMMUTABLE_FIELDS = ("source_id", "file", "sha256", "size", "media_type")
 
     class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
         ordering = ["source", "id"]
         constraints = [
             models.UniqueConstraint(fields=["source", "sha256"], name="document_once_per_source"),
@@ -287,7 +335,9 @@ class Document(TrackedModel):
             if stored is not None and any(
                 str(stored[name]) != str(getattr(self, name)) for name in self.IMMUTABLE_FIELDS
             ):
-                raise ValueError("A document's file never changes: add the new version as a new document instead.")
+                raise ValueError(
+                    gettext("A document's file never changes: add the new version as a new document instead.")
+                )
         super().save(*args, **kwargs)
 
 
@@ -300,27 +350,35 @@ class SearchEntry(models.Model):
     after bulk writes (the synthetic data generator).
     """
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField()
-    kind = models.CharField(max_length=20, db_index=True, help_text="The kind of record: source, document, …")
-    label = models.CharField(max_length=500, help_text="How the record is named in a hit.")
-    text = models.TextField(help_text="The record's searchable text, case-folded (Russian and Kazakh too).")
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("content type")
+    )
+    object_id = models.PositiveBigIntegerField(verbose_name=_("object id"))
+    kind = models.CharField(
+        max_length=20, db_index=True, help_text=_("The kind of record: source, document, …"), verbose_name=_("kind")
+    )
+    label = models.CharField(max_length=500, help_text=_("How the record is named in a hit."), verbose_name=_("label"))
+    text = models.TextField(
+        help_text=_("The record's searchable text, case-folded (Russian and Kazakh too)."), verbose_name=_("text")
+    )
     level = models.CharField(
         max_length=20,
         choices=Confidentiality.choices,
         default=Confidentiality.CONFIDENTIAL,
         db_index=True,
-        help_text=(
+        verbose_name=_("level"),
+        help_text=_(
             "The record's level by the visibility rule (the most protected of its own and its protectors'), "
             "kept in step when they change, so search narrows by an index, not by a query per hit."
         ),
     )
 
     class Meta:
+        verbose_name = _("search entry")
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id"], name="searchentry_once_per_record"),
         ]
-        verbose_name_plural = "search entries"
+        verbose_name_plural = _("search entries")
 
     def __str__(self):
         return f"{self.kind} {self.object_id}: {self.label}"

@@ -7,6 +7,7 @@ they prefetch (only what the user may see), and the ``case``/``event`` filters o
 person list.
 """
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 from rest_framework import serializers
@@ -26,7 +27,7 @@ class PersonDefendantSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:defendant-detail")
     case = BriefRelatedField(read_only=True, view_name="api:case-detail")
-    status = serializers.CharField(read_only=True, help_text="Current status in this case.")
+    status = serializers.CharField(read_only=True, help_text=_("Current status in this case."))
     status_date = ApproximateDateField(
         read_only=True, allow_null=True, help_text=_("When the current status took effect; null when not known.")
     )
@@ -73,7 +74,10 @@ def register():
         extensions.PERSON,
         "defendants",
         lambda: PersonDefendantSerializer(
-            many=True, read_only=True, source="visible_defendants", help_text="Cases the person is prosecuted in."
+            many=True,
+            read_only=True,
+            source="visible_defendants",
+            help_text=gettext("Cases the person is prosecuted in."),
         ),
         prefetch=lambda view: view.visible_prefetch("defendants", defendants, to_attr="visible_defendants"),
     )
@@ -86,7 +90,7 @@ def register():
             read_only=True,
             source="visible_cases",
             view_name="api:case-detail",
-            help_text="Cases targeting the organization (e.g. media outlets closed).",
+            help_text=gettext("Cases targeting the organization (e.g. media outlets closed)."),
         ),
         prefetch=lambda view: view.visible_prefetch("cases", Case.objects.all(), to_attr="visible_cases"),
     )
@@ -95,13 +99,15 @@ def register():
         PersonFilterSet,
         "case",
         _PersonIdFilter(
-            query=_persons_in_case, model="cases.Case", help_text="Persons prosecuted in this case (case id)."
+            query=_persons_in_case, model="cases.Case", help_text=gettext("Persons prosecuted in this case (case id).")
         ),
     )
     extensions.add_filter(
         PersonFilterSet,
         "event",
         _PersonIdFilter(
-            query=_persons_in_event, model="cases.Event", help_text="Persons involved in this event (event id)."
+            query=_persons_in_event,
+            model="cases.Event",
+            help_text=gettext("Persons involved in this event (event id)."),
         ),
     )

@@ -63,7 +63,7 @@ class PlaceSerializer(RecordSerializer):
     names = NameVariantSerializer(
         many=True,
         required=False,
-        help_text="Other spellings (Aqtau / Aktau / Актау). Sending a list replaces the old one.",
+        help_text=_("Other spellings (Aqtau / Aktau / Актау). Sending a list replaces the old one."),
     )
     citations = CitationsField()
 
@@ -78,7 +78,7 @@ class FigureSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:eventfigure-detail")
-    measure = serializers.CharField(read_only=True, help_text="What is counted.")
+    measure = serializers.CharField(read_only=True, help_text=_("What is counted."))
     figure = QualifiedFigureField(value_field="value", qualifier_field="qualifier", read_only=True)
     source = _brief("api:source-detail", read_only=True)
     excerpt = serializers.CharField(read_only=True)
@@ -100,7 +100,7 @@ class EventSerializer(RecordSerializer):
 
     url = SelfUrlField("api:event-detail")
     figures = FigureSerializer(
-        many=True, read_only=True, help_text="Numbers claimed by sources (deaths, arrests), one entry per claim."
+        many=True, read_only=True, help_text=_("Numbers claimed by sources (deaths, arrests), one entry per claim.")
     )
     allegations = EventAllegationSerializer(
         many=True,
@@ -138,7 +138,7 @@ class EventFigureSerializer(RecordSerializer):
     figure = QualifiedFigureField(
         value_field="value",
         qualifier_field="qualifier",
-        help_text="The number as the source states it, e.g. at least 16.",
+        help_text=_("The number as the source states it, e.g. at least 16."),
     )
 
     class Meta:
@@ -202,7 +202,7 @@ class CaseSerializer(RecordSerializer):
 
     url = SelfUrlField("api:case-detail")
     defendant_count = serializers.IntegerField(
-        read_only=True, help_text="How many defendants (that you may see) the case has."
+        read_only=True, help_text=_("How many defendants (that you may see) the case has.")
     )
     citations = CitationsField()
 
@@ -240,7 +240,7 @@ class CaseDefendantSerializer(serializers.Serializer):
     url = SelfUrlField("api:defendant-detail")
     person = _brief("api:person-detail", read_only=True)
     arrested = ApproximateDateField(read_only=True, allow_null=True)
-    status = serializers.ChoiceField(choices=DefendantStatus.choices, read_only=True, help_text="Current status.")
+    status = serializers.ChoiceField(choices=DefendantStatus.choices, read_only=True, help_text=_("Current status."))
     status_date = ApproximateDateField(read_only=True, allow_null=True, help_text=model_help(Defendant, "status_date"))
     status_as_of = ApproximateDateField(
         read_only=True, allow_null=True, help_text=model_help(Defendant, "status_as_of")
@@ -279,7 +279,7 @@ class DefendantSerializer(RecordSerializer):
     status = serializers.ChoiceField(
         choices=DefendantStatus.choices,
         read_only=True,
-        help_text="Where the defendant stands now. Change it with POST /api/v1/defendants/{id}/status-changes/.",
+        help_text=_("Where the defendant stands now. Change it with POST /api/v1/defendants/{id}/status-changes/."),
     )
     status_date = ApproximateDateField(read_only=True, allow_null=True, help_text=model_help(Defendant, "status_date"))
     status_as_of = ApproximateDateField(
@@ -356,10 +356,10 @@ class DefendantDetailSerializer(DefendantSerializer):
     """A defendant with charges, trials, sentences and the dated history of their status."""
 
     charges = DefendantChargeSerializer(many=True, read_only=True)
-    trials = CaseTrialSerializer(many=True, read_only=True, source="case.trials", help_text="The case's trials.")
+    trials = CaseTrialSerializer(many=True, read_only=True, source="case.trials", help_text=_("The case's trials."))
     sentences = DefendantSentenceSerializer(many=True, read_only=True)
     status_changes = DefendantStatusChangeSerializer(
-        many=True, read_only=True, help_text="The status history, oldest first."
+        many=True, read_only=True, help_text=_("The status history, oldest first.")
     )
 
     class Meta(DefendantSerializer.Meta):
@@ -425,7 +425,9 @@ class ChargeSerializer(RecordSerializer):
     """A defendant charged under an article, or with a described offence."""
 
     url = SelfUrlField("api:charge-detail")
-    label = serializers.CharField(source="__str__", read_only=True, help_text="The article, or the described offence.")
+    label = serializers.CharField(
+        source="__str__", read_only=True, help_text=_("The article, or the described offence.")
+    )
     citations = CitationsField()
 
     class Meta:
@@ -483,10 +485,10 @@ class SentenceSerializer(RecordSerializer):
         default_qualifier=Qualifier.EXACT,
         required=False,
         allow_null=True,
-        help_text="Length in months as the court or source states it (7½ years = 90); null when unknown.",
+        help_text=_("Length in months as the court or source states it (7½ years = 90); null when unknown."),
     )
     expected_end = ApproximateDateField(
-        read_only=True, allow_null=True, help_text="Start plus term, at the start's precision (derived)."
+        read_only=True, allow_null=True, help_text=_("Start plus term, at the start's precision (derived).")
     )
     status_display = serializers.CharField(read_only=True, help_text=SENTENCE_STATUS_DISPLAY_HELP)
     citations = CitationsField()

@@ -16,6 +16,8 @@ import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -48,12 +50,12 @@ FALSE_WORDS = {"0", "false", "no", "off"}
 AS_OF_PARAMETER = OpenApiParameter(
     "as_of",
     OpenApiTypes.DATE,
-    description="The day time served and remaining are counted to (YYYY-MM-DD). Default: today.",
+    description=_("The day time served and remaining are counted to (YYYY-MM-DD). Default: today."),
 )
 BOM_PARAMETER = OpenApiParameter(
     "bom",
     OpenApiTypes.BOOL,
-    description="Start the CSV with a UTF-8 byte-order mark, so that Excel shows Cyrillic names correctly.",
+    description=_("Start the CSV with a UTF-8 byte-order mark, so that Excel shows Cyrillic names correctly."),
 )
 
 PROTECTION_NOTE = (
@@ -87,87 +89,93 @@ SentenceSummaryRowSerializer = type(
 
 
 class KindCountSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="The sentence kind's code, as in the `kind` filter.")
-    label = serializers.CharField(help_text="The kind in words.")
-    count = serializers.IntegerField(help_text="How many sentences of this kind.")
+    kind = serializers.CharField(help_text=_("The sentence kind's code, as in the `kind` filter."))
+    label = serializers.CharField(help_text=_("The kind in words."))
+    count = serializers.IntegerField(help_text=_("How many sentences of this kind."))
 
 
 class StatusCountSerializer(serializers.Serializer):
-    status = serializers.CharField(help_text="The sentence status's code, as in the `status` filter.")
-    label = serializers.CharField(help_text="The status in words.")
-    count = serializers.IntegerField(help_text="How many sentences in this status.")
+    status = serializers.CharField(help_text=_("The sentence status's code, as in the `status` filter."))
+    label = serializers.CharField(help_text=_("The status in words."))
+    count = serializers.IntegerField(help_text=_("How many sentences in this status."))
 
 
 class ExactTermsSerializer(serializers.Serializer):
     """Terms stated exactly: the only ones that are added up or have a median."""
 
-    sentences = serializers.IntegerField(help_text="How many sentences have an exactly stated term.")
+    sentences = serializers.IntegerField(help_text=_("How many sentences have an exactly stated term."))
     total_months = serializers.IntegerField(
         allow_null=True,
-        help_text="The exact terms added up, in months; each sentence once, a group's sentence too (so not a "
-        "count of years served by people).",
+        help_text=_(
+            "The exact terms added up, in months; each sentence once, a group's sentence too (so not a "
+            "count of years served by people)."
+        ),
     )
-    total = serializers.CharField(allow_null=True, help_text="The same in words, e.g. '19 years 6 months'.")
-    median_months = serializers.FloatField(allow_null=True, help_text="The median exact term in months.")
-    median = serializers.CharField(allow_null=True, help_text="The median exact term in words (rounded to a month).")
-    shortest_months = serializers.IntegerField(allow_null=True, help_text="The shortest exact term in months.")
-    shortest = serializers.CharField(allow_null=True, help_text="The shortest exact term in words.")
-    longest_months = serializers.IntegerField(allow_null=True, help_text="The longest exact term in months.")
-    longest = serializers.CharField(allow_null=True, help_text="The longest exact term in words.")
+    total = serializers.CharField(allow_null=True, help_text=_("The same in words, e.g. '19 years 6 months'."))
+    median_months = serializers.FloatField(allow_null=True, help_text=_("The median exact term in months."))
+    median = serializers.CharField(allow_null=True, help_text=_("The median exact term in words (rounded to a month)."))
+    shortest_months = serializers.IntegerField(allow_null=True, help_text=_("The shortest exact term in months."))
+    shortest = serializers.CharField(allow_null=True, help_text=_("The shortest exact term in words."))
+    longest_months = serializers.IntegerField(allow_null=True, help_text=_("The longest exact term in months."))
+    longest = serializers.CharField(allow_null=True, help_text=_("The longest exact term in words."))
 
 
 class QualifiedTermsSerializer(serializers.Serializer):
     """Terms stated with one qualifier ('up to', 'at least' …): bounds, never added up or averaged."""
 
-    qualifier = serializers.CharField(help_text="The qualifier's code: up_to, at_least, more_than, fewer_than, about.")
-    label = serializers.CharField(help_text="The qualifier in words, e.g. 'up to'.")
-    sentences = serializers.IntegerField(help_text="How many sentences have a term stated this way.")
-    shortest_months = serializers.IntegerField(help_text="The shortest term stated this way, in months.")
-    shortest = serializers.CharField(help_text="The same in words with its qualifier, e.g. 'up to 5 years'.")
-    longest_months = serializers.IntegerField(help_text="The longest term stated this way, in months.")
-    longest = serializers.CharField(help_text="The same in words with its qualifier, e.g. 'up to 12 years'.")
+    qualifier = serializers.CharField(
+        help_text=_("The qualifier's code: up_to, at_least, more_than, fewer_than, about.")
+    )
+    label = serializers.CharField(help_text=_("The qualifier in words, e.g. 'up to'."))
+    sentences = serializers.IntegerField(help_text=_("How many sentences have a term stated this way."))
+    shortest_months = serializers.IntegerField(help_text=_("The shortest term stated this way, in months."))
+    shortest = serializers.CharField(help_text=_("The same in words with its qualifier, e.g. 'up to 5 years'."))
+    longest_months = serializers.IntegerField(help_text=_("The longest term stated this way, in months."))
+    longest = serializers.CharField(help_text=_("The same in words with its qualifier, e.g. 'up to 12 years'."))
 
 
 class TermStatsSerializer(serializers.Serializer):
     """Exact terms are added up and have a median; qualified ones are reported apart, with their qualifier."""
 
-    sentences_with_term = serializers.IntegerField(help_text="How many sentences have a known term.")
+    sentences_with_term = serializers.IntegerField(help_text=_("How many sentences have a known term."))
     sentences_without_term = serializers.IntegerField(
-        help_text="How many have none: fines, and terms the sources do not give."
+        help_text=_("How many have none: fines, and terms the sources do not give.")
     )
-    exact = ExactTermsSerializer(help_text="Terms stated exactly.")
+    exact = ExactTermsSerializer(help_text=_("Terms stated exactly."))
     qualified = QualifiedTermsSerializer(
-        many=True, help_text="Terms stated 'up to', 'at least' …, one entry per qualifier (none left out)."
+        many=True, help_text=_("Terms stated 'up to', 'at least' …, one entry per qualifier (none left out).")
     )
 
 
 class CaseRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="The case's id (see /api/v1/cases/).")
-    title = serializers.CharField(help_text="The case's title, or 'Protected case' when it is hidden from you.")
+    id = serializers.IntegerField(help_text=_("The case's id (see /api/v1/cases/)."))
+    title = serializers.CharField(help_text=_("The case's title, or 'Protected case' when it is hidden from you."))
 
 
 class CaseStatsSerializer(serializers.Serializer):
-    case = CaseRefSerializer(help_text="The case.")
-    count = serializers.IntegerField(help_text="How many sentences in this case.")
+    case = CaseRefSerializer(help_text=_("The case."))
+    count = serializers.IntegerField(help_text=_("How many sentences in this case."))
     sentences_of_groups = serializers.IntegerField(
-        help_text="How many of them were passed on a group of unnamed persons (each counted once)."
+        help_text=_("How many of them were passed on a group of unnamed persons (each counted once).")
     )
-    term = TermStatsSerializer(help_text="The case's terms.")
+    term = TermStatsSerializer(help_text=_("The case's terms."))
 
 
 class SentenceSummaryStatsSerializer(serializers.Serializer):
     """Counts of sentences (never of people) and their terms, over the filtered sentences."""
 
-    count = serializers.IntegerField(help_text="How many sentences match.")
-    sentences_of_individuals = serializers.IntegerField(help_text="How many were passed on a named individual.")
+    count = serializers.IntegerField(help_text=_("How many sentences match."))
+    sentences_of_individuals = serializers.IntegerField(help_text=_("How many were passed on a named individual."))
     sentences_of_groups = serializers.IntegerField(
-        help_text="How many were passed on a group of unnamed persons ('a number of protesters'): one sentence per "
-        "group, whatever its size, so these counts are sentences, not people."
+        help_text=_(
+            "How many were passed on a group of unnamed persons ('a number of protesters'): one sentence per "
+            "group, whatever its size, so these counts are sentences, not people."
+        )
     )
-    by_kind = KindCountSerializer(many=True, help_text="Sentences by kind (kinds with none left out).")
-    by_status = StatusCountSerializer(many=True, help_text="Sentences by status (statuses with none left out).")
-    term = TermStatsSerializer(help_text="Exact terms' total, median, shortest and longest; qualified terms apart.")
-    cases = CaseStatsSerializer(many=True, help_text="The same figures per case, by case title.")
+    by_kind = KindCountSerializer(many=True, help_text=_("Sentences by kind (kinds with none left out)."))
+    by_status = StatusCountSerializer(many=True, help_text=_("Sentences by status (statuses with none left out)."))
+    term = TermStatsSerializer(help_text=_("Exact terms' total, median, shortest and longest; qualified terms apart."))
+    cases = CaseStatsSerializer(many=True, help_text=_("The same figures per case, by case title."))
 
 
 # -- helpers -----------------------------------------------------------------------------------------
@@ -199,7 +207,14 @@ def parse_as_of(request) -> datetime.date:
         return datetime.date.fromisoformat(raw)
     except ValueError:
         raise ValidationError(
-            {"as_of": [f"Enter a full date as YYYY-MM-DD, e.g. 2026-11-22, or leave the parameter out; got {raw!r}."]}
+            {
+                "as_of": [
+                    gettext(
+                        "Enter a full date as YYYY-MM-DD, e.g. 2026-11-22, or leave the parameter out; got %(raw)r."
+                    )
+                    % {"raw": raw}
+                ]
+            }
         ) from None
 
 
@@ -211,7 +226,7 @@ def parse_bool(request, name: str) -> bool:
         return True
     if raw in FALSE_WORDS:
         return False
-    raise ValidationError({name: [f"Must be 1 or 0 (true or false); got {raw!r}."]})
+    raise ValidationError({name: [gettext("Must be 1 or 0 (true or false); got %(raw)r.") % {"raw": raw}]})
 
 
 def _validated(call):
@@ -249,11 +264,14 @@ class SentenceSummaryBase(QueryParameterCheckMixin, GenericAPIView):
     tags=["sentence summaries"],
     summary="Sentence summaries as JSON rows",
     description=(
-        "One row per sentence, the same columns as the CSV and XLSX files: defendant, case, charges, court, "
-        "verdict date, kind, term (in words and months, with its qualifier), start, expected end, actual "
-        "release, status (with the date it is known as of: 'Serving (as of 2012-12)'), time served and remaining "
-        "as of `as_of` (only as far as the status is known), and sources. Dates keep their precision "
-        "('2012-10'). Filters are those of /api/v1/sentences/. " + PROTECTION_NOTE
+        _(
+            "One row per sentence, the same columns as the CSV and XLSX files: defendant, case, charges, court, "
+            "verdict date, kind, term (in words and months, with its qualifier), start, expected end, actual "
+            "release, status (with the date it is known as of: 'Serving (as of 2012-12)'), time served and remaining "
+            "as of `as_of` (only as far as the status is known), and sources. Dates keep their precision "
+            "('2012-10'). Filters are those of /api/v1/sentences/. "
+        )
+        + PROTECTION_NOTE
     ),
     parameters=[AS_OF_PARAMETER],
     examples=[
@@ -333,7 +351,7 @@ FILE_DESCRIPTION = (
     responses={
         (200, CSV_CONTENT_TYPE): OpenApiResponse(
             response={"type": "string"},
-            description="The CSV file (Content-Disposition: attachment, with a dated file name).",
+            description=_("The CSV file (Content-Disposition: attachment, with a dated file name)."),
         ),
     },
 )
@@ -352,7 +370,7 @@ class SentenceSummaryCSVView(SentenceSummaryFileView):
     responses={
         (200, XLSX_CONTENT_TYPE): OpenApiResponse(
             response={"type": "string", "format": "binary"},
-            description="The workbook (Content-Disposition: attachment, with a dated file name).",
+            description=_("The workbook (Content-Disposition: attachment, with a dated file name)."),
         ),
     },
 )
@@ -364,12 +382,15 @@ class SentenceSummaryXLSXView(SentenceSummaryFileView):
     tags=["sentence summaries"],
     summary="Statistics of the sentences",
     description=(
-        "Counts of sentences by kind and status, and their terms, overall and per case, over the sentences "
-        "matching the filters (computed by the database, whatever their number). Every count is of sentences: "
-        "a group's sentence ('a number of protesters … up to 12 years') counts once, never as people. Only "
-        "terms stated exactly are added up and have a median; a term stated 'up to' or 'at least' is a bound, "
-        "so such terms are reported apart, per qualifier, with their shortest and longest as stated ('longest: "
-        "up to 12 years'). Fines have no term. " + PROTECTION_NOTE
+        _(
+            "Counts of sentences by kind and status, and their terms, overall and per case, over the sentences "
+            "matching the filters (computed by the database, whatever their number). Every count is of sentences: "
+            "a group's sentence ('a number of protesters … up to 12 years') counts once, never as people. Only "
+            "terms stated exactly are added up and have a median; a term stated 'up to' or 'at least' is a bound, "
+            "so such terms are reported apart, per qualifier, with their shortest and longest as stated ('longest: "
+            "up to 12 years'). Fines have no term. "
+        )
+        + PROTECTION_NOTE
     ),
     responses={200: SentenceSummaryStatsSerializer},
 )

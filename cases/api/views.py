@@ -6,6 +6,7 @@ persons, defendants and cases go through ``visible_prefetch`` so nested lists
 never show a record the user may not see.
 """
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -149,9 +150,11 @@ class DefendantViewSet(RecordViewSet):
         methods=["POST"],
         summary="Record a status change",
         description=(
-            "Records a dated, sourced status change and makes it the defendant's current status if it is the "
-            "latest by date (a back-filled older change does not overwrite a newer status). Needs the "
-            "cases.add_statuschange permission. This is the only way to change a defendant's status."
+            gettext(
+                "Records a dated, sourced status change and makes it the defendant's current status if it is the "
+                "latest by date (a back-filled older change does not overwrite a newer status). Needs the "
+                "cases.add_statuschange permission. This is the only way to change a defendant's status."
+            )
         ),
         request=NewStatusChangeSerializer,
         responses={

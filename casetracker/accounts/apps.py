@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
@@ -7,7 +8,7 @@ class AccountsConfig(AppConfig):
 
     name = "casetracker.accounts"
     label = "accounts"
-    verbose_name = "Sign-in security"
+    verbose_name = _("Sign-in security")
 
     def ready(self):
         from . import tokens  # noqa: F401  (signal receivers: tokens revoked on a password change)

@@ -82,31 +82,38 @@ class ObtainTokenView(AxesTokenLoginMixin, GenericAPIView):
             200: inline_serializer(
                 "TokenResponse",
                 {
-                    "token": serializers.CharField(help_text="Send as 'Authorization: Token <token>'."),
-                    "expiry": serializers.DateTimeField(help_text="When the token stops working."),
+                    "token": serializers.CharField(help_text=_("Send as 'Authorization: Token <token>'.")),
+                    "expiry": serializers.DateTimeField(help_text=_("When the token stops working.")),
                 },
             ),
-            400: OpenApiResponse(ValidationErrorSerializer, description="A field is missing, empty or too long."),
+            400: OpenApiResponse(ValidationErrorSerializer, description=_("A field is missing, empty or too long.")),
             401: OpenApiResponse(
                 ErrorSerializer,
                 description=(
-                    "The username and password do not match, or the account uses two-factor sign-in and `otp` is "
-                    "missing or wrong."
+                    _(
+                        "The username and password do not match, or the account uses two-factor sign-in and `otp` is "
+                        "missing or wrong."
+                    )
                 ),
             ),
             403: OpenApiResponse(
                 ErrorSerializer,
                 description=(
-                    "The account is not a staff account, or it must use two-factor sign-in and has no "
-                    "authenticator app set up yet."
+                    _(
+                        "The account is not a staff account, or it must use two-factor sign-in and has no "
+                        "authenticator app set up yet."
+                    )
                 ),
             ),
             429: OpenApiResponse(
                 ErrorSerializer,
                 description=(
-                    "Too many sign-in attempts from this address or for this username (admin logins count "
-                    "too), or locked out after repeated failed logins for this username from this address; "
-                    "try again after Retry-After seconds. " + ERROR_DESCRIPTIONS["429"]
+                    _(
+                        "Too many sign-in attempts from this address or for this username (admin logins count "
+                        "too), or locked out after repeated failed logins for this username from this address; "
+                        "try again after Retry-After seconds. "
+                    )
+                    + ERROR_DESCRIPTIONS["429"]
                 ),
             ),
         },

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -23,7 +24,7 @@ from casetracker.deletion import DeletionRefused, describe_dependents
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The record changed since you read it. GET it again, re-apply your change and send its ETag."
+    default_detail = _("The record changed since you read it. GET it again, re-apply your change and send its ETag.")
     default_code = "precondition_failed"
 
 
@@ -38,7 +39,7 @@ class PreconditionRequired(exceptions.APIException):
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state of the record."
+    default_detail = _("The request conflicts with the current state of the record.")
     default_code = "conflict"
 
 
@@ -67,6 +68,10 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     if isinstance(exc, IntegrityError):
         exc = exceptions.ValidationError(
-            {api_settings.NON_FIELD_ERRORS_KEY: [f"The change conflicts with existing records: {exc}"]}
+            {
+                api_settings.NON_FIELD_ERRORS_KEY: [
+                    gettext("The change conflicts with existing records: %(error)s") % {"error": exc}
+                ]
+            }
         )
     return drf_exception_handler(exc, context)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.relations import MANY_RELATION_KWARGS
@@ -27,7 +28,7 @@ ISO_DATE = re.compile(
 )
 # Text with no NUL character: the schema's pattern for query text (a request carrying a NUL is a 400).
 NO_NUL = "^[^\\u0000]*$"
-ISO_DATE_MESSAGE = "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD, for example 2012, 2012-02 or 2012-02-14."
+ISO_DATE_MESSAGE = gettext_lazy("Enter a date as YYYY, YYYY-MM or YYYY-MM-DD, for example 2012, 2012-02 or 2012-02-14.")
 
 # A placeholder id used once per view name to build detail URLs by string substitution
 # (reverse() per row is the slowest part of rendering a large page).
@@ -63,7 +64,7 @@ def absolute_url(request, path: str) -> str:
 class StrictCharField(serializers.CharField):
     """Text only: a number or a boolean where text is expected is a 400, not silently turned into text."""
 
-    default_error_messages = {"not_text": "Send text (a JSON string), not {kind}."}
+    default_error_messages = {"not_text": gettext_lazy("Send text (a JSON string), not {kind}.")}
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -136,7 +137,7 @@ class QualifiedFigureField(serializers.Field):
 
     default_error_messages = {
         # Braces doubled: DRF formats error messages with str.format().
-        "not_an_object": 'Send an object such as {{"value": 16, "qualifier": "at_least"}}, or null.',
+        "not_an_object": gettext_lazy('Send an object such as {{"value": 16, "qualifier": "at_least"}}, or null.'),
     }
 
     def __init__(
@@ -175,20 +176,20 @@ class QualifiedFigureField(serializers.Field):
             self.fail("not_an_object")
         errors = {}
         if "value" not in data:
-            errors["value"] = "This field is required (null when the number is unknown)."
+            errors["value"] = gettext("This field is required (null when the number is unknown).")
         value = data.get("value")
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            errors["value"] = "A whole number (or null when unknown)."
+            errors["value"] = gettext("A whole number (or null when unknown).")
         elif value is not None and not 0 <= value <= 2**31 - 1:
-            errors["value"] = f"A whole number from 0 to {2**31 - 1}."
+            errors["value"] = gettext("A whole number from 0 to %(max)d.") % {"max": 2**31 - 1}
         qualifier = data.get("qualifier")
         if qualifier is None:
             qualifier = ""
         if not isinstance(qualifier, str) or (qualifier and qualifier not in Qualifier.values):
-            errors["qualifier"] = f"One of: {', '.join(Qualifier.values)}."
+            errors["qualifier"] = gettext("One of: %(values)s.") % {"values": ", ".join(Qualifier.values)}
         unknown = set(data) - {"value", "qualifier", "display"}
         if unknown:
-            errors.update(dict.fromkeys(sorted(unknown), "Unknown key; send only value and qualifier."))
+            errors.update(dict.fromkeys(sorted(unknown), gettext("Unknown key; send only value and qualifier.")))
         if errors:
             raise serializers.ValidationError(errors)
         if value is not None and not qualifier:

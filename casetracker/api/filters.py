@@ -14,6 +14,7 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, Perm
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 
 from casetracker.approximate_dates import ApproximateDateFormField, prefixes
@@ -268,7 +269,7 @@ class ConfidentialityFilter(django_filters.ChoiceFilter):
         request = getattr(self.parent, "request", None)
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_staff:
-            raise PermissionDenied("Only signed-in staff may filter by confidentiality; remove the parameter.")
+            raise PermissionDenied(gettext("Only signed-in staff may filter by confidentiality; remove the parameter."))
         return qs.filter(at_level(qs.model, value))
 
 
@@ -312,7 +313,7 @@ class VisibilityFilterSet(django_filters.FilterSet):
         # "?q=" is a mistake more often than a wish for everything: say so rather than ignore it.
         for name in self.filters:
             if name in self.data and "" in _values(self.data, name) and name in self.form.fields:
-                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                self.form.add_error(name, gettext("Give a value, or leave the parameter out."))
                 valid = False
         return valid
 
@@ -343,7 +344,8 @@ class VisibilityFilterSet(django_filters.FilterSet):
 
 def ordering_by(*fields):
     return StableOrderingFilter(
-        fields=fields, help_text="Sort by these fields, comma-separated; prefix '-' for descending. Empty values last."
+        fields=fields,
+        help_text=gettext_lazy("Sort by these fields, comma-separated; prefix '-' for descending. Empty values last."),
     )
 
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
@@ -22,9 +23,12 @@ def _positive_int(request, name: str, *, maximum: int | None = None) -> int | No
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    top = f" and at most {maximum}" if maximum else ""
     if not raw.isascii() or not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
-        raise ValidationError({name: [f"Must be a whole number of at least 1{top}; got {raw!r}."]})
+        if maximum:
+            message = gettext("Must be a whole number of at least 1 and at most %(max)d; got %(raw)r.")
+        else:
+            message = gettext("Must be a whole number of at least 1; got %(raw)r.")
+        raise ValidationError({name: [message % {"max": maximum, "raw": raw}]})
     return int(raw)
 
 

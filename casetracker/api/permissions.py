@@ -6,6 +6,7 @@ Django model permission for the action (``cases.add_sentence`` …), the same
 permissions the admin uses.
 """
 
+from django.utils.translation import gettext
 from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissions
 
 
@@ -30,8 +31,8 @@ class ReadAnyoneWriteWithModelPermissions(DjangoModelPermissions):
         if user.has_perms(required):
             return True
         # Say which permission is missing, so the client knows whom to ask for what.
-        self.message = (
-            f"Your account lacks the permission this needs ({', '.join(required)}); "
+        self.message = gettext(
+            "Your account lacks the permission this needs (%(permissions)s); "
             "ask an administrator for a role that includes it."
-        )
+        ) % {"permissions": ", ".join(required)}
         return False

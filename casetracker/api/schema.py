@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 
+from django.utils.translation import gettext
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_basic_type
@@ -157,8 +158,10 @@ class RecordAutoSchema(AutoSchema):
                     OpenApiTypes.STR,
                     OpenApiParameter.HEADER,
                     description=(
-                        "The ETag from your last GET of this record. If the record changed since, the request is "
-                        "refused with 412 instead of overwriting someone else's change."
+                        gettext(
+                            "The ETag from your last GET of this record. If the record changed since, the request is "
+                            "refused with 412 instead of overwriting someone else's change."
+                        )
                     ),
                 )
             )
@@ -168,7 +171,9 @@ class RecordAutoSchema(AutoSchema):
                     "If-None-Match",
                     OpenApiTypes.STR,
                     OpenApiParameter.HEADER,
-                    description="An ETag you hold: if the record still has it, the answer is 304 with no body.",
+                    description=gettext(
+                        "An ETag you hold: if the record still has it, the answer is 304 with no body."
+                    ),
                 )
             )
         if action in {"retrieve", "create", "update", "partial_update"}:
@@ -177,7 +182,9 @@ class RecordAutoSchema(AutoSchema):
                     "ETag",
                     ETAG_SCHEMA,
                     OpenApiParameter.HEADER,
-                    description="The version of the record returned; send it back in If-Match when changing it.",
+                    description=gettext(
+                        "The version of the record returned; send it back in If-Match when changing it."
+                    ),
                     response=["200", "201", "304"],
                     required=True,
                 )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
@@ -40,24 +42,24 @@ def model_help(model, field_name: str):
 class BriefSerializer(serializers.Serializer):
     """A related record: enough to show it and to follow it."""
 
-    id = serializers.IntegerField(help_text="The record's id.")
-    label = serializers.CharField(help_text="A human-readable name for the record.")
-    url = serializers.URLField(help_text="The record's API address.")
+    id = serializers.IntegerField(help_text=_("The record's id."))
+    label = serializers.CharField(help_text=_("A human-readable name for the record."))
+    url = serializers.URLField(help_text=_("The record's API address."))
 
 
 class QualifiedFigureSerializer(serializers.Serializer):
     """A number as its source states it: "at least 16", "up to 12 years"."""
 
     value = serializers.IntegerField(
-        allow_null=True, min_value=0, max_value=2**31 - 1, help_text="The number, or null when unknown."
+        allow_null=True, min_value=0, max_value=2**31 - 1, help_text=_("The number, or null when unknown.")
     )
     qualifier = serializers.ChoiceField(
         choices=["exact", "at_least", "more_than", "up_to", "fewer_than", "about"],
         allow_null=True,
         required=False,
-        help_text="How the source states the number. Defaults to 'exact' when a value is given.",
+        help_text=_("How the source states the number. Defaults to 'exact' when a value is given."),
     )
-    display = serializers.CharField(read_only=True, help_text="The figure in words, e.g. 'at least 16'.")
+    display = serializers.CharField(read_only=True, help_text=_("The figure in words, e.g. 'at least 16'."))
 
 
 class SelfUrlField(serializers.Field):
@@ -80,7 +82,7 @@ extend_schema_field({"type": "string", "format": "uri", "readOnly": True})(SelfU
 class ErrorSerializer(serializers.Serializer):
     """What went wrong, in a sentence that says what to do."""
 
-    detail = serializers.CharField(help_text="What went wrong and what to do about it.")
+    detail = serializers.CharField(help_text=_("What went wrong and what to do about it."))
 
 
 class ConflictSerializer(ErrorSerializer):
@@ -88,7 +90,7 @@ class ConflictSerializer(ErrorSerializer):
 
     dependents = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
-        help_text="The records that depend on this one, grouped by kind.",
+        help_text=_("The records that depend on this one, grouped by kind."),
     )
 
 
@@ -96,26 +98,26 @@ class ValidationErrorSerializer(serializers.Serializer):
     """Each bad field's name with what is wrong with it; ``non_field_errors`` for rules spanning fields."""
 
     non_field_errors = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="Problems that concern several fields together."
+        child=serializers.CharField(), required=False, help_text=_("Problems that concern several fields together.")
     )
-    detail = serializers.CharField(required=False, help_text="A problem with the request as a whole.")
+    detail = serializers.CharField(required=False, help_text=_("A problem with the request as a whole."))
 
 
 class NameVariantSerializer(serializers.Serializer):
     """Another way a name is written (transliteration, translation, script)."""
 
-    name = StrictCharField(max_length=300, help_text="The name exactly as a source writes it.")
+    name = StrictCharField(max_length=300, help_text=_("The name exactly as a source writes it."))
     language = StrictCharField(
-        max_length=35, required=False, allow_blank=True, default="", help_text="BCP 47 tag, e.g. 'ru', 'kk-Cyrl'."
+        max_length=35, required=False, allow_blank=True, default="", help_text=_("BCP 47 tag, e.g. 'ru', 'kk-Cyrl'.")
     )
     note = StrictCharField(
-        max_length=300, required=False, allow_blank=True, default="", help_text="Where this spelling is used."
+        max_length=300, required=False, allow_blank=True, default="", help_text=_("Where this spelling is used.")
     )
 
     def validate(self, attrs):
         # A PATCH of the record is partial, but each name in the list it sends is whole.
         if "name" not in attrs:
-            raise serializers.ValidationError({"name": ["This field is required."]})
+            raise serializers.ValidationError({"name": [gettext("This field is required.")]})
         attrs.setdefault("language", "")
         attrs.setdefault("note", "")
         return attrs
@@ -250,7 +252,11 @@ class RecordSerializer(serializers.ModelSerializer):
                     self._replace_names(instance, names)
         except IntegrityError as error:
             raise serializers.ValidationError(
-                {api_settings.NON_FIELD_ERRORS_KEY: [f"The record conflicts with existing data: {error}"]}
+                {
+                    api_settings.NON_FIELD_ERRORS_KEY: [
+                        gettext("The record conflicts with existing data: %(error)s") % {"error": error}
+                    ]
+                }
             ) from error
         return instance
 

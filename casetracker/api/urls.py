@@ -1,6 +1,7 @@
 """``/api/v1/``: every resource of the apps, the API root, the token endpoint, and JSON 404s."""
 
 from django.urls import path, re_path
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes, renderer_classes
 from rest_framework.exceptions import NotFound
@@ -55,7 +56,10 @@ SUMMARY_ENTRIES = {
 @permission_classes([AllowAny])
 @renderer_classes([ORJSONRenderer])
 def not_found(request, *args, **kwargs):
-    raise NotFound(f"No API endpoint at {request.path}. See /api/v1/ for the resources and /api/schema/.")
+    raise NotFound(
+        gettext("No API endpoint at %(path)s. See /api/v1/ for the resources and /api/schema/.")
+        % {"path": request.path}
+    )
 
 
 urlpatterns = [

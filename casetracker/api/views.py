@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, status, viewsets
@@ -60,10 +61,12 @@ class QueryParameterCheckMixin:
         if unknown:
             raise UnknownQueryParameter(
                 {
-                    "detail": (
-                        f"Unknown query parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
-                        f"Allowed here: {', '.join(sorted(allowed))}."
-                    ),
+                    "detail": ngettext(
+                        "Unknown query parameter: %(unknown)s. Allowed here: %(allowed)s.",
+                        "Unknown query parameters: %(unknown)s. Allowed here: %(allowed)s.",
+                        len(unknown),
+                    )
+                    % {"unknown": ", ".join(unknown), "allowed": ", ".join(sorted(allowed))},
                     "unknown": unknown,
                     "allowed": sorted(allowed),
                 }
@@ -137,13 +140,15 @@ class RecordViewSet(QueryParameterCheckMixin, viewsets.ModelViewSet):
         """
         pk = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
         if not (pk.isascii() and pk.isdigit()) or int(pk) > MAX_ID or int(pk) < 1:
-            raise exceptions.NotFound(f"No record with id {pk!r}: ids are whole numbers from 1.")
+            raise exceptions.NotFound(gettext("No record with id %(id)r: ids are whole numbers from 1.") % {"id": pk})
         if lock:
             lock_row(self.get_queryset().model, int(pk))
         try:
             obj = self.get_queryset().get(pk=int(pk))
         except self.get_queryset().model.DoesNotExist as error:
-            raise exceptions.NotFound(f"No record with id {pk} (or not one you may see).") from error
+            raise exceptions.NotFound(
+                gettext("No record with id %(id)s (or not one you may see).") % {"id": pk}
+            ) from error
         self.check_object_permissions(self.request, obj)
         return obj
 
@@ -223,8 +228,11 @@ class RecordViewSet(QueryParameterCheckMixin, viewsets.ModelViewSet):
         current = self.etag_of(self.detail_data(instance))
         if current not in wanted:
             raise PreconditionFailed(
-                f"The record changed since you read it (its ETag is now {current}). "
-                "GET it again, re-apply your change and send the new ETag in If-Match."
+                gettext(
+                    "The record changed since you read it (its ETag is now %(etag)s). "
+                    "GET it again, re-apply your change and send the new ETag in If-Match."
+                )
+                % {"etag": current}
             )
 
     # -- actions --------------------------------------------------------------

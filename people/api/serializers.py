@@ -1,5 +1,6 @@
 """Serializers for persons, organizations and memberships."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
@@ -25,12 +26,12 @@ class PersonSerializer(RecordSerializer):
         qualifier_field="group_size_qualifier",
         required=False,
         allow_null=True,
-        help_text="For a group: how many people, as the source states it (null when unknown or an individual).",
+        help_text=_("For a group: how many people, as the source states it (null when unknown or an individual)."),
     )
     names = NameVariantSerializer(
         many=True,
         required=False,
-        help_text="Other ways the name is written (transliterations, scripts). Sending a list replaces the old one.",
+        help_text=_("Other ways the name is written (transliterations, scripts). Sending a list replaces the old one."),
     )
     citations = CitationsField()
 
@@ -87,7 +88,9 @@ class OrganizationSerializer(RecordSerializer):
     names = NameVariantSerializer(
         many=True,
         required=False,
-        help_text="Other ways the name is written (translations, abbreviations). Sending a list replaces the old one.",
+        help_text=_(
+            "Other ways the name is written (translations, abbreviations). Sending a list replaces the old one."
+        ),
     )
     citations = CitationsField()
 

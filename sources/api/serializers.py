@@ -5,6 +5,7 @@ labels them is :mod:`sources.citable`'s one list.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -29,10 +30,10 @@ from .citations import attach_citations, citations_of
 class CitationBriefSerializer(serializers.Serializer):
     """A source supporting the record, with the passage quoted from it."""
 
-    id = serializers.IntegerField(help_text="The citation's id (see /api/v1/citations/).")
-    source = BriefSerializer(help_text="The document cited.")
-    excerpt = serializers.CharField(help_text="The exact words of the source that support the record.")
-    locator = serializers.CharField(help_text="Where in the document: page, paragraph or timestamp.")
+    id = serializers.IntegerField(help_text=_("The citation's id (see /api/v1/citations/)."))
+    source = BriefSerializer(help_text=_("The document cited."))
+    excerpt = serializers.CharField(help_text=_("The exact words of the source that support the record."))
+    locator = serializers.CharField(help_text=_("Where in the document: page, paragraph or timestamp."))
 
 
 @extend_schema_field(CitationBriefSerializer(many=True))
@@ -85,9 +86,9 @@ class SourceSerializer(RecordSerializer):
         max_length=1000,
         required=False,
         allow_blank=True,
-        help_text="Where the document can be read online (an http or https address), or an empty string.",
+        help_text=_("Where the document can be read online (an http or https address), or an empty string."),
     )
-    citations = CitationsField(help_text="Passages that establish facts about the document itself (e.g. its date).")
+    citations = CitationsField(help_text=_("Passages that establish facts about the document itself (e.g. its date)."))
 
     class Meta:
         model = Source
@@ -113,7 +114,7 @@ class SourceSerializer(RecordSerializer):
 class CitationTargetSerializer(BriefSerializer):
     """The record a citation supports."""
 
-    type = serializers.ChoiceField(choices=CITABLE_NAMES, help_text="The kind of record.")
+    type = serializers.ChoiceField(choices=CITABLE_NAMES, help_text=_("The kind of record."))
 
 
 @extend_schema_field(CitationTargetSerializer)
@@ -143,27 +144,29 @@ class CitationSerializer(RecordSerializer):
     url = SelfUrlField("api:citation-detail")
     source = BriefRelatedField(view_name="api:source-detail", queryset=Source.objects.all())
     target = CitationTargetField(
-        allow_null=True, help_text="The record the citation supports (null if that record has been deleted)."
+        allow_null=True, help_text=_("The record the citation supports (null if that record has been deleted).")
     )
     target_type = serializers.ChoiceField(
-        choices=CITABLE_NAMES, write_only=True, help_text="The kind of record the citation supports."
+        choices=CITABLE_NAMES, write_only=True, help_text=_("The kind of record the citation supports.")
     )
     target_id = StrictIntegerField(
-        min_value=1, max_value=MAX_ID, write_only=True, help_text="The id of the record the citation supports."
+        min_value=1, max_value=MAX_ID, write_only=True, help_text=_("The id of the record the citation supports.")
     )
     verified = serializers.BooleanField(
         read_only=True,
         allow_null=True,
         help_text=(
-            "Whether the excerpt occurs in the text of one of the source's documents (whitespace, quotes, dashes "
-            "and case aside); null while the source has no document text."
+            _(
+                "Whether the excerpt occurs in the text of one of the source's documents (whitespace, quotes, dashes "
+                "and case aside); null while the source has no document text."
+            )
         ),
     )
     verified_document = BriefRelatedField(
         view_name="api:document-detail",
         read_only=True,
         allow_null=True,
-        help_text="The document in whose text the excerpt was found.",
+        help_text=_("The document in whose text the excerpt was found."),
     )
 
     class Meta:
@@ -220,8 +223,8 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     url = SelfUrlField("api:document-detail")
     source = BriefRelatedField(view_name="api:source-detail", read_only=True)
-    download_url = serializers.SerializerMethodField(help_text="Where the file's bytes are downloaded.")
-    text_length = serializers.SerializerMethodField(help_text="How many characters of text were extracted.")
+    download_url = serializers.SerializerMethodField(help_text=_("Where the file's bytes are downloaded."))
+    text_length = serializers.SerializerMethodField(help_text=_("How many characters of text were extracted."))
 
     class Meta:
         model = Document
@@ -262,20 +265,20 @@ class DocumentUploadSerializer(serializers.Serializer):
 
     file = serializers.FileField(
         allow_empty_file=True,  # the service says why an empty file is refused, naming the field
-        help_text="The file: PDF, DOCX, HTML, plain text or an image (JPEG, PNG, TIFF, GIF, WebP).",
+        help_text=_("The file: PDF, DOCX, HTML, plain text or an image (JPEG, PNG, TIFF, GIF, WebP)."),
     )
 
 
 class SearchHitSerializer(serializers.Serializer):
     """A record whose text matches the query."""
 
-    kind = serializers.CharField(help_text="The kind of record: source, document, citation, person, case, event.")
-    id = serializers.IntegerField(source="object_id", help_text="The record's id.")
-    label = serializers.CharField(help_text="How the record is named.")
+    kind = serializers.CharField(help_text=_("The kind of record: source, document, citation, person, case, event."))
+    id = serializers.IntegerField(source="object_id", help_text=_("The record's id."))
+    label = serializers.CharField(help_text=_("How the record is named."))
     snippet = serializers.CharField(
-        help_text="Text of the record around the match, HTML-escaped, with matched words in <mark>…</mark>."
+        help_text=_("Text of the record around the match, HTML-escaped, with matched words in <mark>…</mark>.")
     )
-    url = serializers.SerializerMethodField(help_text="The record's address in the API.")
+    url = serializers.SerializerMethodField(help_text=_("The record's address in the API."))
 
     def get_url(self, entry) -> str:
         return absolute_url(self.context.get("request"), detail_path(entry.view_name, entry.object_id))

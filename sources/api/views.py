@@ -47,9 +47,11 @@ class SourceViewSet(RecordViewSet):
         summary="Add a document (a file) to the source",
         request={"multipart/form-data": DocumentUploadSerializer},
         responses={
-            200: OpenApiResponse(DocumentSerializer, description="The source already had these bytes: that document."),
-            201: OpenApiResponse(DocumentSerializer, description="The new document."),
-            400: OpenApiResponse(description="No file, or an empty, oversized, unreadable or unaccepted one."),
+            200: OpenApiResponse(
+                DocumentSerializer, description=_("The source already had these bytes: that document.")
+            ),
+            201: OpenApiResponse(DocumentSerializer, description=_("The new document.")),
+            400: OpenApiResponse(description=_("No file, or an empty, oversized, unreadable or unaccepted one.")),
         },
     )
     @action(
@@ -158,10 +160,13 @@ class SearchView(APIView):
                 "q",
                 {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^\\u0000]*\\S[^\\u0000]*$"},
                 required=True,
-                description="Words to find (web-search syntax on PostgreSQL: quoted phrases, or, -word).",
+                description=_("Words to find (web-search syntax on PostgreSQL: quoted phrases, or, -word)."),
             ),
             OpenApiParameter(
-                "kind", str, enum=SEARCH_KINDS, description="Only hits of this kind (repeatable, or comma-separated)."
+                "kind",
+                str,
+                enum=SEARCH_KINDS,
+                description=_("Only hits of this kind (repeatable, or comma-separated)."),
             ),
             OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
             OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}),
@@ -174,10 +179,8 @@ class SearchView(APIView):
         if unknown:
             raise UnknownQueryParameter(
                 {
-                    "detail": (
-                        f"Unknown query parameter(s): {', '.join(unknown)}. "
-                        f"Allowed here: {', '.join(sorted(self.allowed))}."
-                    ),
+                    "detail": _("Unknown query parameter(s): %(unknown)s. Allowed here: %(allowed)s.")
+                    % {"unknown": ", ".join(unknown), "allowed": ", ".join(sorted(self.allowed))},
                     "unknown": unknown,
                     "allowed": sorted(self.allowed),
                 }

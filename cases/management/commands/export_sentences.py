@@ -26,6 +26,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_filters import MultipleChoiceFilter, OrderingFilter
 from tqdm import tqdm
 
@@ -52,48 +54,54 @@ def _option(name: str) -> str:
 
 
 class Command(BaseCommand):
-    help = (
-        "Export sentence summaries (one row per sentence: defendant, case, charges, court, verdict date, kind, "
-        "term, dates, status, time served and remaining, sources) as CSV, XLSX or JSON. Public records only "
-        "unless --as-user or --include-protected is given."
+    help = property(
+        lambda self: str(
+            _(
+                "Export sentence summaries (one row per sentence: defendant, case, charges, court, verdict date, kind, "
+                "term, dates, status, time served and remaining, sources) as CSV, XLSX or JSON. Public records only "
+                "unless --as-user or --include-protected is given."
+            )
+        )
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--format",
             choices=sorted(FORMATS),
-            help="csv, xlsx or json. Default: taken from the --output file's extension.",
+            help=gettext("csv, xlsx or json. Default: taken from the --output file's extension."),
         )
         parser.add_argument(
             "--output",
             "-o",
             required=True,
-            help="The file to write, or '-' for standard output. Written whole or not at all.",
+            help=gettext("The file to write, or '-' for standard output. Written whole or not at all."),
         )
         parser.add_argument(
             "--as-of",
-            help="The date time served and remaining are counted to (YYYY-MM-DD). Default: today.",
+            help=gettext("The date time served and remaining are counted to (YYYY-MM-DD). Default: today."),
         )
         parser.add_argument(
-            "--bom", action="store_true", help="CSV only: start with a byte-order mark so Excel reads UTF-8."
+            "--bom", action="store_true", help=gettext("CSV only: start with a byte-order mark so Excel reads UTF-8.")
         )
         who = parser.add_mutually_exclusive_group()
         who.add_argument(
             "--public",
             action="store_true",
-            help="Public records only, as an anonymous visitor sees them (the default).",
+            help=gettext("Public records only, as an anonymous visitor sees them (the default)."),
         )
         who.add_argument(
             "--as-user",
             metavar="USERNAME",
-            help="What this user may see: staff without the confidential permission get 'Protected person' rows.",
+            help=gettext(
+                "What this user may see: staff without the confidential permission get 'Protected person' rows."
+            ),
         )
         who.add_argument(
             "--include-protected",
             action="store_true",
-            help="Everything, restricted and confidential people named. Only for files that stay in-house.",
+            help=gettext("Everything, restricted and confidential people named. Only for files that stay in-house."),
         )
-        parser.add_argument("--no-progress", action="store_true", help="No progress bar, even on a terminal.")
+        parser.add_argument("--no-progress", action="store_true", help=gettext("No progress bar, even on a terminal."))
         filters = parser.add_argument_group("filters (as on /api/v1/sentences/)")
         for name, field in SentenceSummaryFilterSet.base_filters.items():
             kwargs = {"dest": f"filter_{name}", "help": field.extra.get("help_text") or name}
@@ -113,7 +121,7 @@ class Command(BaseCommand):
         output = options["output"]
         fmt = options["format"] or self._format_from(output)
         if options["bom"] and fmt != "csv":
-            raise CommandError("--bom applies to CSV only; drop it or use --format csv.")
+            raise CommandError(gettext("--bom applies to CSV only; drop it or use --format csv."))
         as_of = self._as_of(options["as_of"])
         user, audience = self._reader(options)
         filters = {
@@ -127,11 +135,14 @@ class Command(BaseCommand):
             problems = "; ".join(
                 f"{_option(field)}: {' '.join(messages)}" for field, messages in error.message_dict.items()
             )
-            raise CommandError(f"Invalid filter: {problems}") from error
+            raise CommandError(gettext("Invalid filter: %(problems)s") % {"problems": problems}) from error
         except PermissionDenied as error:
             raise CommandError(
-                f"{error} Filtering by confidentiality needs a staff reader: add --as-user STAFF_USERNAME "
-                f"or --include-protected."
+                gettext(
+                    "%(error)s Filtering by confidentiality needs a staff reader: add --as-user STAFF_USERNAME "
+                    "or --include-protected."
+                )
+                % {"error": error}
             ) from error
         show_progress = sys.stderr.isatty() and not options["no_progress"]
         total = queryset.count() if show_progress else None
@@ -166,7 +177,8 @@ class Command(BaseCommand):
         if output != "-" and suffix in FORMATS:
             return suffix
         raise CommandError(
-            f"Say which format to write: --format csv, xlsx or json (the output {output!r} does not tell)."
+            gettext("Say which format to write: --format csv, xlsx or json (the output %(output)r does not tell).")
+            % {"output": output}
         )
 
     def _as_of(self, text: str | None) -> datetime.date:
@@ -175,7 +187,9 @@ class Command(BaseCommand):
         try:
             return datetime.date.fromisoformat(text)
         except ValueError as error:
-            raise CommandError(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-22.") from error
+            raise CommandError(
+                gettext("--as-of %(text)r is not a date; write it as YYYY-MM-DD, e.g. 2026-11-22.") % {"text": text}
+            ) from error
 
     def _reader(self, options):
         if options["include_protected"]:
@@ -186,11 +200,16 @@ class Command(BaseCommand):
                 user = User.objects.get(**{User.USERNAME_FIELD: options["as_user"]})
             except User.DoesNotExist as error:
                 raise CommandError(
-                    f"No user named {options['as_user']!r}; give an existing username "
-                    f"(create one with 'manage.py createsuperuser')."
+                    gettext(
+                        "No user named %(name)r; give an existing username "
+                        "(create one with 'manage.py createsuperuser')."
+                    )
+                    % {"name": options["as_user"]}
                 ) from error
             if not user.is_active:
-                raise CommandError(f"User {options['as_user']!r} is inactive; choose an active user.")
+                raise CommandError(
+                    gettext("User %(name)r is inactive; choose an active user.") % {"name": options["as_user"]}
+                )
             return user, f"as {options['as_user']} may see it"
         return None, "public records only"
 
@@ -200,7 +219,7 @@ class Command(BaseCommand):
         stream = getattr(self.stdout, "_out", self.stdout)
         binary = getattr(stream, "buffer", None)
         if binary is None and fmt == "xlsx":
-            raise CommandError("XLSX is binary and standard output here takes text; write it to a file.")
+            raise CommandError(gettext("XLSX is binary and standard output here takes text; write it to a file."))
         for chunk in chunks:
             if binary is not None:
                 binary.write(chunk)
@@ -213,7 +232,8 @@ class Command(BaseCommand):
         directory = path.parent if str(path.parent) else Path(".")
         if not directory.is_dir():
             raise CommandError(
-                f"The directory {str(directory)!r} does not exist; create it or choose another --output."
+                gettext("The directory %(directory)r does not exist; create it or choose another --output.")
+                % {"directory": str(directory)}
             )
         # Write next to the target and rename at the end: a failed export never leaves half a file.
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)

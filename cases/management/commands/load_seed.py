@@ -44,6 +44,7 @@ from django.db import models, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import Defendant, Sentence
 from cases.services import defendant_refresh_status
@@ -61,13 +62,19 @@ def seed_rows(path: Path = SEED_FIXTURE) -> list[dict]:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
         raise CommandError(
-            f"The seed fixture {path} is missing. Restore it from git, or regenerate it with "
-            "'python fixtures/build_zhanaozen.py'."
+            _(
+                "The seed fixture %(path)s is missing. Restore it from git, or regenerate it with "
+                "'python fixtures/build_zhanaozen.py'."
+            )
+            % {"path": path}
         ) from error
     except json.JSONDecodeError as error:
         raise CommandError(
-            f"The seed fixture {path} is not valid JSON ({error}). Regenerate it with "
-            "'python fixtures/build_zhanaozen.py'."
+            _(
+                "The seed fixture %(path)s is not valid JSON (%(error)s). Regenerate it with "
+                "'python fixtures/build_zhanaozen.py'."
+            )
+            % {"path": path, "error": error}
         ) from error
 
 
@@ -189,9 +196,13 @@ def record_history(model: type[models.Model], objects: list, *, history_type: st
 
 
 class Command(BaseCommand):
-    help = (
-        "Load the Zhanaozen seed data (fixtures/zhanaozen.json) if it is not loaded yet. Safe to run on every "
-        "start: when the seed is present it changes nothing. --force restores the seeded records."
+    help = property(
+        lambda self: str(
+            gettext_lazy(
+                "Load the Zhanaozen seed data (fixtures/zhanaozen.json) if it is not loaded yet. Safe to run on every "
+                "start: when the seed is present it changes nothing. --force restores the seeded records."
+            )
+        )
     )
 
     def add_arguments(self, parser):
@@ -199,8 +210,10 @@ class Command(BaseCommand):
             "--force",
             action="store_true",
             help=(
-                "Reload even when the seed is present: restore every seeded record to the fixture's content "
-                "(edits to seeded records are overwritten; records added by staff are kept)."
+                _(
+                    "Reload even when the seed is present: restore every seeded record to the fixture's content "
+                    "(edits to seeded records are overwritten; records added by staff are kept)."
+                )
             ),
         )
 
@@ -220,9 +233,11 @@ class Command(BaseCommand):
             present = seed_is_present(rows)
             if present and not force:
                 self.stdout.write(
-                    "The Zhanaozen seed data is already loaded (its sources are in the database); nothing "
-                    "changed. Run 'manage.py load_seed --force' to restore the seeded records from "
-                    f"{SEED_FIXTURE.relative_to(settings.BASE_DIR)}."
+                    _(
+                        "The Zhanaozen seed data is already loaded (its sources are in the database); nothing "
+                        "changed. Run 'manage.py load_seed --force' to restore the seeded records from %(path)s."
+                    )
+                    % {"path": SEED_FIXTURE.relative_to(settings.BASE_DIR)}
                 )
                 return
             if present:
@@ -230,18 +245,24 @@ class Command(BaseCommand):
                 if foreign:
                     listing = "; ".join(f"{label} {', '.join(map(str, ids[:10]))}" for label, ids in foreign.items())
                     raise CommandError(
-                        "Nothing was restored: the seed data now has records under ids that records added by staff "
-                        f"hold ({listing}). Restoring would overwrite them. Restore into a freshly migrated "
-                        "database, or move those records to other ids first."
+                        _(
+                            "Nothing was restored: the seed data now has records under ids that records added by "
+                            "staff hold (%(records)s). Restoring would overwrite them. Restore into a freshly "
+                            "migrated database, or move those records to other ids first."
+                        )
+                        % {"records": listing}
                     )
             if not present:
                 taken = seed_collisions(pks)
                 if taken:
                     listing = "; ".join(f"{label} {', '.join(map(str, ids[:10]))}" for label, ids in taken.items())
                     raise CommandError(
-                        "Nothing was loaded: the database does not hold the seed data, but other records already "
-                        f"use the seed's fixed ids ({listing}). Loading would overwrite them. Load the seed into "
-                        "a freshly migrated database, or delete those records first."
+                        _(
+                            "Nothing was loaded: the database does not hold the seed data, but other records already "
+                            "use the seed's fixed ids (%(records)s). Loading would overwrite them. Load the seed into "
+                            "a freshly migrated database, or delete those records first."
+                        )
+                        % {"records": listing}
                     )
             before = snapshot(pks) if present else {}
             self.load(rows)
@@ -288,12 +309,19 @@ class Command(BaseCommand):
         where = SEED_FIXTURE.relative_to(settings.BASE_DIR)
         if restored:
             self.stdout.write(
-                f"Restored the Zhanaozen seed data from {where} (changed records set back: {counts['changed']}; "
-                f"missing records re-created: {counts['created']}; records already as in the fixture: "
-                f"{counts['unchanged']}):"
+                _(
+                    "Restored the Zhanaozen seed data from %(path)s (changed records set back: %(changed)d; "
+                    "missing records re-created: %(created)d; records already as in the fixture: %(unchanged)d):"
+                )
+                % {
+                    "path": where,
+                    "changed": counts["changed"],
+                    "created": counts["created"],
+                    "unchanged": counts["unchanged"],
+                }
             )
         else:
-            self.stdout.write(f"Loaded the Zhanaozen seed data from {where}:")
+            self.stdout.write(_("Loaded the Zhanaozen seed data from %(path)s:") % {"path": where})
         for label, count in sorted(per_model.items()):
             self.stdout.write(f"  {label:<28} {count:>4}")
         self.stdout.write(self.style.SUCCESS(f"  {'total':<28} {len(rows):>4}"))

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
+from django.utils.translation import gettext
 
 from casetracker.backups import (
     ENCRYPTED_SUFFIX,
@@ -30,13 +31,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--output", "-o", help="File to write (default: casetracker-<UTC time>.dump or .xml, plus .gpg)."
+            "--output", "-o", help=gettext("File to write (default: casetracker-<UTC time>.dump or .xml, plus .gpg).")
         )
         parser.add_argument(
             "--format",
             choices=["auto", "postgres", "dumpdata"],
             default="auto",
-            help="auto (default): postgres on PostgreSQL, dumpdata otherwise.",
+            help=gettext("auto (default): postgres on PostgreSQL, dumpdata otherwise."),
         )
         parser.add_argument(
             "--encrypt",
@@ -62,7 +63,8 @@ class Command(BaseCommand):
         directory = path.parent if str(path.parent) else Path(".")
         if not directory.is_dir():
             raise CommandError(
-                f"The directory {str(directory)!r} does not exist; create it or choose another --output."
+                gettext("The directory %(directory)r does not exist; create it or choose another --output.")
+                % {"directory": str(directory)}
             )
         state = "an encrypted " if passphrase else "a "
         self.stdout.write(f"Writing {state}{format} backup of the {vendor(using=database)} database to {path} …")
@@ -76,7 +78,12 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from None
         size = path.stat().st_size
-        self.stdout.write(self.style.SUCCESS(f"Backup written: {path} ({size:,} bytes, readable by its owner only)."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                gettext("Backup written: %(path)s (%(size)s bytes, readable by its owner only).")
+                % {"path": path, "size": f"{size:,}"}
+            )
+        )
 
     def _dump(self, format: str, path: Path, database: str, verbosity: int) -> None:
         if format == "postgres":

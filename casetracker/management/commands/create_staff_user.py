@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from casetracker.roles import EDITOR, SENIOR_EDITOR, VIEWER, roles_sync
 
@@ -53,13 +54,16 @@ class Command(BaseCommand):
         if not interactive:
             password = os.environ.get(PASSWORD_ENV, "")
             if not password and not user.pk:
-                raise CommandError(f"Set {PASSWORD_ENV} to the new user's password, or run without --no-input.")
+                raise CommandError(
+                    gettext("Set %(variable)s to the new user's password, or run without --no-input.")
+                    % {"variable": PASSWORD_ENV}
+                )
         else:
             password = getpass.getpass("Password (empty keeps the current one): " if user.pk else "Password: ")
             if password and password != getpass.getpass("Password (again): "):
-                raise CommandError("The two passwords differ; nothing was changed.")
+                raise CommandError(gettext("The two passwords differ; nothing was changed."))
             if not password and not user.pk:
-                raise CommandError("A new user needs a password.")
+                raise CommandError(gettext("A new user needs a password."))
         if password:
             try:
                 validate_password(password, user)

@@ -19,6 +19,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalChanges
 
 DEFAULT_OUTPUT = Path(settings.BASE_DIR) / "docs" / "data-model.md"
@@ -198,18 +200,22 @@ def render() -> str:
 
 
 class Command(BaseCommand):
-    help = "Write docs/data-model.md: a Mermaid erDiagram of the project's models, generated from their metadata."
+    help = property(
+        lambda self: str(
+            _("Write docs/data-model.md: a Mermaid erDiagram of the project's models, generated from their metadata.")
+        )
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--output",
             default=str(DEFAULT_OUTPUT),
-            help="Where to write the Markdown file ('-' for standard output). Default: docs/data-model.md.",
+            help=gettext("Where to write the Markdown file ('-' for standard output). Default: docs/data-model.md."),
         )
         parser.add_argument(
             "--check",
             action="store_true",
-            help="Write nothing; exit with an error when the file is not what the command would write now.",
+            help=gettext("Write nothing; exit with an error when the file is not what the command would write now."),
         )
 
     def handle(self, *args, output, check, **options):

@@ -4,33 +4,40 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from sources.models import Source
 from sources.services import document_add, document_prepare
 
 
 class Command(BaseCommand):
-    help = (
-        "Attach one or more files (PDF, DOCX, HTML, plain text, images) to a source: each is hashed, its type "
-        "detected from its content, its text extracted, and the source's citations re-checked against it."
+    help = property(
+        lambda self: str(
+            _(
+                "Attach one or more files (PDF, DOCX, HTML, plain text, images) to a source: each is hashed, its type "
+                "detected from its content, its text extracted, and the source's citations re-checked against it."
+            )
+        )
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("source_id", type=int, help="The id of the source the files are copies of.")
-        parser.add_argument("paths", nargs="+", help="The files to attach.")
+        parser.add_argument("source_id", type=int, help=gettext("The id of the source the files are copies of."))
+        parser.add_argument("paths", nargs="+", help=gettext("The files to attach."))
 
     def handle(self, *args, source_id, paths, **options):
         source = Source.objects.filter(pk=source_id).first()
         if source is None:
             raise CommandError(
-                f"No source with id {source_id}. Find the id in the admin (Sources) or at /api/v1/sources/."
+                gettext("No source with id %(id)s. Find the id in the admin (Sources) or at /api/v1/sources/.")
+                % {"id": source_id}
             )
         failures = 0
         for number, raw in enumerate(paths, start=1):
             path = Path(raw)
             prefix = f"[{number}/{len(paths)}] {path}"
             if not path.is_file():
-                self.stderr.write(f"{prefix}: no such file; check the path.")
+                self.stderr.write(gettext("%(file)s: no such file; check the path.") % {"file": prefix})
                 failures += 1
                 continue
             try:
@@ -38,7 +45,7 @@ class Command(BaseCommand):
                     prepared = document_prepare(handle, name=path.name)
             except (ValidationError, OSError) as error:
                 message = "; ".join(error.message_dict.get("file", [])) if hasattr(error, "message_dict") else error
-                self.stderr.write(f"{prefix}: not added: {message}")
+                self.stderr.write(gettext("%(file)s: not added: %(reason)s") % {"file": prefix, "reason": message})
                 failures += 1
                 continue
             document = document_add(source=source, prepared=prepared, user=None)
@@ -49,4 +56,7 @@ class Command(BaseCommand):
                 f"{len(document.text):,} characters of text, sha256 {document.sha256}{note}"
             )
         if failures:
-            raise CommandError(f"{failures} of {len(paths)} file(s) could not be added (see above).")
+            raise CommandError(
+                gettext("%(failed)d of %(total)d file(s) could not be added (see above).")
+                % {"failed": failures, "total": len(paths)}
+            )

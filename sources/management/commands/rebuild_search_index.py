@@ -1,28 +1,36 @@
 """``manage.py rebuild_search_index``: rewrite the search entries of every record (after bulk writes)."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from sources.search import search_index_rebuild
 
 
 class Command(BaseCommand):
-    help = (
-        "Rewrite the full-text search index from the records. Saves through the admin, the API and the "
-        "commands keep it up to date; run this after bulk writes that bypass them (seed_synthetic does)."
+    help = property(
+        lambda self: str(
+            _(
+                "Rewrite the full-text search index from the records. Saves through the admin, the API and the "
+                "commands keep it up to date; run this after bulk writes that bypass them (seed_synthetic does)."
+            )
+        )
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="Only when the index has no entries yet (a database from before search existed); for start-up.",
+            help=gettext(
+                "Only when the index has no entries yet (a database from before search existed); for start-up."
+            ),
         )
 
     def handle(self, *args, **options):
         from sources.models import SearchEntry
 
         if options["if_empty"] and SearchEntry.objects.exists():
-            self.stdout.write("The search index has entries; nothing to do.")
+            self.stdout.write(gettext("The search index has entries; nothing to do."))
             return
 
         def progress(kind, written):
@@ -30,4 +38,4 @@ class Command(BaseCommand):
                 self.stdout.write(f"{written:,} entries ({kind})")
 
         written = search_index_rebuild(progress=progress)
-        self.stdout.write(f"Search index rebuilt: {written:,} entries.")
+        self.stdout.write(gettext("Search index rebuilt: %(count)s entries.") % {"count": f"{written:,}"})
