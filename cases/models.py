@@ -22,6 +22,7 @@ from casetracker.base_models import (
     NameSearchable,
     NameSearchQuerySet,
     NameVariant,
+    TitleSearchable,
     TrackedModel,
     confidentiality_field,
     country_code_errors,
@@ -119,7 +120,7 @@ class PlaceName(NameVariant):
         constraints = [models.UniqueConstraint(fields=["place", "name"], name="unique_place_name_variant")]
 
 
-class Event(TrackedModel):
+class Event(TitleSearchable):
     """Something that happened, where and when: a strike, a shooting, a state of emergency."""
 
     title = models.CharField(
@@ -382,7 +383,7 @@ class CaseQuerySet(RestrictedQuerySet):
         return self.restrict(user)
 
 
-class Case(TrackedModel):
+class Case(TitleSearchable):
     """A prosecution or a related matter (a media closure, an investigation)."""
 
     title = models.CharField(

@@ -55,7 +55,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from casetracker.base_models import repeated_name_error
+from casetracker.base_models import name_match, repeated_name_error, search_key, title_match
 from casetracker.visibility import (
     LEVEL_BEFORE_CREATION,
     LEVEL_FIELD,
@@ -739,8 +739,38 @@ class RestrictedInlineMixin(RestrictedFieldsMixin):
         return formset
 
 
-class RecordAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
-    """The base of every admin of a case record: the visibility rule, and a kept history."""
+class CrossScriptSearchMixin:
+    """Admin search that finds names and titles across scripts and spellings, as the API's ``q`` does.
+
+    A search field ``<path>search_text__contains`` (a name and its variants, case-folded) is
+    searched with the term case-folded, and also through its ``search_folded`` key
+    (:func:`casetracker.base_models.name_match`): "Козлов" finds Vladimir Kozlov, "Jana Ozen" finds
+    Жаңаөзен. A ``title`` search field of a record with a folded title does the same
+    (:func:`casetracker.base_models.title_match`). Django's own word-by-word search still runs;
+    the folded matches are added to it, all from the restricted queryset.
+    """
+
+    def get_search_results(self, request, queryset, search_term):
+        fields = self.get_search_fields(request)
+        prefixes = [
+            field.removesuffix("search_text__contains") for field in fields if field.endswith("search_text__contains")
+        ]
+        titled = "title" in fields and any(field.name == "search_folded" for field in self.model._meta.fields)
+        if not prefixes and not titled:
+            return super().get_search_results(request, queryset, search_term)
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_key(search_term))
+        if not search_key(search_term):
+            return results, may_have_duplicates
+        folded = Q(pk__in=[])
+        for prefix in prefixes:
+            folded |= name_match(search_term, prefix)
+        if titled:
+            folded |= title_match(search_term)
+        return results | queryset.filter(folded), may_have_duplicates
+
+
+class RecordAdmin(CrossScriptSearchMixin, RestrictedAdminMixin, SimpleHistoryAdmin):
+    """The base of every admin of a case record: the visibility rule, search across scripts, a kept history."""
 
 
 class RestrictedTabularInline(RestrictedInlineMixin, admin.TabularInline):

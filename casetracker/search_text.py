@@ -17,7 +17,7 @@ from .base_models import NameSearchable, NameVariant
 
 def refresh_search_text(owner) -> None:
     """Recompute ``owner.search_text`` after its name variants changed."""
-    type(owner).objects.filter(pk=owner.pk).update(search_text=owner.rebuild_search_text())
+    type(owner).objects.filter(pk=owner.pk).update(**owner.search_columns())
 
 
 def _owner_loaded(sender, instance, raw=False, **kwargs):
@@ -48,3 +48,45 @@ def connect() -> None:
             _owner_field(model)  # fail at start-up, not on the first save
             for signal in (post_save, post_delete):
                 signal.connect(_name_changed, sender=model, dispatch_uid=f"search-text-names-{label}")
+
+
+# -- migrations --------------------------------------------------------------------------------------------
+
+
+def backfill_folded_migration(*tables: tuple[str, str, str]):
+    """A ``RunPython`` pair that fills ``search_folded`` of existing rows and, on PostgreSQL, indexes it.
+
+    ``tables`` are ``(app_label, model_name, index_name)``. The forward function reads each record's
+    title, or its name and variants (``names``), through the migration's historical models, 2,000 rows
+    at a time.
+    The trigram index (pg_trgm's ``gin_trgm_ops``) serves ``search_folded LIKE '%…%'`` on PostgreSQL;
+    SQLite has none and scans (see docs/search.md).
+    """
+    from .translit import folded_lines
+
+    def forward(apps, schema_editor):
+        for app_label, model_name, index_name in tables:
+            model = apps.get_model(app_label, model_name)
+            batch = []
+            titled = any(field.name == "title" for field in model._meta.fields)
+            records = model.objects.order_by("pk") if titled else model.objects.prefetch_related("names")
+            for record in records.order_by("pk").iterator(chunk_size=2_000):
+                names = [record.title] if titled else [record.name, *(n.name for n in record.names.all())]
+                record.search_folded = folded_lines(names)
+                batch.append(record)
+                if len(batch) >= 2_000:
+                    model.objects.bulk_update(batch, ["search_folded"])
+                    batch = []
+            model.objects.bulk_update(batch, ["search_folded"])
+            if schema_editor.connection.vendor == "postgresql":
+                table = schema_editor.quote_name(model._meta.db_table)
+                schema_editor.execute(
+                    f"CREATE INDEX IF NOT EXISTS {index_name} ON {table} USING gin (search_folded gin_trgm_ops)"
+                )
+
+    def backward(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for _app_label, _model_name, index_name in tables:
+                schema_editor.execute(f"DROP INDEX IF EXISTS {index_name}")
+
+    return forward, backward

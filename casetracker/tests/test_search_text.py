@@ -35,10 +35,16 @@ def test_every_name_model_is_connected_once():
 def test_adding_and_removing_a_variant_updates_the_owner(owner_label, variant_label, fk, extra):
     owner_model, variant_model = apps.get_model(owner_label), apps.get_model(variant_label)
     owner = owner_model.objects.create(name="Kozlov", **extra)
-    variant = variant_model.objects.create(name="Козлов", **{fk: owner})
-    assert list(owner_model.objects.search("козлов")) == [owner]
+    # A variant that no folding of "Kozlov" reaches (a transliteration would be found without it).
+    variant = variant_model.objects.create(name="Володя", **{fk: owner})
+    assert list(owner_model.objects.search("володя")) == [owner]
+    assert list(owner_model.objects.search("Volodya")) == [owner]  # through the folded key
+    owner.refresh_from_db()
+    assert owner.search_folded.split("\n") == ["kozlov", "kozl", "volodia"]
     variant.delete()
-    assert list(owner_model.objects.search("козлов")) == []
+    assert list(owner_model.objects.search("володя")) == []
+    assert list(owner_model.objects.search("Volodya")) == []
+    assert list(owner_model.objects.search("Козлов")) == [owner]  # across scripts, without a variant
 
 
 def test_fixtures_loaded_raw_are_searchable(tmp_path):
@@ -49,3 +55,23 @@ def test_fixtures_loaded_raw_are_searchable(tmp_path):
     )
     call_command("loaddata", str(fixture), verbosity=0)
     assert list(apps.get_model("cases.Place").objects.search("zhanaozen").values_list("pk", flat=True)) == [900]
+
+
+def test_fixtures_loaded_raw_are_found_across_scripts(tmp_path):
+    fixture = tmp_path / "place.json"
+    fixture.write_text(
+        '[{"model": "cases.place", "pk": 901, "fields": {"name": "Zhanaozen", "created": "2020-01-01T00:00:00Z",'
+        ' "updated": "2020-01-01T00:00:00Z"}}]'
+    )
+    call_command("loaddata", str(fixture), verbosity=0)
+    found = apps.get_model("cases.Place").objects.search("Жаңаөзен").values_list("pk", flat=True)
+    assert list(found) == [901]
+
+
+def test_search_ranks_exact_then_prefix_then_within_then_folded():
+    person = apps.get_model("people.Person")
+    folded = person.objects.create(name="Владимир Козлов")  # found only across scripts
+    within = person.objects.create(name="Vladimir Kozlov")
+    prefix = person.objects.create(name="Kozlov Vladimir")
+    exact = person.objects.create(name="Kozlov")
+    assert list(person.objects.search("Kozlov")) == [exact, prefix, within, folded]
