@@ -18,6 +18,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from casetracker.approximate_dates import ApproximateDateField
 from casetracker.base_models import TrackedModel, confidentiality_field, raise_if, synthetic_field
@@ -304,6 +305,14 @@ class SearchEntry(models.Model):
     kind = models.CharField(max_length=20, db_index=True, help_text="The kind of record: source, document, …")
     label = models.CharField(max_length=500, help_text="How the record is named in a hit.")
     text = models.TextField(help_text="The record's searchable text, case-folded (Russian and Kazakh too).")
+    folded = models.TextField(
+        blank=True,
+        default="",
+        help_text=_(
+            "The text's words folded to one spelling across scripts (Козлов and Kozlov alike), for search "
+            "(casetracker.translit)."
+        ),
+    )
 
     class Meta:
         constraints = [
