@@ -16,6 +16,7 @@ from pathlib import Path
 import dj_database_url
 from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 from casetracker.accounts.caches import DEFAULT_CACHE_URL, cache_from_url
 from casetracker.env import env_bool, env_int, env_list, env_str
@@ -101,6 +102,8 @@ MIDDLEWARE = [
     # A NUL character (%00) in the address, query string or form data is a 400 before any view.
     "casetracker.security.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The reader's language (Accept-Language, or the language the admin's switcher set): English, Russian, Kazakh.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -151,6 +154,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
