@@ -55,6 +55,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from casetracker.approximate_dates import ApproximateDate, ApproximateDateField
 from casetracker.base_models import name_match, repeated_name_error, search_key, title_match
 from casetracker.visibility import (
     LEVEL_BEFORE_CREATION,
@@ -769,7 +770,44 @@ class CrossScriptSearchMixin:
         return results | queryset.filter(folded), may_have_duplicates
 
 
-class RecordAdmin(CrossScriptSearchMixin, RestrictedAdminMixin, SimpleHistoryAdmin):
+def approximate_date_column(model, name: str):
+    """A change-list column showing an approximate date in the reader's language ("февраль 2012"), sorted
+    by the stored ISO text (:meth:`casetracker.approximate_dates.ApproximateDate.display`)."""
+    field = model._meta.get_field(name)
+
+    def column(obj):
+        value = getattr(obj, name)
+        return value.display() if isinstance(value, ApproximateDate) else value
+
+    column.__name__ = name  # keeps the column's CSS class, field-<name>
+    column.short_description = capfirst(field.verbose_name)
+    column.admin_order_field = name
+    return column
+
+
+class ReadersDatesMixin:
+    """Change lists show approximate dates in the reader's language; forms keep them as ISO text (which,
+    like "февраль 2012" or "ақпан 2012", may be typed)."""
+
+    def get_list_display(self, request):
+        shown = []
+        for item in super().get_list_display(request):
+            if isinstance(item, str) and _is_approximate_date(self.model, item):
+                item = approximate_date_column(self.model, item)
+            shown.append(item)
+        return shown
+
+
+def _is_approximate_date(model, name: str) -> bool:
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        return isinstance(model._meta.get_field(name), ApproximateDateField)
+    except FieldDoesNotExist:
+        return False
+
+
+class RecordAdmin(ReadersDatesMixin, CrossScriptSearchMixin, RestrictedAdminMixin, SimpleHistoryAdmin):
     """The base of every admin of a case record: the visibility rule, search across scripts, a kept history."""
 
 

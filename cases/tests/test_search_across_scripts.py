@@ -151,3 +151,37 @@ def test_search_query_counts_do_not_grow_with_matches():
         PlaceFactory(name=f"Aktau {n}")
     many = {url: _queries(url, {"q": q}) for url, q in (("/api/v1/persons/", "Козлов"), ("/api/v1/places/", "Ақтау"))}
     assert many == few
+
+
+def test_admin_change_lists_show_dates_in_the_readers_language(client, staff_user):
+    client.force_login(staff_user)
+    DefendantFactory(person=PersonFactory(name="Vladimir Kozlov"), arrested="2012-01-23")
+    url = reverse("admin:cases_defendant_changelist")
+    assert "23 January 2012" in client.get(url).content.decode()
+    russian = client.get(url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "23 января 2012" in russian
+    kazakh = client.get(url, HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    assert "23 қаңтар 2012" in kazakh
+    # Sorted by the stored ISO text, as before.
+    assert client.get(url, {"o": "4"}).status_code == 200
+
+
+@pytest.mark.parametrize(("typed", "language"), [("февраль 2013", "ru"), ("2013 жылғы ақпан", "kk")])
+def test_a_status_change_typed_in_russian_or_kazakh_in_the_admin(client, staff_user, typed, language):
+    """The issue's walk-through: an editor records a status change typed as "февраль 2013", finds Kozlov by
+    typing "Козлов" and sees the date in their language; the API keeps ISO."""
+    client.force_login(staff_user)
+    defendant = DefendantFactory(person=PersonFactory(name="Vladimir Kozlov"), arrested="2012-01")
+    response = client.post(
+        reverse("admin:cases_statuschange_add"),
+        {"defendant": defendant.pk, "date": typed, "status": "released", "note": "Released on parole"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    defendant.refresh_from_db()
+    assert (defendant.status, str(defendant.status_date)) == ("released", "2013-02")
+    listing = client.get(reverse("admin:cases_statuschange_changelist"), {"q": "Козлов"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert listing.context["cl"].result_count == 1
+    assert {"ru": "февраль 2013", "kk": "ақпан 2013"}[language] in listing.content.decode()
+    api = client_for(staff_user).get(f"/api/v1/defendants/{defendant.pk}/", HTTP_ACCEPT_LANGUAGE=language)
+    assert "2013-02" in api.content.decode()
