@@ -12,7 +12,8 @@ seed data is searchable as soon as it is loaded.
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 
-from .base_models import NameSearchable, NameVariant
+from .base_models import NameSearchable, NameVariant, search_text_for
+from .translit import folded_lines
 
 
 def refresh_search_text(owner) -> None:
@@ -50,6 +51,44 @@ def connect() -> None:
                 signal.connect(_name_changed, sender=model, dispatch_uid=f"search-text-names-{label}")
 
 
+def search_keys_rebuild(*, batch_size: int = 2_000, progress=None) -> int:
+    """Recompute ``search_text`` and ``search_folded`` of every name- and title-searchable record; returns how
+    many rows changed. For bulk writes that sent no signals, and after the folding rules
+    (:mod:`casetracker.translit`) change. ``progress(label, done)`` is called after each batch."""
+    from .base_models import TitleSearchable
+
+    changed = 0
+    for model in apps.get_models():
+        if issubclass(model, NameSearchable):
+            records = model._base_manager.prefetch_related("names")
+            columns = ["search_text", "search_folded"]
+        elif issubclass(model, TitleSearchable):
+            records = model._base_manager.all()
+            columns = ["search_folded"]
+        else:
+            continue
+        batch = []
+        for done, record in enumerate(records.order_by("pk").iterator(chunk_size=batch_size), start=1):
+            if issubclass(model, NameSearchable):
+                names = [record.name, *(variant.name for variant in record.names.all())]
+                wanted = {"search_text": search_text_for(names), "search_folded": folded_lines(names)}
+            else:
+                wanted = {"search_folded": folded_lines([record.title])}
+            if any(getattr(record, column) != value for column, value in wanted.items()):
+                for column, value in wanted.items():
+                    setattr(record, column, value)
+                batch.append(record)
+            if len(batch) >= batch_size:
+                model._base_manager.bulk_update(batch, columns)
+                changed += len(batch)
+                batch = []
+            if progress and done % batch_size == 0:
+                progress(model._meta.verbose_name_plural, done)
+        model._base_manager.bulk_update(batch, columns)
+        changed += len(batch)
+    return changed
+
+
 # -- migrations --------------------------------------------------------------------------------------------
 
 
@@ -62,7 +101,6 @@ def backfill_folded_migration(*tables: tuple[str, str, str]):
     The trigram index (pg_trgm's ``gin_trgm_ops``) serves ``search_folded LIKE '%…%'`` on PostgreSQL;
     SQLite has none and scans (see docs/search.md).
     """
-    from .translit import folded_lines
 
     def forward(apps, schema_editor):
         for app_label, model_name, index_name in tables:
