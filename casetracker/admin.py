@@ -41,6 +41,7 @@ from django.contrib.admin.filters import (
     RelatedOnlyFieldListFilter,
 )
 from django.contrib.admin.utils import NestedObjects, get_fields_from_path, quote, reverse_field_path, unquote
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple, ForeignKeyRawIdWidget
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -56,7 +57,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from casetracker.approximate_dates import ApproximateDate, ApproximateDateField
-from casetracker.base_models import name_match, repeated_name_error, search_key, title_match
+from casetracker.base_models import name_match, name_match_rank, repeated_name_error, search_key, title_match
 from casetracker.visibility import (
     LEVEL_BEFORE_CREATION,
     LEVEL_FIELD,
@@ -748,14 +749,26 @@ class CrossScriptSearchMixin:
     (:func:`casetracker.base_models.name_match`): "Козлов" finds Vladimir Kozlov, "Jana Ozen" finds
     Жаңаөзен. A ``title`` search field of a record with a folded title does the same
     (:func:`casetracker.base_models.title_match`). Django's own word-by-word search still runs;
-    the folded matches are added to it, all from the restricted queryset.
+    the folded matches are added to it, all from the restricted queryset. Name matches are ranked as
+    in the API (exact, start, within, across scripts) unless a column is clicked to sort by.
     """
+
+    def _name_prefixes(self, request) -> list[str]:
+        names = "search_text__contains"
+        return [field.removesuffix(names) for field in self.get_search_fields(request) if field.endswith(names)]
+
+    def get_ordering(self, request):
+        """While searching by name, the best matches first (as the API ranks them), then the usual order."""
+        ordering = list(super().get_ordering(request) or ())
+        term = request.GET.get(SEARCH_VAR, "")
+        prefixes = self._name_prefixes(request)
+        if not prefixes or not search_key(term):
+            return ordering
+        return [name_match_rank(term, prefixes[0]).asc(), *(ordering or ["-pk"])]
 
     def get_search_results(self, request, queryset, search_term):
         fields = self.get_search_fields(request)
-        prefixes = [
-            field.removesuffix("search_text__contains") for field in fields if field.endswith("search_text__contains")
-        ]
+        prefixes = self._name_prefixes(request)
         titled = "title" in fields and any(field.name == "search_folded" for field in self.model._meta.fields)
         if not prefixes and not titled:
             return super().get_search_results(request, queryset, search_term)

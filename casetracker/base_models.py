@@ -268,7 +268,8 @@ class NameSearchQuerySet(RestrictedQuerySet):
         condition = name_match(text)
         if condition is None:
             return self
-        return self.filter(condition).alias(match_rank=name_match_rank(text)).order_by("match_rank", "pk")
+        ordering = [*(self.query.order_by or self.model._meta.ordering or ()), "pk"]
+        return self.filter(condition).alias(match_rank=name_match_rank(text)).order_by("match_rank", *ordering)
 
 
 class NameSearchable(TrackedModel):

@@ -185,3 +185,18 @@ def test_a_status_change_typed_in_russian_or_kazakh_in_the_admin(client, staff_u
     assert {"ru": "февраль 2013", "kk": "ақпан 2013"}[language] in listing.content.decode()
     api = client_for(staff_user).get(f"/api/v1/defendants/{defendant.pk}/", HTTP_ACCEPT_LANGUAGE=language)
     assert "2013-02" in api.content.decode()
+
+
+def test_admin_search_ranks_exact_matches_first(client, staff_user):
+    client.force_login(staff_user)
+    for name in ("Козлов", "Vladimir Kozlov", "Kozlovsky", "Kozlov"):
+        PersonFactory(name=name)
+    url = reverse("admin:people_person_changelist")
+    ranked = [str(person) for person in client.get(url, {"q": "Kozlov"}).context["cl"].result_list]
+    assert ranked == ["Kozlov", "Kozlovsky", "Vladimir Kozlov", "Козлов"]
+    by_name = [str(person) for person in client.get(url, {"q": "Kozlov", "o": "1"}).context["cl"].result_list]
+    assert by_name == sorted(by_name)
+    defendants = reverse("admin:cases_defendant_changelist")
+    for name in ("Aidar Kozlov", "Kozlov Aidar"):
+        DefendantFactory(person=PersonFactory(name=name))
+    assert client.get(defendants, {"q": "Козлов"}).context["cl"].result_count == 2
