@@ -73,6 +73,7 @@ from cases.models import (
 from casetracker.approximate_dates import ApproximateDate
 from casetracker.base_models import search_text_for
 from casetracker.choices import Confidentiality, Qualifier
+from casetracker.translit import folded_lines
 from people.choices import OrganizationKind, PersonKind
 from people.models import Membership, Organization, OrganizationName, Person, PersonName
 from sources.choices import SourceKind
@@ -565,6 +566,7 @@ class _Generator:
                 country=rng.choice(COUNTRIES),
                 region_id=region,
                 search_text=search_text_for([name, *(n for n, _ in names)]),
+                search_folded=folded_lines([name, *(n for n, _ in names)]),
                 synthetic=True,
             )
 
@@ -616,6 +618,7 @@ class _Generator:
                     country=rng.choice(COUNTRIES),
                     description=f"{TAG} Generated organization; it does not exist.",
                     search_text=search_text_for([name, variant]),
+                    search_folded=folded_lines([name, variant]),
                     synthetic=True,
                 )
 
@@ -695,6 +698,7 @@ class _Generator:
                     description=f"{TAG} Generated for load testing; not a real person.",
                     confidentiality=_confidentiality(rng, 0.07, 0.03),
                     search_text=search_text_for([name, *(n for n, _ in names)]),
+                    search_folded=folded_lines([name, *(n for n, _ in names)]),
                     synthetic=True,
                 )
 

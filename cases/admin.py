@@ -24,7 +24,6 @@ from casetracker.admin import (
 )
 from casetracker.choices import Confidentiality
 from casetracker.visibility import visible_count, visible_levels
-from people.admin import NameSearchMixin
 from sources.admin import COMPACT_TEXT, CitationInline
 
 from .admin_actions import SENTENCE_SUMMARY_ACTIONS
@@ -52,7 +51,7 @@ class PlaceNameInline(NameVariantInline):
 
 
 @admin.register(Place)
-class PlaceAdmin(NameSearchMixin, RecordAdmin):
+class PlaceAdmin(RecordAdmin):
     list_display = ["name", "kind", "country", "region"]
     list_select_related = ["region"]
     list_filter = ["kind", "country"]
@@ -117,7 +116,7 @@ class EventAdmin(RecordAdmin):
 
 
 @admin.register(Allegation)
-class AllegationAdmin(NameSearchMixin, RecordAdmin):
+class AllegationAdmin(RecordAdmin):
     """Claims, always listed with who makes them ("The authorities allege that …")."""
 
     list_display = ["attribution", "kind", "against", "event", "made", "source", "has_response"]
@@ -301,7 +300,7 @@ class ConfidentialityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Defendant)
-class DefendantAdmin(NameSearchMixin, RecordAdmin):
+class DefendantAdmin(RecordAdmin):
     list_display = ["person", "case", "current_status", "arrested"]
     list_select_related = ["person", "case"]
     list_filter = [
@@ -402,7 +401,7 @@ class DefendantAdmin(NameSearchMixin, RecordAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(NameSearchMixin, RecordAdmin):
+class StatusChangeAdmin(RecordAdmin):
     """A list of every status change; new ones are recorded through the service."""
 
     list_display = ["defendant", "status", "date", "known_as_of", "source", "recorded_by", "created"]
@@ -442,7 +441,7 @@ class LegalArticleAdmin(RecordAdmin):
 
 
 @admin.register(Charge)
-class ChargeAdmin(NameSearchMixin, RecordAdmin):
+class ChargeAdmin(RecordAdmin):
     list_display = ["defendant", "__str__", "outcome"]
     list_select_related = ["defendant__person", "defendant__case", "article"]
     list_filter = ["outcome", ("article", admin.RelatedOnlyFieldListFilter)]
@@ -467,7 +466,7 @@ class TrialAdmin(RecordAdmin):
 
 
 @admin.register(Sentence)
-class SentenceAdmin(NameSearchMixin, RecordAdmin):
+class SentenceAdmin(RecordAdmin):
     list_display = ["person", "case", "kind", "term", "start", "expected_end", "actual_release", "status_known"]
     list_select_related = ["defendant__person", "defendant__case", "trial"]
     list_filter = ["kind", "status", "term_qualifier", ("defendant__case", admin.RelatedOnlyFieldListFilter)]

@@ -32,6 +32,8 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 from django.http import StreamingHttpResponse
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -159,7 +161,7 @@ def json_chunks(rows: Iterable[dict], *, as_of: datetime.date) -> Iterator[bytes
     head = {
         "as_of": as_of.isoformat(),
         "columns": [
-            {"key": column.key, "header": header, "description": column.description}
+            {"key": column.key, "header": header, "description": str(column.description)}
             for column, header in zip(COLUMNS, column_headers(as_of=as_of), strict=True)
         ],
     }
@@ -221,17 +223,24 @@ def write_xlsx(rows: Iterable[dict], destination, *, as_of: datetime.date) -> in
     about.column_dimensions["A"].width = 26
     about.column_dimensions["B"].width = 90
     for label, text in (
-        ("Sentence summaries", f"{count} sentence{'s' if count != 1 else ''}"),
-        ("Time counted to", as_of),
         (
-            "Dates",
-            "A date known to the day is a real date. A date known only to the month or the year is "
-            "written as text at that precision (2012-10, 2012), never as an invented day.",
+            gettext("Sentence summaries"),
+            ngettext("%(count)d sentence", "%(count)d sentences", count) % {"count": count},
+        ),
+        (gettext("Time counted to"), as_of),
+        (
+            gettext("Dates"),
+            gettext(
+                "A date known to the day is a real date. A date known only to the month or the year is "
+                "written as text at that precision (2012-10, 2012), never as an invented day."
+            ),
         ),
         (
-            "Protected people",
-            "Rows marked 'Protected person' are sentences of people whose identity is withheld; "
-            "they are counted but not named.",
+            gettext("Protected people"),
+            gettext(
+                "Rows marked 'Protected person' are sentences of people whose identity is withheld; "
+                "they are counted but not named."
+            ),
         ),
     ):
         label_cell = WriteOnlyCell(about, value=label)
@@ -251,14 +260,26 @@ def xlsx_chunks(rows: Iterable[dict], *, as_of: datetime.date) -> Iterator[bytes
 
 
 def export_chunks(fmt: str, rows: Iterable[dict], *, as_of: datetime.date, bom: bool = False) -> Iterator[bytes]:
-    """The export in ``fmt`` (csv, xlsx or json) as byte chunks."""
+    """The export in ``fmt`` (csv, xlsx or json) as byte chunks, in the language active when it is called.
+
+    Headers and labels (kinds, statuses, terms in words) are written in that language, also when the chunks
+    are read later (a streaming response is read after the view has returned, maybe under another language);
+    the JSON keys and the dates (ISO text at their precision) are the same in every language.
+    """
     if fmt == "csv":
-        return csv_chunks(rows, as_of=as_of, bom=bom)
-    if fmt == "xlsx":
-        return xlsx_chunks(rows, as_of=as_of)
-    if fmt == "json":
-        return json_chunks(rows, as_of=as_of)
-    raise ValueError(f"Unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+        chunks = csv_chunks(rows, as_of=as_of, bom=bom)
+    elif fmt == "xlsx":
+        chunks = xlsx_chunks(rows, as_of=as_of)
+    elif fmt == "json":
+        chunks = json_chunks(rows, as_of=as_of)
+    else:
+        raise ValueError(f"Unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+    return _in_language(chunks, translation.get_language())
+
+
+def _in_language(chunks: Iterator[bytes], language: str | None) -> Iterator[bytes]:
+    with translation.override(language):
+        yield from chunks
 
 
 def streaming_export_response(fmt: str, rows: Iterable[dict], *, as_of: datetime.date, bom: bool = False):

@@ -24,7 +24,8 @@ from casetracker.api.filters import (
     ordering_by,
     text_filter,
 )
-from people.models import Person, search_key
+from casetracker.base_models import name_match, title_match
+from people.models import Person
 
 from .choices import (
     AllegationKind,
@@ -173,7 +174,7 @@ class EventFilterSet(VisibilityFilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(place__search_text__contains=search_key(value)))
+        return queryset.filter(title_match(value) | (name_match(value, "place__") or Q(pk__in=[])))
 
     def filter_person(self, queryset, name, value):
         persons = self.visible(Person.objects.filter(pk=value))
@@ -240,9 +241,12 @@ class CaseFilterSet(VisibilityFilterSet):
     def _defendants(self, **conditions):
         return self.visible(Defendant.objects.filter(**conditions)).values("case_id")
 
+    def _defendants_matching(self, condition: Q):
+        return self.visible(Defendant.objects.filter(condition)).values("case_id")
+
     def filter_q(self, queryset, name, value):
         return queryset.filter(
-            Q(title__icontains=value) | Q(pk__in=self._defendants(person__search_text__contains=search_key(value)))
+            title_match(value) | Q(pk__in=self._defendants_matching(name_match(value, "person__") or Q(pk__in=[])))
         )
 
     def filter_event(self, queryset, name, value):
@@ -463,10 +467,10 @@ class AllegationFilterSet(VisibilityFilterSet):
             | Q(response__icontains=value)
             | Q(alleged_by_description__icontains=value)
             | Q(against_description__icontains=value)
-            | Q(alleged_by_organization__search_text__contains=search_key(value))
-            | Q(against_organization__search_text__contains=search_key(value))
-            | Q(alleged_by_person__search_text__contains=search_key(value))
-            | Q(against_person__search_text__contains=search_key(value))
+            | (name_match(value, "alleged_by_organization__") or Q(pk__in=[]))
+            | (name_match(value, "against_organization__") or Q(pk__in=[]))
+            | (name_match(value, "alleged_by_person__") or Q(pk__in=[]))
+            | (name_match(value, "against_person__") or Q(pk__in=[]))
         )
 
     def filter_person(self, queryset, name, value):

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.approximate_dates import ApproximateDate, ApproximateDateField, known, with_as_of
@@ -22,6 +22,7 @@ from casetracker.base_models import (
     NameSearchable,
     NameSearchQuerySet,
     NameVariant,
+    TitleSearchable,
     TrackedModel,
     confidentiality_field,
     country_code_errors,
@@ -131,7 +132,7 @@ class PlaceName(NameVariant):
         constraints = [models.UniqueConstraint(fields=["place", "name"], name="unique_place_name_variant")]
 
 
-class Event(TrackedModel):
+class Event(TitleSearchable):
     """Something that happened, where and when: a strike, a shooting, a state of emergency."""
 
     title = models.CharField(
@@ -456,7 +457,7 @@ class CaseQuerySet(RestrictedQuerySet):
         return self.restrict(user)
 
 
-class Case(TrackedModel):
+class Case(TitleSearchable):
     """A prosecution or a related matter (a media closure, an investigation)."""
 
     title = models.CharField(
@@ -1085,24 +1086,28 @@ def sentence_status_str(status: str, status_as_of: ApproximateDate | None) -> st
 
 
 def term_in_words(months: int | None, qualifier: str = "") -> str:
-    """``90`` → ``7 years 6 months``; with ``up_to`` and 144 → ``up to 12 years``."""
+    """``90`` → ``7 years 6 months``; with ``up_to`` and 144 → ``up to 12 years``; in the active language
+    (``7 лет 6 месяцев``, ``7 жыл 6 ай``), which :func:`parse_term` reads back."""
     if months is None:
         return ""
     years, rest = divmod(months, 12)
     parts = []
     if years:
-        parts.append(f"{years} year{'s' if years != 1 else ''}")
+        parts.append(ngettext("%(count)d year", "%(count)d years", years) % {"count": years})
     if rest or not years:
-        parts.append(f"{rest} month{'s' if rest != 1 else ''}")
+        parts.append(ngettext("%(count)d month", "%(count)d months", rest) % {"count": rest})
     text = " ".join(parts)
     if qualifier and qualifier != Qualifier.EXACT:
         text = f"{Qualifier(qualifier).label} {text}"
     return text
 
 
+_YEARS = r"years?|yrs?|y|годы|года|год|лет|г\.?|жылға|жылдан|жылдық|жыл"
+_MONTHS = r"months?|mos?|m|месяцев|месяца|месяц|мес\.?|айға|айдан|айлық|ай"
+_END = r"(?=[\s,]|$)"
 _TERM = re.compile(
-    r"^(?:(?P<years>\d+(?:[.,]5)?|\d+\s*½)\s*(?:years?|yrs?|y)\b)?\s*,?\s*(?:and\s+)?"
-    r"(?:(?P<months>\d+)\s*(?:months?|mos?|m)\b)?$",
+    rf"^(?:(?P<years>\d+(?:[.,]5)?|\d+\s*½)\s*(?:{_YEARS}){_END})?\s*,?\s*(?:(?:and|и|және)\s+)?"
+    rf"(?:(?P<months>\d+)\s*(?:{_MONTHS}){_END})?$",
     re.IGNORECASE,
 )
 TERM_EXAMPLE = "up to 12 years"
@@ -1112,7 +1117,9 @@ def parse_term(text) -> tuple[int | None, str]:
     """A term as people write it, the inverse of :func:`term_in_words`: months and qualifier.
 
     ``"7 years 6 months"`` → ``(90, "exact")``; ``"up to 12 years"`` → ``(144, "up_to")``;
-    ``"90 months"``, ``"7.5 years"`` and ``"7½ years"`` → ``(90, "exact")``. Empty text is ``(None, "")``.
+    ``"90 months"``, ``"7.5 years"`` and ``"7½ years"`` → ``(90, "exact")``. Russian and Kazakh alike:
+    ``"7 лет 6 месяцев"``, ``"7 жыл 6 ай"``, ``"до 12 лет"``, ``"12 жылға дейін"``, ``"не менее 5 лет"``.
+    Empty text is ``(None, "")``.
     A bare number is refused: "12" could mean months or years. Raises ``ValueError`` saying what to write.
     """
     text = "" if text is None else str(text).strip()

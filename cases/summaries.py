@@ -83,42 +83,46 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("defendant", "Defendant", width=30, description=_("The person sentenced, or the group of unnamed persons.")),
-    Column("case", "Case", width=36, description=_("The case the sentence was given in.")),
+    Column(
+        "defendant", _("Defendant"), width=30, description=_("The person sentenced, or the group of unnamed persons.")
+    ),
+    Column("case", _("Case"), width=36, description=_("The case the sentence was given in.")),
     Column(
         "charges",
-        "Charges",
+        _("Charges"),
         width=48,
         description=_(
             "The articles charged (code, article, title), or the offence as described when the article "
             "is unknown; several separated by ';'."
         ),
     ),
-    Column("court", "Court", width=28, description=_("The court that passed the sentence, if named.")),
-    Column("verdict_date", "Verdict date", DATE, 13, "When the verdict was given, at the precision known."),
-    Column("sentence_kind", "Sentence", width=20, description=_("The kind of sentence (imprisonment, probation …).")),
+    Column("court", _("Court"), width=28, description=_("The court that passed the sentence, if named.")),
+    Column("verdict_date", _("Verdict date"), DATE, 13, _("When the verdict was given, at the precision known.")),
+    Column(
+        "sentence_kind", _("Sentence"), width=20, description=_("The kind of sentence (imprisonment, probation …).")
+    ),
     Column(
         "term",
-        "Term",
+        _("Term"),
         width=22,
         description=_(
             "The term in words with its qualifier ('7 years 6 months', 'up to 12 years'); for a fine, "
             "the amount and currency."
         ),
     ),
-    Column("term_months", "Term (months)", NUMBER, 10, "The term in months (7½ years = 90)."),
+    Column("term_months", _("Term (months)"), NUMBER, 10, _("The term in months (7½ years = 90).")),
     Column(
         "term_qualifier",
-        "Term stated as",
+        _("Term stated as"),
         width=12,
         description=_("How the source states the term: exactly, up to, at least …"),
     ),
-    Column("start", "Start", DATE, 12, "When the sentence began, at the precision known."),
-    Column("expected_end", "Expected end", DATE, 13, "Start plus term, at the start's precision."),
-    Column("actual_release", "Actual release", DATE, 13, "When the person was actually released, if they were."),
+    Column("start", _("Start"), DATE, 12, _("When the sentence began, at the precision known.")),
+    Column("expected_end", _("Expected end"), DATE, 13, _("Start plus term, at the start's precision.")),
+    Column("actual_release", _("Actual release"), DATE, 13, _("When the person was actually released, if they were.")),
     Column(
         "status",
-        "Status",
+        _("Status"),
         width=26,
         description=_(
             "Where the sentence stands, with the date it is known as of when a source reported it: "
@@ -127,15 +131,17 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "status_as_of",
-        "Status as of",
+        _("Status as of"),
         DATE,
         13,
-        "The date the status is known as of (the date of the source that reports it); empty when staff keep "
-        "the status current.",
+        _(
+            "The date the status is known as of (the date of the source that reports it); empty when staff keep "
+            "the status current."
+        ),
     ),
     Column(
         "time_served",
-        "Time served",
+        _("Time served"),
         width=20,
         description=_(
             "Time served as of the export date, in words; 'about' when the start is not known to the day. "
@@ -145,7 +151,7 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "time_remaining",
-        "Time remaining",
+        _("Time remaining"),
         width=20,
         description=_(
             "Time left to serve as of the export date, in words ('up to' when the status is known only as "
@@ -154,7 +160,7 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "sources",
-        "Sources",
+        _("Sources"),
         width=60,
         description=_(
             "Titles of the sources cited for the sentence, its defendant, trial and charges; several separated by ';'."
@@ -167,13 +173,14 @@ LIST_SEPARATOR = "; "
 
 
 def column_headers(*, as_of: datetime.date) -> list[str]:
-    """The headers a person reads, in column order; time served/remaining name their date."""
+    """The headers a person reads, in column order and the active language; time served/remaining name their
+    date. (The JSON keys are :data:`COLUMN_KEYS`, the same in every language.)"""
     headers = []
     for column in COLUMNS:
         if column.key in ("time_served", "time_remaining"):
-            headers.append(f"{column.header} (as of {as_of.isoformat()})")
+            headers.append(gettext("%(header)s (as of %(date)s)") % {"header": column.header, "date": as_of})
         else:
-            headers.append(column.header)
+            headers.append(str(column.header))
     return headers
 
 

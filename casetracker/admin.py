@@ -41,6 +41,7 @@ from django.contrib.admin.filters import (
     RelatedOnlyFieldListFilter,
 )
 from django.contrib.admin.utils import NestedObjects, get_fields_from_path, quote, reverse_field_path, unquote
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple, ForeignKeyRawIdWidget
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -55,7 +56,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from casetracker.base_models import repeated_name_error
+from casetracker.approximate_dates import ApproximateDate, ApproximateDateField
+from casetracker.base_models import name_match, name_match_rank, repeated_name_error, search_key, title_match
 from casetracker.visibility import (
     LEVEL_BEFORE_CREATION,
     LEVEL_FIELD,
@@ -739,8 +741,87 @@ class RestrictedInlineMixin(RestrictedFieldsMixin):
         return formset
 
 
-class RecordAdmin(RestrictedAdminMixin, SimpleHistoryAdmin):
-    """The base of every admin of a case record: the visibility rule, and a kept history."""
+class CrossScriptSearchMixin:
+    """Admin search that finds names and titles across scripts and spellings, as the API's ``q`` does.
+
+    A search field ``<path>search_text__contains`` (a name and its variants, case-folded) is
+    searched with the term case-folded, and also through its ``search_folded`` key
+    (:func:`casetracker.base_models.name_match`): "Козлов" finds Vladimir Kozlov, "Jana Ozen" finds
+    Жаңаөзен. A ``title`` search field of a record with a folded title does the same
+    (:func:`casetracker.base_models.title_match`). Django's own word-by-word search still runs;
+    the folded matches are added to it, all from the restricted queryset. Name matches are ranked as
+    in the API (exact, start, within, across scripts) unless a column is clicked to sort by.
+    """
+
+    def _name_prefixes(self, request) -> list[str]:
+        names = "search_text__contains"
+        return [field.removesuffix(names) for field in self.get_search_fields(request) if field.endswith(names)]
+
+    def get_ordering(self, request):
+        """While searching by name, the best matches first (as the API ranks them), then the usual order."""
+        ordering = list(super().get_ordering(request) or ())
+        term = request.GET.get(SEARCH_VAR, "")
+        prefixes = self._name_prefixes(request)
+        if not prefixes or not search_key(term):
+            return ordering
+        return [name_match_rank(term, prefixes[0]).asc(), *(ordering or ["-pk"])]
+
+    def get_search_results(self, request, queryset, search_term):
+        fields = self.get_search_fields(request)
+        prefixes = self._name_prefixes(request)
+        titled = "title" in fields and any(field.name == "search_folded" for field in self.model._meta.fields)
+        if not prefixes and not titled:
+            return super().get_search_results(request, queryset, search_term)
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_key(search_term))
+        if not search_key(search_term):
+            return results, may_have_duplicates
+        folded = Q(pk__in=[])
+        for prefix in prefixes:
+            folded |= name_match(search_term, prefix)
+        if titled:
+            folded |= title_match(search_term)
+        return results | queryset.filter(folded), may_have_duplicates
+
+
+def approximate_date_column(model, name: str):
+    """A change-list column showing an approximate date in the reader's language ("февраль 2012"), sorted
+    by the stored ISO text (:meth:`casetracker.approximate_dates.ApproximateDate.display`)."""
+    field = model._meta.get_field(name)
+
+    def column(obj):
+        value = getattr(obj, name)
+        return value.display() if isinstance(value, ApproximateDate) else value
+
+    column.__name__ = name  # keeps the column's CSS class, field-<name>
+    column.short_description = capfirst(field.verbose_name)
+    column.admin_order_field = name
+    return column
+
+
+class ReadersDatesMixin:
+    """Change lists show approximate dates in the reader's language; forms keep them as ISO text (which,
+    like "февраль 2012" or "ақпан 2012", may be typed)."""
+
+    def get_list_display(self, request):
+        shown = []
+        for item in super().get_list_display(request):
+            if isinstance(item, str) and _is_approximate_date(self.model, item):
+                item = approximate_date_column(self.model, item)
+            shown.append(item)
+        return shown
+
+
+def _is_approximate_date(model, name: str) -> bool:
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        return isinstance(model._meta.get_field(name), ApproximateDateField)
+    except FieldDoesNotExist:
+        return False
+
+
+class RecordAdmin(ReadersDatesMixin, CrossScriptSearchMixin, RestrictedAdminMixin, SimpleHistoryAdmin):
+    """The base of every admin of a case record: the visibility rule, search across scripts, a kept history."""
 
 
 class RestrictedTabularInline(RestrictedInlineMixin, admin.TabularInline):

@@ -24,7 +24,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
-from django.utils.translation import gettext
+from django.utils.dates import MONTHS, MONTHS_ALT
+from django.utils.translation import get_language, gettext, pgettext
 
 DAY = "day"
 MONTH = "month"
@@ -35,9 +36,55 @@ PRECISIONS = (YEAR, MONTH, DAY)
 _ISO = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
-_MONTH_YEAR = re.compile(r"^(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>\d{4})$")
-_DAY_MONTH_YEAR = re.compile(r"^(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>\d{4})$")
-_MONTH_DAY_YEAR = re.compile(r"^(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})$")
+# Russian month names as people write them: nominative (февраль 2012), genitive (14 февраля 2012),
+# prepositional (в феврале 2012) and the usual abbreviations (фев., февр.).
+_RUSSIAN_MONTHS = (
+    "январь января январе янв",
+    "февраль февраля феврале фев февр",
+    "март марта марте мар",
+    "апрель апреля апреле апр",
+    "май мая мае",
+    "июнь июня июне июн",
+    "июль июля июле июл",
+    "август августа августе авг",
+    "сентябрь сентября сентябре сен сент",
+    "октябрь октября октябре окт",
+    "ноябрь ноября ноябре ноя нояб",
+    "декабрь декабря декабре дек",
+)
+# Kazakh month names; written with the Kazakh letters or without them (ақпан, акпан), and with the case
+# endings a date takes (ақпанда "in February", ақпанның "of February", ақпаны).
+_KAZAKH_MONTHS = (
+    "қаңтар",
+    "ақпан",
+    "наурыз",
+    "сәуір",
+    "мамыр",
+    "маусым",
+    "шілде",
+    "тамыз",
+    "қыркүйек",
+    "қазан",
+    "қараша",
+    "желтоқсан",
+)
+_KAZAKH_ENDINGS = ("", "да", "де", "та", "те", "нда", "нде", "ы", "і", "ның", "нің", "дың", "дің", "тың", "тің")
+_LETTERS_AS_RUSSIAN = str.maketrans("әғқңөұүһі", "агкноуухи")
+for _number, _forms in enumerate(_RUSSIAN_MONTHS, start=1):
+    _MONTHS.update(dict.fromkeys(_forms.split(), _number))
+for _number, _name in enumerate(_KAZAKH_MONTHS, start=1):
+    for _ending in _KAZAKH_ENDINGS:
+        _MONTHS.setdefault(_name + _ending, _number)
+        _MONTHS.setdefault((_name + _ending).translate(_LETTERS_AS_RUSSIAN), _number)
+_WORD = r"[^\W\d_]+"
+_MONTH_YEAR = re.compile(rf"^(?P<month>{_WORD})\.?,?\s+(?P<year>\d{{4}})$")
+_DAY_MONTH_YEAR = re.compile(rf"^(?P<day>\d{{1,2}})\s+(?P<month>{_WORD})\.?,?\s+(?P<year>\d{{4}})$")
+_MONTH_DAY_YEAR = re.compile(rf"^(?P<month>{_WORD})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})$")
+# Kazakh writes the year first: "2012 жылғы 14 ақпан", "2012 ж. ақпан", "2012 жылы ақпанда".
+_YEAR_DAY_MONTH = re.compile(rf"^(?P<year>\d{{4}}),?\s+(?:(?P<day>\d{{1,2}})\s+)?(?P<month>{_WORD})\.?$")
+# The word for "year" after it: 2012 года, 2012 г., 2012 жылғы, 2012 ж.; and a leading "в"/"во" (в феврале 2012).
+_YEAR_WORD = re.compile(r"(?<=\d{4})\s*(?:годы|года|год|г\.|г|жылғы|жылы|жылдың|жылдын|жылгы|ж\.|ж)(?=\s|,|$)", re.I)
+_IN = re.compile(r"^(?:в|во)\s+", re.I)
 _SLASHED = re.compile(r"^(?P<year>\d{4})[/.](?P<month>\d{1,2})(?:[/.](?P<day>\d{1,2}))?$")
 # Day first, as most of the world writes it: "14.02.2012", "02.2012", "02/2012". Dots only for a full date:
 # "02/03/2012" is 2 March in Europe and 3 February in the United States, so it is refused, not guessed.
@@ -46,8 +93,8 @@ _MONTH_SLASH_YEAR = re.compile(r"^(?P<month>\d{1,2})/(?P<year>\d{4})$")
 
 INVALID_MESSAGE = (
     "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD (for example 2012, 2012-02 or "
-    "2012-02-14), day first with dots (14.02.2012, 02.2012), or in words such as 'February 2012' or "
-    "'14 February 2012'."
+    "2012-02-14), day first with dots (14.02.2012, 02.2012), or in words such as 'February 2012', "
+    "'14 February 2012', 'февраль 2012' or 'ақпан 2012'."
 )
 
 
@@ -76,7 +123,7 @@ class ApproximateDate:
 
     @classmethod
     def parse(cls, value) -> ApproximateDate | None:
-        """Read ISO reduced precision, a ``date``, or a date in English words.
+        """Read ISO reduced precision, a ``date``, or a date in English, Russian or Kazakh words.
 
         Returns ``None`` for empty input; raises ``ValueError`` for anything
         that is not a real date.
@@ -108,8 +155,11 @@ class ApproximateDate:
                     int(parts["month"]) if parts["month"] else None,
                     int(parts["day"]) if parts.get("day") else None,
                 )
-        for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _MONTH_YEAR):
-            match = pattern.match(text)
+        words = " ".join(_IN.sub("", _YEAR_WORD.sub("", text)).split())
+        if words != text and re.fullmatch(r"\d{4}", words):
+            return cls(int(words))  # "2012 год", "2012 ж."
+        for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _MONTH_YEAR, _YEAR_DAY_MONTH):
+            match = pattern.match(words)
             if match:
                 parts = match.groupdict()
                 month = _MONTHS.get(parts["month"].lower())
@@ -137,6 +187,25 @@ class ApproximateDate:
         return f"{self.year:04d}"
 
     __str__ = isoformat
+
+    def display(self) -> str:
+        """The date for a reader, in the active language and at its precision: ``February 2012``,
+        ``14 February 2012``; ``февраль 2012``, ``14 февраля 2012``; ``2012 ж. ақпан``. Parsed back by
+        :meth:`parse` (the exports are read by the import). Stored values and the API keep ISO."""
+        if self.month is None:
+            return str(self.year)
+        name = str(MONTHS[self.month])
+        if (get_language() or "").startswith("ru"):
+            # Russian says a month alone in the nominative, with a day in the genitive (Django's "alt. month").
+            name = name.lower() if self.day is None else str(MONTHS_ALT[self.month])
+        elif (get_language() or "").startswith("kk"):
+            name = name.lower()
+        values = {"day": self.day, "month": name, "year": self.year}
+        if self.day is None:
+            # Translators: a date known to the month, e.g. "February 2012". Kazakh: "%(year)s ж. %(month)s".
+            return pgettext("approximate date", "%(month)s %(year)s") % values
+        # Translators: a date, e.g. "14 February 2012". Kazakh: "%(year)s ж. %(day)s %(month)s".
+        return pgettext("approximate date", "%(day)s %(month)s %(year)s") % values
 
     def earliest(self) -> datetime.date:
         """The first day this date could be."""

@@ -6,12 +6,14 @@ This module defines no tables: the project package is not an app.
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from casetracker.choices import Confidentiality, Qualifier
 from casetracker.text import control_character_error, is_text_field
+from casetracker.translit import folded_lines, query_keys
 from casetracker.visibility import RestrictedQuerySet
 
 
@@ -234,10 +236,51 @@ def search_text_for(names) -> str:
     return "\n".join(dict.fromkeys(search_key(name) for name in names))
 
 
+def name_match(text: str, prefix: str = "") -> Q | None:
+    """The condition "a name or variant contains ``text``", as typed or folded across scripts and spellings.
+
+    ``prefix`` is the path to the record holding ``search_text`` and ``search_folded``
+    (``"person__"``); ``None`` when ``text`` holds nothing to search for.
+    """
+    key = search_key(text)
+    if not key:
+        return None
+    condition = Q(**{f"{prefix}search_text__contains": key})
+    for folded in query_keys(text):
+        condition |= Q(**{f"{prefix}search_folded__contains": folded})
+    return condition
+
+
+def name_match_rank(text: str, prefix: str = ""):
+    """How well a record matched :func:`name_match`: 0 a name exactly, 1 a name's start, 2 within a name as
+    typed, 3 only folded across scripts or spellings (to order by, best first)."""
+    key = search_key(text)
+    column = f"{prefix}search_text"
+    exact = (
+        Q(**{column: key})
+        | Q(**{f"{column}__startswith": f"{key}\n"})
+        | Q(**{f"{column}__endswith": f"\n{key}"})
+        | Q(**{f"{column}__contains": f"\n{key}\n"})
+    )
+    prefix_match = Q(**{f"{column}__startswith": key}) | Q(**{f"{column}__contains": f"\n{key}"})
+    return Case(
+        When(exact, then=Value(0)),
+        When(prefix_match, then=Value(1)),
+        When(Q(**{f"{column}__contains": key}), then=Value(2)),
+        default=Value(3),
+        output_field=models.IntegerField(),
+    )
+
+
 class NameSearchQuerySet(RestrictedQuerySet):
     def search(self, text: str):
-        """Records whose name or any recorded variant contains ``text`` (any case, any script)."""
-        return self.filter(search_text__contains=search_key(text))
+        """Records whose name or any recorded variant contains ``text`` (any case, any script, any common
+        spelling: Козлов finds Kozlov, Jana Ozen finds Жаңаөзен), best matches first."""
+        condition = name_match(text)
+        if condition is None:
+            return self
+        ordering = [*(self.query.order_by or self.model._meta.ordering or ()), "pk"]
+        return self.filter(condition).alias(match_rank=name_match_rank(text)).order_by("match_rank", *ordering)
 
 
 class NameSearchable(TrackedModel):
@@ -254,17 +297,70 @@ class NameSearchable(TrackedModel):
         help_text=_("The name and all its variants, normalised for search. Maintained automatically."),
         verbose_name=_("search text"),
     )
+    search_folded = models.TextField(
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The name and all its variants folded to one key across scripts and spellings (Козлов and Kozlov "
+            "alike), for search. Maintained automatically."
+        ),
+    )
 
-    # Derived from the names, which the history keeps: no need to keep it twice.
-    history_excluded_fields = ("search_text",)
+    # Derived from the names, which the history keeps: no need to keep them twice.
+    history_excluded_fields = ("search_text", "search_folded")
 
     class Meta:
         abstract = True
 
-    def rebuild_search_text(self) -> str:
+    def all_names(self) -> list[str]:
+        """The record's name and every recorded variant."""
         variants = self.names.values_list("name", flat=True) if self.pk else []
-        return search_text_for([self.name, *variants])
+        return [self.name, *variants]
+
+    def rebuild_search_text(self) -> str:
+        return search_text_for(self.all_names())
+
+    def search_columns(self) -> dict[str, str]:
+        """``search_text`` and ``search_folded`` as they should be (one query for the variants)."""
+        names = self.all_names()
+        return {"search_text": search_text_for(names), "search_folded": folded_lines(names)}
 
     def save(self, *args, **kwargs):
-        self.search_text = self.rebuild_search_text()
+        for column, value in self.search_columns().items():
+            setattr(self, column, value)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_text", "search_folded"}
         super().save(*args, **kwargs)
+
+
+class TitleSearchable(TrackedModel):
+    """A record found by its title across scripts and spellings (a case, an event): ``search_folded`` holds
+    the title folded by :mod:`casetracker.translit`, rebuilt in ``save()``; the title itself is searched as
+    typed (``title__icontains``). :func:`title_match` is the condition."""
+
+    search_folded = models.TextField(
+        blank=True,
+        editable=False,
+        help_text=_("The title folded to one key across scripts and spellings, for search. Maintained automatically."),
+    )
+
+    history_excluded_fields = ("search_folded",)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.search_folded = folded_lines([self.title])
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_folded"}
+        super().save(*args, **kwargs)
+
+
+def title_match(text: str, prefix: str = "") -> Q:
+    """The condition "the title contains ``text``", as typed or folded across scripts and spellings."""
+    condition = Q(**{f"{prefix}title__icontains": text})
+    for folded in query_keys(text):
+        condition |= Q(**{f"{prefix}search_folded__contains": folded})
+    return condition

@@ -14,6 +14,7 @@ from cases.choices import CaseKind, ChargeOutcome, DefendantStatus, SentenceKind
 from cases.models import Case, Charge, Defendant, LegalArticle, Sentence, StatusChange, parse_term, term_in_words
 from cases.services import defendant_change_status
 from casetracker.choices import Confidentiality, parse_qualified, qualified
+from casetracker.translit import fold
 from casetracker.visibility import restrict
 from people.choices import OrganizationKind, PersonKind
 from people.models import Organization, Person
@@ -37,7 +38,7 @@ from .engine import (
     report_validation_error,
     text_column,
 )
-from .lookups import DefendantLookup, RecordLookup, key
+from .lookups import DefendantLookup, RecordLookup, key, load_folded
 
 # -- lookups shared by kinds ---------------------------------------------------------
 
@@ -154,7 +155,8 @@ def name_variants_column(noun: str) -> Column:
 
 
 class NamedKind(Kind):
-    """Persons and organizations: names with variants, matched by exact name where that is safe."""
+    """Persons and organizations: names with variants, matched by exact name where that is safe, else by the
+    name in another script or spelling (:func:`imports.lookups.load_folded`)."""
 
     def base_queryset(self):
         return super().base_queryset().prefetch_related("names")
@@ -168,10 +170,14 @@ class NamedKind(Kind):
             for obj in queryset:
                 by_name.setdefault(obj.name, []).append(obj)
         run.cache["by_name"] = by_name
+        unmatched = [name for name in names if name not in by_name]
+        run.cache["by_folded"] = load_folded(restrict(self.base_queryset(), run.user), unmatched)
 
     def natural_candidates(self, run, values):
         name = values.get("name", {}).get("name")
-        return list(run.cache["by_name"].get(name, [])) if name else []
+        if not name:
+            return []
+        return list(run.cache["by_name"].get(name) or run.cache["by_folded"].get(fold(name, stem=True), []))
 
     def natural_match(self, run, result, values, row):
         found = self.natural_candidates(run, values)
@@ -188,6 +194,7 @@ class NamedKind(Kind):
         super().save(run, instance, creating)
         if creating:
             run.cache["by_name"].setdefault(instance.name, []).append(instance)
+            run.cache["by_folded"].setdefault(fold(instance.name, stem=True), []).append(instance)
         recorded = {variant.name for variant in instance.names.all()} if not creating else set()
         variant_model = instance.names.model
         owner = instance.names.field.name

@@ -1,6 +1,8 @@
 """Finding the records a row names (a person, a case, a defendant, a source), for a whole sheet at once.
 
-Each lookup is loaded once per sheet, in a few queries per 500 rows, and always through the one
+A name is found as written, or else spelt in another script or spelling
+(:func:`load_folded`: "Козлов" in a sheet finds the person recorded as "Kozlov"). Each lookup is
+loaded once per sheet, in a few queries per 500 rows, and always through the one
 visibility rule (``restrict``): a record the user may not see is not found, and the error says
 only that no such record is known, exactly as for one that does not exist.
 """
@@ -10,8 +12,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from django.db.models import Q
 from django.utils.translation import gettext
 
+from casetracker.translit import fold
 from casetracker.visibility import restrict
 
 from .cells import CellError, shown, unescaped
@@ -19,6 +23,28 @@ from .engine import chunks
 
 # The sentence summaries write a group as "Protesters (group of more than 30 as of 2012-12)".
 _GROUP_SUFFIX = re.compile(r"\s+\(group of [^()]*\)$")
+
+
+def load_folded(queryset, texts) -> dict[str, list]:
+    """Records of ``queryset`` with a name (or recorded variant, or title) spelt like one of ``texts`` in another
+    script or spelling (:func:`casetracker.translit.fold`: "Владимир Козлов" is Vladimir Kozlov), by the
+    text's stemmed key. One query per 500 texts, served by the trigram index of ``search_folded`` on
+    PostgreSQL; a whole name must match, never a part of one ("Kozlov" is not "Vladimir Kozlov")."""
+    wanted = {fold(text, stem=True): text for text in texts} if _has_folded(queryset.model) else {}
+    wanted.pop("", None)
+    found: dict[str, list] = defaultdict(list)
+    for chunk in chunks(sorted(wanted)):
+        condition = Q(pk__in=[])
+        for folded in chunk:
+            condition |= Q(search_folded__contains=folded)
+        for obj in queryset.filter(condition).order_by("pk"):
+            for line in set(obj.search_folded.split("\n")) & set(chunk):
+                found[line].append(obj)
+    return found
+
+
+def _has_folded(model) -> bool:
+    return any(field.name == "search_folded" for field in model._meta.fields)
 
 
 def key(text) -> str:
@@ -33,6 +59,7 @@ class RecordLookup:
         self.model, self.user, self.name_field, self.noun, self.select = model, user, name_field, noun, select
         self.by_external_id: dict[str, object] = {}
         self.by_name: dict[str, list] = defaultdict(list)
+        self.by_folded: dict[str, list] = defaultdict(list)
 
     def queryset(self):
         return restrict(self.model._base_manager.select_related(*self.select), self.user)
@@ -48,6 +75,8 @@ class RecordLookup:
             for chunk in chunks(names):
                 for obj in self.queryset().filter(**{f"{self.name_field}__in": chunk}).order_by("pk"):
                     self.by_name[getattr(obj, self.name_field)].append(obj)
+            unmatched = [name for name in names if name not in self.by_name and name not in self.by_external_id]
+            self.by_folded = load_folded(self.queryset(), unmatched)
 
     def add(self, obj) -> None:
         """A record created by this sheet, for later rows to find."""
@@ -55,6 +84,8 @@ class RecordLookup:
             self.by_external_id[obj.external_id] = obj
         if self.name_field:
             self.by_name[getattr(obj, self.name_field)].append(obj)
+            if _has_folded(self.model):
+                self.by_folded[fold(getattr(obj, self.name_field), stem=True)].append(obj)
 
     def candidates(self, text) -> list:
         text = key(text)
@@ -62,7 +93,14 @@ class RecordLookup:
             return [self.by_external_id[text]]
         if not self.name_field:
             return []
-        return self.by_name.get(text) or self.by_name.get(_GROUP_SUFFIX.sub("", text)) or []
+        plain = _GROUP_SUFFIX.sub("", text)
+        return (
+            self.by_name.get(text)
+            or self.by_name.get(plain)
+            or self.by_folded.get(fold(text, stem=True))
+            or self.by_folded.get(fold(plain, stem=True))
+            or []
+        )
 
     def get(self, text):
         found = self.candidates(text)

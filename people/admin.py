@@ -11,21 +11,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.admin import NameVariantInline, RecordAdmin, RestrictedTabularInline
-from casetracker.base_models import search_key
 from sources.admin import CitationInline
 
 from .models import Membership, Organization, OrganizationName, Person, PersonName
-
-
-class NameSearchMixin:
-    """Search by any recorded name variant, case-insensitively in every script.
-
-    ``search_text`` already holds the case-folded name and variants, so the
-    term is case-folded too and matched with a plain ``contains``.
-    """
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_key(search_term))
 
 
 class PersonNameInline(NameVariantInline):
@@ -41,7 +29,7 @@ class MembershipInline(RestrictedTabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(NameSearchMixin, RecordAdmin):
+class PersonAdmin(RecordAdmin):
     list_display = ["name", "kind", "group_size_display", "confidentiality", "updated"]
     list_filter = ["kind", "confidentiality"]
     search_fields = ["search_text__contains"]
@@ -77,7 +65,7 @@ class OrganizationMembershipInline(RestrictedTabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(NameSearchMixin, RecordAdmin):
+class OrganizationAdmin(RecordAdmin):
     list_display = ["name", "kind", "country", "updated"]
     list_filter = ["kind", "country"]
     search_fields = ["search_text__contains"]
@@ -87,7 +75,7 @@ class OrganizationAdmin(NameSearchMixin, RecordAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(NameSearchMixin, RecordAdmin):
+class MembershipAdmin(RecordAdmin):
     list_display = ["person", "role", "organization", "start", "end"]
     list_select_related = ["person", "organization"]
     list_filter = ["organization__kind"]

@@ -372,6 +372,15 @@ class SearchEntry(models.Model):
             "kept in step when they change, so search narrows by an index, not by a query per hit."
         ),
     )
+    folded = models.TextField(
+        blank=True,
+        default="",
+        verbose_name=_("folded text"),
+        help_text=_(
+            "The text's words folded to one spelling across scripts (Козлов and Kozlov alike), for search "
+            "(casetracker.translit)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("search entry")

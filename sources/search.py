@@ -13,7 +13,10 @@ non-letters and keeps every word whole: PostgreSQL ships no Kazakh stemmer, and 
 one would stem Kazakh (and the Latin transliterations the sources use) wrongly, so whole
 words in any script it is; the text is case-folded in Python first, so case never depends on
 the database's locale. On SQLite every word of the query must occur as a substring
-(``contains`` on the case-folded text), newest records first. Either way, each hit is kept
+(``contains`` on the case-folded text), newest records first. Either way an entry is also found
+when every word of the query, folded across scripts and spellings (:mod:`casetracker.translit`),
+occurs in its ``folded`` key (trigram-indexed on PostgreSQL): such hits come after the entries
+that hold the words as typed. Either way, each hit is kept
 only when the user may see the record it stands for (:func:`casetracker.visibility.restrict`).
 """
 
@@ -26,9 +29,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Model, OuterRef, Q, QuerySet
+from django.db.models import Case, IntegerField, Model, OuterRef, Q, QuerySet, Value, When
 from django.db.models.signals import post_delete, post_save
 
+from casetracker.translit import fold_words
 from casetracker.visibility import (
     RULES,
     content_type_id,
@@ -109,16 +113,24 @@ def search_key(text: str) -> str:
     return " ".join(text[:SEARCH_TEXT_MAX_CHARS].casefold().split())
 
 
+def folded_key(text: str) -> str:
+    """The text's words folded across scripts and spellings (:mod:`casetracker.translit`), space-separated:
+    what a query's folded words are looked for in (Козлов finds Kozlov, Jana Ozen finds Zhanaozen)."""
+    return " ".join(fold_words(text[:SEARCH_TEXT_MAX_CHARS]))
+
+
 def entry_for(obj: Model, searchable: Searchable, level: str | None = None):
     """The search entry of ``obj``; ``level`` when the caller computed it in bulk, else from the rule."""
     from .models import SearchEntry
 
+    text = search_key(searchable.text(obj))
     return SearchEntry(
         content_type_id=content_type_id(type(obj)),
         object_id=obj.pk,
         kind=searchable.kind,
         label=searchable.label(obj),
-        text=search_key(searchable.text(obj)),
+        text=text,
+        folded=folded_key(text),
         level=level or stored_level(obj),
     )
 
@@ -140,7 +152,13 @@ def search_index_update(obj: Model) -> None:
     SearchEntry.objects.update_or_create(
         content_type_id=entry.content_type_id,
         object_id=entry.object_id,
-        defaults={"kind": entry.kind, "label": entry.label, "text": entry.text, "level": entry.level},
+        defaults={
+            "kind": entry.kind,
+            "label": entry.label,
+            "text": entry.text,
+            "folded": entry.folded,
+            "level": entry.level,
+        },
     )
 
 
@@ -282,6 +300,17 @@ def visible_entries(user) -> Q | None:
     return Q(level__in=visible_levels(user))
 
 
+def folded_match(q: str) -> Q | None:
+    """Every word of ``q``, folded and stemmed, occurs in the entry's folded key (``None``: ``q`` has no word)."""
+    words = [word for word in fold_words(q, stem=True) if word not in ("or",)]
+    if not words:
+        return None
+    condition = Q()
+    for word in dict.fromkeys(words):
+        condition &= Q(folded__contains=word)
+    return condition
+
+
 def search_hits(q: str, *, user, kinds: list[str] | None = None) -> QuerySet:
     """The search entries matching ``q`` that ``user`` may see, best first (a lazy query; paginate it, do not
     nest it in another query: on PostgreSQL it names ``sources_searchentry.vector`` directly)."""
@@ -298,16 +327,31 @@ def search_hits(q: str, *, user, kinds: list[str] | None = None) -> QuerySet:
 
         query = SearchQuery(search_key(q), config="simple", search_type="websearch")
         vector = stored_vector()
+        words = Q(match=query)
+        folded = folded_match(q)
+        if folded is not None:
+            words |= folded
+        # Whole words as typed rank by ts_rank; entries found only across scripts or spellings rank 0, after them.
         return (
             entries.alias(match=vector)
-            .filter(match=query)
+            .filter(words)
             .annotate(rank=SearchRank(vector, query))
             .order_by("-rank", "-id")
             .only("id", "content_type_id", "object_id", "kind", "label")
         )
+    typed = Q()
     for word in query_words(q):
-        entries = entries.filter(text__contains=word)
-    return entries.order_by("-id").only("id", "content_type_id", "object_id", "kind", "label")
+        typed &= Q(text__contains=word)
+    folded = folded_match(q)
+    matches = typed | folded if folded is not None else typed
+    # Entries holding every word as typed first, then those found only across scripts or spellings.
+    exact = Case(When(typed, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return (
+        entries.filter(matches)
+        .alias(exact=exact)
+        .order_by("exact", "-id")
+        .only("id", "content_type_id", "object_id", "kind", "label")
+    )
 
 
 def snippet(text: str, words: list[str]) -> str:

@@ -336,7 +336,7 @@ class SentenceSummaryFileView(SentenceSummaryBase):
 FILE_DESCRIPTION = (
     "Every sentence matching the filters (no pagination), streamed as it is built, with a dated file name "
     "(`sentence-summaries-YYYY-MM-DD.{fmt}`, the `as_of` date). Columns, in order: "
-    + ", ".join(column.header for column in COLUMNS)
+    + ", ".join(str(column.header) for column in COLUMNS)
     + ". "
 )
 

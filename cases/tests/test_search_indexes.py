@@ -37,3 +37,35 @@ def test_substring_search_can_use_the_trigram_index(queryset, index):
         cursor.execute("SET LOCAL enable_indexonlyscan = off")
         plan = queryset().explain()
     assert index in plan
+
+
+FOLDED_INDEXES = {
+    "person_folded_trgm",
+    "organization_folded_trgm",
+    "place_folded_trgm",
+    "case_folded_trgm",
+    "event_folded_trgm",
+    "searchentry_folded_trgm",
+}
+
+
+def test_the_folded_key_trigram_indexes_exist():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [list(FOLDED_INDEXES)])
+        assert {row[0] for row in cursor.fetchall()} == FOLDED_INDEXES
+
+
+@pytest.mark.parametrize(
+    ("queryset", "index"),
+    [
+        (lambda: Person.objects.filter(search_folded__contains="kozlov").order_by(), "person_folded_trgm"),
+        (lambda: Place.objects.filter(search_folded__contains="aktau").order_by(), "place_folded_trgm"),
+    ],
+)
+def test_folded_search_can_use_the_trigram_index(queryset, index):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("SET LOCAL enable_indexonlyscan = off")
+        plan = queryset().explain()
+    assert index in plan

@@ -18,7 +18,7 @@ from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 
 from casetracker.approximate_dates import ApproximateDateFormField, prefixes
-from casetracker.base_models import search_key
+from casetracker.base_models import name_match, name_match_rank
 from casetracker.choices import Confidentiality
 from casetracker.visibility import at_level, is_governed, restrict, restricts
 
@@ -182,9 +182,10 @@ class CountryFilter(django_filters.CharFilter):
 
 @extend_schema_field({"type": "string", "minLength": 1, "maxLength": 200})
 class SearchFilter(django_filters.CharFilter):
-    """Case-insensitive search in a name and all its recorded variants (any script).
+    """Case-insensitive search in a name and all its recorded variants, across scripts and spellings.
 
-    ``field_name`` is the path to a ``search_text`` column kept by the model.
+    ``field_name`` is the path to a ``search_text`` column kept by the model (beside it
+    ``search_folded``: :func:`casetracker.base_models.name_match`). Best matches first.
     """
 
     field_class = forms.CharField
@@ -194,10 +195,18 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        key = search_key(value or "")
-        if not key:
+        prefix = self.field_name.removesuffix("search_text")
+        condition = name_match(value or "", prefix)
+        if condition is None:
             return qs
-        return sort_matches_in_database(qs.filter(**{f"{self.field_name}__contains": key}))
+        matches = qs.filter(condition)
+        if matches.query.order_by or not matches.query.default_ordering:
+            return matches  # the request's ordering (or the view's) replaces the ranking
+        # Best matches first (a name exactly, then its start, then within it, then only across scripts or
+        # spellings), each group in the default order.
+        ordered = sort_matches_in_database(matches)
+        ranking = [name_match_rank(value, prefix).asc()]
+        return ordered.order_by(*ranking, *(ordered.query.order_by or matches.model._meta.ordering or ["pk"]))
 
 
 def sort_matches_in_database(qs):

@@ -95,3 +95,75 @@ def test_form_field_accepts_dates_in_words():
     assert form_field.clean("") is None
     with pytest.raises(ValidationError):
         form_field.clean("sometime")
+
+
+# -- typed in Russian and Kazakh (issue 15) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        # Russian: nominative, genitive with a day, prepositional, abbreviations, the year word
+        ("февраль 2013", "2013-02"),
+        ("Февраль 2013", "2013-02"),
+        ("февраля 2013", "2013-02"),
+        ("14 февраля 2013", "2013-02-14"),
+        ("14 февраля 2013 г.", "2013-02-14"),
+        ("14 февраля 2013 года", "2013-02-14"),
+        ("в феврале 2013", "2013-02"),
+        ("в феврале 2013 года", "2013-02"),
+        ("фев. 2013", "2013-02"),
+        ("февр. 2013", "2013-02"),
+        ("май 2012", "2012-05"),
+        ("мая 2012", "2012-05"),
+        ("16 декабря 2011", "2011-12-16"),
+        ("сент. 2012", "2012-09"),
+        ("2012 год", "2012"),
+        ("2012 г.", "2012"),
+        # Kazakh: month first or year first, with the year word and case endings, with or without Kazakh letters
+        ("ақпан 2013", "2013-02"),
+        ("Ақпан 2013", "2013-02"),
+        ("акпан 2013", "2013-02"),
+        ("14 ақпан 2013", "2013-02-14"),
+        ("2013 жылғы 14 ақпан", "2013-02-14"),
+        ("2013 ж. ақпан", "2013-02"),
+        ("2013 жылы ақпанда", "2013-02"),
+        ("желтоқсан 2011", "2011-12"),
+        ("16 желтоқсан 2011", "2011-12-16"),
+        ("2011 жылғы 16 желтоқсан", "2011-12-16"),
+        ("қыркүйек 2012", "2012-09"),
+        ("сәуір 2012", "2012-04"),
+        ("2012 ж.", "2012"),
+    ],
+)
+def test_dates_typed_in_russian_and_kazakh(text, iso):
+    assert ApproximateDate.parse(text).isoformat() == iso
+
+
+@pytest.mark.parametrize("text", ["фобраль 2012", "31 февраля 2012", "ақпан", "жылғы 2012", "в 2012 foo"])
+def test_russian_and_kazakh_text_that_is_not_a_date_is_refused(text):
+    with pytest.raises(ValueError, match="YYYY"):
+        ApproximateDate.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("language", "iso", "shown"),
+    [
+        ("en", "2012", "2012"),
+        ("en", "2012-02", "February 2012"),
+        ("en", "2012-02-14", "14 February 2012"),
+        ("ru", "2012-02", "февраль 2012"),
+        ("ru", "2012-02-14", "14 февраля 2012"),
+        ("ru", "2011-12-16", "16 декабря 2011"),
+        ("kk", "2012-02", "ақпан 2012"),
+        ("kk", "2011-12-16", "16 желтоқсан 2011"),
+    ],
+)
+def test_dates_are_shown_in_the_readers_language_and_read_back(language, iso, shown):
+    from django.utils import translation
+
+    value = ApproximateDate.parse(iso)
+    with translation.override(language):
+        assert value.display() == shown
+        assert value.isoformat() == iso == str(value)  # stored and API form unchanged
+    assert ApproximateDate.parse(shown) == value

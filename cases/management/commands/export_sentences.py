@@ -10,7 +10,8 @@ Who the export is for decides what it holds (see ``cases.selectors``):
   shell access who knows the file stays inside the organisation.
 
 Filters are those of the sentence list (``/api/v1/sentences/``), one option
-each (``--case 3 --kind imprisonment --kind probation --q kozlov``); run
+each (``--case 3 --kind imprisonment --kind probation --q kozlov``). ``--language ru`` (or ``kk``) writes
+the headers and labels in that language; run
 ``manage.py export_sentences --help`` for the full list.
 """
 
@@ -22,10 +23,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters import MultipleChoiceFilter, OrderingFilter
@@ -102,6 +104,16 @@ class Command(BaseCommand):
             help=gettext("Everything, restricted and confidential people named. Only for files that stay in-house."),
         )
         parser.add_argument("--no-progress", action="store_true", help=gettext("No progress bar, even on a terminal."))
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default=settings.LANGUAGE_CODE,
+            help=gettext(
+                "The language of the headers and labels (kinds, statuses, terms in words). "
+                "Default: %(default)s. JSON keys and ISO dates are the same in every language."
+            )
+            % {"default": settings.LANGUAGE_CODE},
+        )
         filters = parser.add_argument_group("filters (as on /api/v1/sentences/)")
         for name, field in SentenceSummaryFilterSet.base_filters.items():
             kwargs = {"dest": f"filter_{name}", "help": field.extra.get("help_text") or name}
@@ -118,6 +130,10 @@ class Command(BaseCommand):
             filters.add_argument(_option(name), **kwargs)
 
     def handle(self, *args, **options):
+        with translation.override(options["language"]):
+            self._export(options)
+
+    def _export(self, options):
         output = options["output"]
         fmt = options["format"] or self._format_from(output)
         if options["bom"] and fmt != "csv":

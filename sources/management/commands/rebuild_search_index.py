@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from casetracker.search_text import search_keys_rebuild
 from sources.search import search_index_rebuild
 
 
@@ -11,8 +12,10 @@ class Command(BaseCommand):
     help = property(
         lambda self: str(
             _(
-                "Rewrite the full-text search index from the records. Saves through the admin, the API and the "
-                "commands keep it up to date; run this after bulk writes that bypass them (seed_synthetic does)."
+                "Recompute the search keys of names and titles (across scripts and spellings) and rewrite the "
+                "full-text search index from the records. Saves through the admin, the API and the commands keep "
+                "them up to date; run this after bulk writes that bypass them (seed_synthetic does) or after the "
+                "folding rules change."
             )
         )
     )
@@ -37,5 +40,12 @@ class Command(BaseCommand):
             if options["verbosity"] >= 2:
                 self.stdout.write(f"{written:,} entries ({kind})")
 
+        def keys_progress(label, done):
+            if options["verbosity"] >= 2:
+                self.stdout.write(f"{done:,} {label} checked")
+
+        # First the records' own search keys (names and titles across scripts): the entries read them.
+        keys = search_keys_rebuild(progress=keys_progress)
+        self.stdout.write(f"Search keys of names and titles: {keys:,} records updated.")
         written = search_index_rebuild(progress=progress)
         self.stdout.write(gettext("Search index rebuilt: %(count)s entries.") % {"count": f"{written:,}"})
