@@ -159,7 +159,7 @@ def json_chunks(rows: Iterable[dict], *, as_of: datetime.date) -> Iterator[bytes
     head = {
         "as_of": as_of.isoformat(),
         "columns": [
-            {"key": column.key, "header": header, "description": column.description}
+            {"key": column.key, "header": header, "description": str(column.description)}
             for column, header in zip(COLUMNS, column_headers(as_of=as_of), strict=True)
         ],
     }
