@@ -23,6 +23,8 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
+# The Russian and Kazakh translations: locale/*/LC_MESSAGES/django.po compiled to .mo (not committed).
+RUN pybabel compile --domain django --directory locale
 # /app/media holds the source documents (the "documents" volume takes its owner from here).
 RUN mkdir -p /app/staticfiles /app/media && chown casetracker:casetracker /app/staticfiles /app/media \
     && chmod +x /app/docker/entrypoint.sh

@@ -53,6 +53,7 @@ MASKED_ROW_KEEPS = ("sentence_kind", "term", "term_months", "term_qualifier", "s
 # Where attach_summary_extras puts a sentence's charge labels and source titles.
 EXTRAS_ATTR = "_summary_extras"
 
+# The labels are translated lazily: rows hold them as text (str()), since csv and openpyxl write text only.
 KIND_LABELS = dict(SentenceKind.choices)
 STATUS_LABELS = dict(SentenceStatus.choices)
 QUALIFIER_LABELS = dict(Qualifier.choices)
@@ -224,10 +225,12 @@ def sentence_summary_row(sentence: Sentence, *, as_of: datetime.date, levels: Co
         "charges": _joined(extras.charges),
         "court": court_text(trial),
         "verdict_date": trial.verdict_date if trial is not None else None,
-        "sentence_kind": KIND_LABELS.get(sentence.kind, sentence.kind),
+        "sentence_kind": str(KIND_LABELS.get(sentence.kind, sentence.kind)),
         "term": term_text(sentence),
         "term_months": sentence.term_months,
-        "term_qualifier": QUALIFIER_LABELS.get(sentence.term_qualifier) if sentence.term_qualifier else None,
+        "term_qualifier": str(QUALIFIER_LABELS.get(sentence.term_qualifier, sentence.term_qualifier))
+        if sentence.term_qualifier
+        else None,
         "start": sentence.start,
         "expected_end": sentence.expected_end,
         "actual_release": sentence.actual_release,
@@ -246,10 +249,12 @@ def masked_row(sentence) -> dict:
         {
             "defendant": PROTECTED_PERSON,
             "case": PROTECTED_CASE,
-            "sentence_kind": KIND_LABELS.get(sentence.kind, sentence.kind),
+            "sentence_kind": str(KIND_LABELS.get(sentence.kind, sentence.kind)),
             "term": term_text(sentence),
             "term_months": sentence.term_months,
-            "term_qualifier": QUALIFIER_LABELS.get(sentence.term_qualifier) if sentence.term_qualifier else None,
+            "term_qualifier": str(QUALIFIER_LABELS.get(sentence.term_qualifier, sentence.term_qualifier))
+            if sentence.term_qualifier
+            else None,
             "status": masked_status_text(sentence),
         }
     )
@@ -259,7 +264,7 @@ def masked_row(sentence) -> dict:
 def masked_status_text(sentence) -> str:
     """A masked row's status: never the date it is known as of (a report's date can pick out a person),
     but never read as today's either."""
-    label = STATUS_LABELS.get(sentence.status, sentence.status)
+    label = str(STATUS_LABELS.get(sentence.status, sentence.status))
     if sentence.status_as_of is None:
         return label
     return gettext("%(status)s (as of a date not shown)") % {"status": label}

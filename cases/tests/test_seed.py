@@ -498,7 +498,7 @@ def test_every_seeded_date_number_and_named_offence_says_what_supports_it():
                     )
             qualifier = fields.get(QUALIFIER_OF.get((label, name), ""), "")
             if qualifier and qualifier != Qualifier.EXACT:
-                words = Qualifier(qualifier).label
+                words = str(Qualifier(qualifier).label)
                 assert any(words in item.get("excerpt", "").lower() for item in items), (
                     f"{where} is stated '{words}', but no supporting excerpt says so"
                 )

@@ -130,3 +130,13 @@ def test_the_check_names_what_is_wrong():
     assert problems[0].startswith("untranslated: 'Missing'")
     assert problems[1].startswith("fuzzy: 'Fuzzy'")
     assert "%(count)s" in problems[2] and "%(rows)s" in problems[2]
+
+
+def test_the_catalogs_are_compiled_on_install_and_in_the_image_and_never_committed():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^install: .*\bmessages\b", makefile, re.M), "make install (run, test, CI) compiles them"
+    assert "pybabel compile" in makefile, "compiled with a Python tool: no apt package needed"
+    assert "pybabel compile" in (ROOT / "Dockerfile").read_text()
+    assert "*.mo" in (ROOT / ".gitignore").read_text().split()
+    tracked = subprocess.run(["git", "ls-files", "*.mo"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert tracked == "", f"compiled catalogs are build output: git rm --cached {tracked}"
