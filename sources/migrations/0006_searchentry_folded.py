@@ -1,7 +1,6 @@
 """Search across scripts and spellings: each search entry's text folded (casetracker.translit), backfilled;
 on PostgreSQL a trigram index serves ``folded LIKE '%…%'``."""
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
 from casetracker.translit import fold_words
@@ -18,6 +17,9 @@ def fill_and_index(apps, schema_editor):
             batch = []
     entry.objects.bulk_update(batch, ["folded"])
     if schema_editor.connection.vendor == "postgresql":
+        # pg_trgm is a trusted extension (PostgreSQL 13+); people.0002 creates it too. Not an operation of its
+        # own: TrigramExtension's reverse would query pg_extension on SQLite when this app is migrated back.
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         schema_editor.execute(
             "CREATE INDEX IF NOT EXISTS searchentry_folded_trgm ON sources_searchentry USING gin (folded gin_trgm_ops)"
         )
@@ -43,6 +45,5 @@ class Migration(migrations.Migration):
                 help_text="The text's words folded to one spelling across scripts (Козлов and Kozlov alike), for search (casetracker.translit).",
             ),
         ),
-        TrigramExtension(),  # does nothing on other databases
         migrations.RunPython(fill_and_index, drop_index, elidable=False),
     ]
