@@ -252,6 +252,11 @@ SPECTACULAR_SETTINGS = {
         "OrganizationKindEnum": "people.choices.OrganizationKind",
         "CitationTargetTypeEnum": "sources.citable.CITABLE_NAMES",
     },
+    # Every error is a problem document (RFC 9457, casetracker.problems): described as application/problem+json.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "casetracker.api.schema.problem_media_types",
+    ],
 }
 
 # Production and security ---------------------------------------------------

@@ -37,3 +37,5 @@ urlpatterns = [
 
 # A database outage outside a view is a 503 too (casetracker.outage); other errors as usual.
 handler500 = "casetracker.outage.handler500"
+# An address that names no page: a problem document under /api/, Django's page elsewhere.
+handler404 = "casetracker.problems.handler404"

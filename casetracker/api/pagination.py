@@ -8,8 +8,9 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
 from .fields import NO_NUL
 
@@ -22,9 +23,11 @@ def _positive_int(request, name: str, *, maximum: int | None = None) -> int | No
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    top = f" and at most {maximum}" if maximum else ""
+    top = _(" and at most %(maximum)d") % {"maximum": maximum} if maximum else ""
     if not raw.isascii() or not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
-        raise ValidationError({name: [f"Must be a whole number of at least 1{top}; got {raw!r}."]})
+        raise ValidationError(
+            {name: [_("Must be a whole number of at least 1%(top)s; got %(raw)r.") % {"top": top, "raw": raw}]}
+        )
     return int(raw)
 
 
@@ -40,6 +43,17 @@ class _PageNumbers(pagination.PageNumberPagination):
     def get_page_number(self, request, paginator):
         return _positive_int(request, self.page_query_param, maximum=MAX_PAGE) or 1
 
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound as error:
+            last = self.django_paginator_class(queryset, self.get_page_size(request)).num_pages
+            raise NotFound(
+                _("There is no page %(page)s: the pages go from 1 to %(last)d.")
+                % {"page": request.query_params.get(self.page_query_param), "last": last},
+                code="page_not_found",
+            ) from error
+
 
 class _IdCursor(pagination.CursorPagination):
     page_size = DEFAULT_PAGE_SIZE
@@ -52,6 +66,15 @@ class _IdCursor(pagination.CursorPagination):
 
     def get_ordering(self, request, queryset, view):
         return self.ordering
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except NotFound as error:
+            raise NotFound(
+                _("This cursor is not one the API gave out: start again with an empty cursor= and follow next."),
+                code="invalid_cursor",
+            ) from error
 
 
 class RecordPagination(pagination.BasePagination):

@@ -11,15 +11,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import SAFE_METHODS
 
+from casetracker.problems import PROBLEM_CONTENT_TYPE
+
 from .fields import ISO_DATE, NO_NUL
 from .filters import MAX_ID
 from .permissions import ReadAnyoneWriteWithModelPermissions
 from .serializers import (
     BriefSerializer,
-    ConflictSerializer,
-    ErrorSerializer,
+    ConflictProblemSerializer,
+    ProblemSerializer,
     QualifiedFigureSerializer,
-    ValidationErrorSerializer,
+    UnknownParameterProblemSerializer,
+    ValidationProblemSerializer,
 )
 
 ETAG_SCHEMA = {"type": "string", "example": '"3f7a9c0e5b1d2a4c6e8f0a1b2c3d4e5f"'}
@@ -205,7 +208,11 @@ class RecordAutoSchema(AutoSchema):
                     "headers": self._get_response_headers_for_code(code, direction),
                 }
                 continue
-            serializer = {"400": ValidationErrorSerializer, "409": ConflictSerializer}.get(code, ErrorSerializer)
+            serializer = {
+                # Every 400 has the same shape; a list's also says which parameters it takes.
+                "400": UnknownParameterProblemSerializer if self.method == "GET" else ValidationProblemSerializer,
+                "409": ConflictProblemSerializer,
+            }.get(code, ProblemSerializer)
             response = self._get_response_for_code(serializer, code, direction=direction)
             response["description"] = ERROR_DESCRIPTIONS[code]
             responses[code] = response
@@ -243,3 +250,18 @@ class QualifiedFigureFieldExtension(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         return auto_schema.resolve_serializer(QualifiedFigureSerializer, direction).ref
+
+
+def problem_media_types(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every error response (4xx, 5xx) is ``application/problem+json``,
+    as the API sends it (:mod:`casetracker.problems`)."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            for code, response in operation.get("responses", {}).items():
+                content = response.get("content")
+                if not content or str(code)[:1] not in ("4", "5") or "application/json" not in content:
+                    continue
+                content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+    return result

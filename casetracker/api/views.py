@@ -60,10 +60,8 @@ class QueryParameterCheckMixin:
         if unknown:
             raise UnknownQueryParameter(
                 {
-                    "detail": (
-                        f"Unknown query parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
-                        f"Allowed here: {', '.join(sorted(allowed))}."
-                    ),
+                    "detail": _("Unknown query parameters: %(unknown)s. Allowed here: %(allowed)s.")
+                    % {"unknown": ", ".join(unknown), "allowed": ", ".join(sorted(allowed))},
                     "unknown": unknown,
                     "allowed": sorted(allowed),
                 }
@@ -137,13 +135,13 @@ class RecordViewSet(QueryParameterCheckMixin, viewsets.ModelViewSet):
         """
         pk = str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
         if not (pk.isascii() and pk.isdigit()) or int(pk) > MAX_ID or int(pk) < 1:
-            raise exceptions.NotFound(f"No record with id {pk!r}: ids are whole numbers from 1.")
+            raise exceptions.NotFound(_("No record with id %(pk)r: ids are whole numbers from 1.") % {"pk": pk})
         if lock:
             lock_row(self.get_queryset().model, int(pk))
         try:
             obj = self.get_queryset().get(pk=int(pk))
         except self.get_queryset().model.DoesNotExist as error:
-            raise exceptions.NotFound(f"No record with id {pk} (or not one you may see).") from error
+            raise exceptions.NotFound(_("No record with id %(pk)s (or not one you may see).") % {"pk": pk}) from error
         self.check_object_permissions(self.request, obj)
         return obj
 
@@ -223,8 +221,11 @@ class RecordViewSet(QueryParameterCheckMixin, viewsets.ModelViewSet):
         current = self.etag_of(self.detail_data(instance))
         if current not in wanted:
             raise PreconditionFailed(
-                f"The record changed since you read it (its ETag is now {current}). "
-                "GET it again, re-apply your change and send the new ETag in If-Match."
+                _(
+                    "The record changed since you read it (its ETag is now %(etag)s). "
+                    "GET it again, re-apply your change and send the new ETag in If-Match."
+                )
+                % {"etag": current}
             )
 
     # -- actions --------------------------------------------------------------
