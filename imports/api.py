@@ -89,6 +89,8 @@ class ImportPreviewSerializer(serializers.Serializer):
 
 
 class ImportProblemSerializer(ValidationProblemSerializer):
+    sometimes_absent = ("preview",)
+
     preview = ImportPreviewSerializer(
         required=False, help_text=_("With code import_rows_invalid: the preview of the sheet, every row and error.")
     )

@@ -332,7 +332,7 @@ FILE_DESCRIPTION = (
     parameters=[AS_OF_PARAMETER, BOM_PARAMETER],
     responses={
         (200, CSV_CONTENT_TYPE): OpenApiResponse(
-            response={"type": "string"},
+            response=OpenApiTypes.BINARY,
             description="The CSV file (Content-Disposition: attachment, with a dated file name).",
         ),
     },
@@ -351,7 +351,7 @@ class SentenceSummaryCSVView(SentenceSummaryFileView):
     parameters=[AS_OF_PARAMETER],
     responses={
         (200, XLSX_CONTENT_TYPE): OpenApiResponse(
-            response={"type": "string", "format": "binary"},
+            response=OpenApiTypes.BINARY,
             description="The workbook (Content-Disposition: attachment, with a dated file name).",
         ),
     },

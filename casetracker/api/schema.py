@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
@@ -24,6 +25,7 @@ from .serializers import (
     UnknownParameterProblemSerializer,
     ValidationProblemSerializer,
 )
+from .throttling import AnonymousRateThrottle
 
 ETAG_SCHEMA = {"type": "string", "example": '"3f7a9c0e5b1d2a4c6e8f0a1b2c3d4e5f"'}
 
@@ -142,6 +144,17 @@ class RecordAutoSchema(AutoSchema):
                 schema["pattern"] = NO_NUL
         return parameters
 
+    def _map_basic_serializer(self, serializer, direction):
+        """In responses every field is always there (null when empty), so every property is required;
+        a serializer names the few that are sometimes absent in ``sometimes_absent``."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and "properties" in schema:
+            absent = set(getattr(serializer, "sometimes_absent", ()))
+            required = [name for name in schema["properties"] if name not in absent]
+            if required:
+                schema["required"] = required
+        return schema
+
     def get_response_serializers(self):
         action = self._action()
         if self._is_record_view() and action in {"retrieve", "create", "update", "partial_update"}:
@@ -174,6 +187,38 @@ class RecordAutoSchema(AutoSchema):
                     description="An ETag you hold: if the record still has it, the answer is 304 with no body.",
                 )
             )
+        if action == "list":
+            parameters.append(
+                OpenApiParameter(
+                    "Link",
+                    {"type": "string", "example": '<https://example.org/api/v1/cases/?page=2>; rel="next"'},
+                    OpenApiParameter.HEADER,
+                    description=(
+                        "The other pages (RFC 8288): `next`, `prev`, `first`, and `last` in page-number mode; "
+                        "the same URLs as the body's `next` and `previous`."
+                    ),
+                    response=["200"],
+                )
+            )
+        if self.method in SAFE_METHODS and any(
+            isinstance(throttle, AnonymousRateThrottle) for throttle in self.view.get_throttles()
+        ):
+            parameters += [
+                OpenApiParameter(
+                    "RateLimit-Policy",
+                    {"type": "string", "example": '"anon";q=120;w=60'},
+                    OpenApiParameter.HEADER,
+                    description="Anonymous clients only: the quota, q requests per window of w seconds.",
+                    response=["200", "429"],
+                ),
+                OpenApiParameter(
+                    "RateLimit",
+                    {"type": "string", "example": '"anon";r=117;t=42'},
+                    OpenApiParameter.HEADER,
+                    description="Anonymous clients only: r requests left, t seconds until the window ends.",
+                    response=["200", "429"],
+                ),
+            ]
         if action in {"retrieve", "create", "update", "partial_update"}:
             parameters.append(
                 OpenApiParameter(
@@ -264,4 +309,94 @@ def problem_media_types(result, generator, request, public):
                 if not content or str(code)[:1] not in ("4", "5") or "application/json" not in content:
                     continue
                 content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+    return result
+
+
+# -- schema postprocessing: what clients generated from the schema need ------------------------------
+
+_RST_ROLE = re.compile(r":(?:class|func|meth|mod|attr|data|exc|obj):`~?(?:[\w.]+\.)?([\w]+)(?:\(\))?`")
+_RST_LITERAL = re.compile(r"``([^`]+)``")
+
+
+def _walk(node, visit):
+    """Call ``visit`` on every dict in ``node``, depth first (children after their parent)."""
+    if isinstance(node, dict):
+        visit(node)
+        for value in list(node.values()):
+            _walk(value, visit)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value, visit)
+
+
+def client_descriptions(result, generator, request, public):
+    """Descriptions written for clients: Sphinx roles (``:class:`X```) and double backticks, which come
+    from the code's docstrings, become Markdown code (`X`)."""
+
+    def visit(node):
+        for key in ("description", "summary"):
+            text = node.get(key)
+            if isinstance(text, str):
+                text = _RST_ROLE.sub(r"`\1`", text)
+                node[key] = _RST_LITERAL.sub(r"`\1`", text)
+
+    _walk(result, visit)
+    return result
+
+
+def reuse_enums(result, generator, request, public):
+    """Filters take the same named enums as the records they filter (``status`` of a defendant and the
+    ``status`` filter are both ``DefendantStatusEnum``), so a client passes one to the other."""
+    schemas = result.get("components", {}).get("schemas", {})
+    named = {}
+    for name, schema in schemas.items():
+        values = schema.get("enum")
+        if values and None not in values:
+            named.setdefault(frozenset(values), name)
+
+    def ref_for(schema):
+        if not isinstance(schema, dict) or "enum" not in schema:
+            return None
+        name = named.get(frozenset(schema["enum"]))
+        return {"$ref": f"#/components/schemas/{name}"} if name else None
+
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if schema.get("type") == "array" and ref_for(schema.get("items")):
+                    schema["items"] = ref_for(schema["items"])
+                elif ref_for(schema):
+                    parameter["schema"] = ref_for(schema)
+    return result
+
+
+def openapi_31(result, generator, request, public):
+    """OpenAPI 3.1 (``/api/schema/?version=3.1``): JSON Schema's ``null`` type instead of 3.0's ``nullable``.
+
+    drf-spectacular converts what it builds itself; this converts the hand-written parts (pagination,
+    project fields) the same way. A no-op for 3.0."""
+    if not str(result.get("openapi", "")).startswith("3.1"):
+        return result
+
+    def visit(node):
+        if node.pop("nullable", False) is not True:
+            return
+        kind = node.get("type")
+        if isinstance(kind, str):
+            node["type"] = [kind, "null"]
+            if "enum" in node and None not in node["enum"]:
+                node["enum"] = [*node["enum"], None]
+        elif isinstance(kind, list):
+            if "null" not in kind:
+                kind.append("null")
+        else:
+            alternatives = node.pop("oneOf", None) or node.pop("allOf", None) or []
+            if "$ref" in node:
+                alternatives = [{"$ref": node.pop("$ref")}]
+            node["oneOf"] = [*alternatives, {"type": "null"}]
+
+    _walk(result, visit)
     return result

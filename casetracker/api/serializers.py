@@ -129,6 +129,8 @@ class UnknownParameterProblemSerializer(ValidationProblemSerializer):
     """A 400 naming each bad field or query parameter; for query parameters the operation does not take
     (code `unknown_query_parameter`), also those and the ones it takes."""
 
+    sometimes_absent = ("unknown", "allowed")
+
     unknown = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="The query parameters not taken here."
     )
