@@ -258,8 +258,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "casetracker.api.schema.problem_media_types",
         "casetracker.api.schema.reuse_enums",
+        "casetracker.api.schema.binary_alternatives",
         "casetracker.api.schema.client_descriptions",
         "casetracker.api.schema.openapi_31",
+        "casetracker.api.schema.nullable_types",
     ],
     # Nullable enums as the enum plus "nullable" (3.0) or a null alternative (3.1), not a oneOf with a
     # NullEnum, which some generators (orval) cannot type.

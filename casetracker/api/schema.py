@@ -400,3 +400,44 @@ def openapi_31(result, generator, request, public):
 
     _walk(result, visit)
     return result
+
+
+def binary_alternatives(result, generator, request, public):
+    """A file answer (``format: binary``) in a media type generators do not know (an XLSX workbook, a
+    document of any type, ``*/*``) is also described as ``application/octet-stream``, which every
+    generator reads as bytes: the body is the same file whichever the client expects."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            for response in operation.get("responses", {}).values():
+                content = response.get("content") or {}
+                binary = [
+                    media
+                    for media_type, media in content.items()
+                    if (media.get("schema") or {}).get("format") == "binary"
+                    and not media_type.startswith("text/")
+                    and media_type != "application/octet-stream"
+                ]
+                if binary:
+                    content["application/octet-stream"] = {"schema": dict(binary[0]["schema"])}
+    return result
+
+
+def nullable_types(result, generator, request, public):
+    """OpenAPI 3.0: a nullable reference (``allOf: [$ref], nullable: true``, how drf-spectacular writes a
+    nullable enum or related record) also states the referenced ``type``, without which ``nullable``
+    means nothing (OpenAPI 3.0.3 §4.7.25) and generators drop it."""
+    schemas = result.get("components", {}).get("schemas", {})
+
+    def visit(node):
+        if node.get("nullable") is not True or "type" in node:
+            return
+        for alternative in [node, *node.get("allOf", []), *node.get("oneOf", [])]:
+            ref = alternative.get("$ref", "") if isinstance(alternative, dict) else ""
+            if ref.startswith("#/components/schemas/"):
+                node["type"] = schemas.get(ref.rsplit("/", 1)[1], {}).get("type", "object")
+                return
+
+    _walk(result, visit)
+    return result
