@@ -252,6 +252,7 @@ SPECTACULAR_SETTINGS = {
         "PersonKindEnum": "people.choices.PersonKind",
         "OrganizationKindEnum": "people.choices.OrganizationKind",
         "CitationTargetTypeEnum": "sources.citable.CITABLE_NAMES",
+        "ChangeActionEnum": "casetracker.api.changes.CHANGE_ACTIONS",
     },
     # Every error is a problem document (RFC 9457, casetracker.problems): described as application/problem+json.
     "POSTPROCESSING_HOOKS": [

@@ -43,7 +43,8 @@ from .fields import absolute_url
 from .pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, _positive_int, link_header
 from .views import QueryParameterCheckMixin
 
-ACTIONS = {"+": "created", "~": "updated", "-": "deleted"}
+#: what a change did, as the feed says it (the ``action`` of an entry)
+CHANGE_ACTIONS = [("created", "created"), ("updated", "updated"), ("deleted", "deleted")]
 #: columns of a historical row that are bookkeeping, not the record's fields
 HISTORY_COLUMNS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user", "updated"}
 
@@ -54,7 +55,7 @@ class FeedEntrySerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="The resource, as in its address: `persons`, `defendants` …")
     id = serializers.IntegerField(help_text="The record's id.")
     action = serializers.ChoiceField(
-        choices=[("created", "created"), ("updated", "updated"), ("deleted", "deleted")],
+        choices=CHANGE_ACTIONS,
         help_text=(
             "`created`: fetch the record (new, or newly visible to you); `updated`: fetch it again; "
             "`deleted`: drop your copy (deleted, or no longer visible to you)."

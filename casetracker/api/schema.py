@@ -403,24 +403,18 @@ def openapi_31(result, generator, request, public):
 
 
 def binary_alternatives(result, generator, request, public):
-    """A file answer (``format: binary``) in a media type generators do not know (an XLSX workbook, a
-    document of any type, ``*/*``) is also described as ``application/octet-stream``, which every
-    generator reads as bytes: the body is the same file whichever the client expects."""
+    """A file answer (``format: binary``: a CSV, an XLSX workbook, a document of any type) is also described,
+    first, as ``application/octet-stream``, which every generator reads as bytes (some read ``text/*`` as
+    text, which a binary schema contradicts, and know no XLSX): the body is the same file either way."""
     for path in result.get("paths", {}).values():
         for operation in path.values():
             if not isinstance(operation, dict):
                 continue
             for response in operation.get("responses", {}).values():
                 content = response.get("content") or {}
-                binary = [
-                    media
-                    for media_type, media in content.items()
-                    if (media.get("schema") or {}).get("format") == "binary"
-                    and not media_type.startswith("text/")
-                    and media_type != "application/octet-stream"
-                ]
-                if binary:
-                    content["application/octet-stream"] = {"schema": dict(binary[0]["schema"])}
+                binary = [media for media in content.values() if (media.get("schema") or {}).get("format") == "binary"]
+                if binary and "application/octet-stream" not in content:
+                    response["content"] = {"application/octet-stream": {"schema": dict(binary[0]["schema"])}, **content}
     return result
 
 
