@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/casetracker
 
-.PHONY: run setup install messages translations translations-check seed test test-fast test-postgres lint format hooks diagram ci clean browser smoke bench
+.PHONY: run setup install messages translations translations-check seed test test-fast test-postgres lint format hooks diagram ci clean browser smoke bench clients
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ browser:
 	@test -x /usr/bin/chromium || { \
 	  echo "Installing chromium with apt-get for the browser tests ..."; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+
+## clients: the client generators and TypeScript compiler the generated-client test uses (npm ci in clients/;
+## the versions are pinned in clients/package-lock.json; nothing downloads when the test runs)
+clients:
+	cd clients && npm ci --no-audit --no-fund
 
 ## smoke: the production stack without Docker (entrypoint + gunicorn + PostgreSQL), then a clean stop
 smoke: install

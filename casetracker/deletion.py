@@ -33,9 +33,10 @@ SHOWN_PER_KIND = 5
 class DeletionRefused(Exception):
     """A record could not be deleted because other records depend on it."""
 
-    def __init__(self, message: str, dependents: dict[str, list[str]], hidden_count: int = 0):
+    def __init__(self, message: str, dependents: list[dict], hidden_count: int = 0):
         super().__init__(message)
         self.message = message
+        #: the dependants the user may see, each ``{"kind": "app_label.model", "id": …, "label": …}``
         self.dependents = dependents
         self.hidden_count = hidden_count
 
@@ -52,8 +53,10 @@ def describe_dependents(instance, error: ProtectedError | RestrictedError, *, us
 def _refusal(instance, objects, *, user, ending: str, verb: str | None = None) -> DeletionRefused:
     shown, hidden_count = split_visible(objects, user) if user is not None else (list(objects), 0)
     dependents: dict[str, list[str]] = defaultdict(list)
+    records = []
     for obj in shown:
         dependents[str(obj._meta.verbose_name_plural)].append(str(obj))
+        records.append({"kind": obj._meta.label_lower, "id": obj.pk, "label": str(obj)})
     parts = []
     for label, names in dependents.items():
         listed = "; ".join(names[:SHOWN_PER_KIND])
@@ -71,7 +74,7 @@ def _refusal(instance, objects, *, user, ending: str, verb: str | None = None) -
     }
     if hidden_count and not shown:
         message += " " + _("Ask a colleague allowed to see confidential records to look at them.")
-    return DeletionRefused(message, dict(dependents), hidden_count)
+    return DeletionRefused(message, records, hidden_count)
 
 
 @dataclass

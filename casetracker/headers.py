@@ -5,6 +5,7 @@ so every ``/api/`` response says so (``Vary: Authorization, Cookie``), and one g
 to a signed-in user or a token is ``Cache-Control: private, no-store``: no proxy or
 shared browser cache may keep a page that can hold restricted or confidential records.
 The Content-Security-Policy itself comes from django-csp (``CONTENT_SECURITY_POLICY``).
+A throttled route also says how much of its quota is left (``RateLimit``, ``RateLimit-Policy``).
 """
 
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -26,4 +27,9 @@ class ApiCacheHeadersMiddleware:
             user = getattr(request, "user", None)
             if "HTTP_AUTHORIZATION" in request.META or (user is not None and user.is_authenticated):
                 patch_cache_control(response, private=True, no_store=True)
+            # The throttle that counted this request (casetracker.api.throttling) left its numbers here.
+            rate_limit = getattr(request, "rate_limit", None)
+            if rate_limit is not None:
+                response["RateLimit-Policy"] = rate_limit.policy_header()
+                response["RateLimit"] = rate_limit.header()
         return response

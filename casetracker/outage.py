@@ -20,9 +20,11 @@ import threading
 import time
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.defaults import server_error
+
+from casetracker.problems import problem_response
 
 logger = logging.getLogger("casetracker.outage")
 
@@ -74,7 +76,7 @@ def outage_response(request):
     """JSON for the API, a short page for everything else; both 503 with ``Retry-After``."""
     message = _("The database is unavailable for a moment. Try again in a few seconds.")
     if request.path.startswith("/api/") or request.path.startswith("/healthz"):
-        response = JsonResponse({"detail": message}, status=503)
+        response = problem_response(request, 503, "database_unavailable", message)
     else:
         title = _("Service unavailable")
         body = f'<!doctype html><html lang="en"><title>{title}</title><h1>{title}</h1><p>{message}</p></html>'
@@ -110,7 +112,7 @@ def handler500(request, *args, **kwargs):
         note_failure(error)
         return outage_response(request)
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Server error. It has been logged; try again later.")}, status=500)
+        return problem_response(request, 500, "server_error", _("Server error. It has been logged; try again later."))
     return server_error(request, *args, **kwargs)
 
 

@@ -12,11 +12,13 @@ query string or form data before any view runs.
 
 from django.contrib.auth.signals import user_logged_in
 from django.db import connections
-from django.http import HttpResponse, JsonResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 from rest_framework.response import Response
+
+from casetracker.problems import PROBLEM_CONTENT_TYPE, problem, problem_response
 
 NUL = "\x00"
 API_PREFIX = "/api/"
@@ -76,10 +78,12 @@ class AxesTokenLoginMixin:
 
         cool_off = get_cool_off(self.request)
         headers = {"Retry-After": str(int(cool_off.total_seconds()))} if cool_off else {}
+        detail = f"{get_lockout_message()} {_('Too many failed logins for this user from this address.')}"
         response = Response(
-            {"detail": f"{get_lockout_message()} Too many failed logins for this user from this address."},
+            problem(status.HTTP_429_TOO_MANY_REQUESTS, "locked_out", detail, instance=self.request.path),
             status=status.HTTP_429_TOO_MANY_REQUESTS,
             headers=headers,
+            content_type=PROBLEM_CONTENT_TYPE,
         )
         # handle_exception's caller finalizes this response like any other.
         return response
@@ -131,7 +135,8 @@ class RejectNulMiddleware:
     (:class:`casetracker.base_models.CleanTextModel`). JSON bodies are the API's to check
     (DRF's text fields refuse NUL with a 400 naming the field).
 
-    The answer is JSON ``{"detail": ...}`` under ``/api/`` and a short page elsewhere.
+    The answer is a problem document (``casetracker.problems``, code ``nul_character``) under ``/api/``
+    and a short page elsewhere.
     """
 
     def __init__(self, get_response):
@@ -150,7 +155,7 @@ class RejectNulMiddleware:
             "Remove it and send the request again."
         ) % {"code": "%00", "where": where}
         if request.path.startswith(API_PREFIX):
-            return JsonResponse({"detail": message}, status=status.HTTP_400_BAD_REQUEST)
+            return problem_response(request, status.HTTP_400_BAD_REQUEST, "nul_character", message)
         title = _("Bad request")
         page = format_html(
             '<!doctype html><html lang="en"><title>{}</title><h1>{}</h1><p>{}</p></html>', title, title, message

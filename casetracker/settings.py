@@ -263,12 +263,32 @@ SPECTACULAR_SETTINGS = {
         "ChargeOutcomeEnum": "cases.choices.ChargeOutcome",
         "CaseKindEnum": "cases.choices.CaseKind",
         "EventKindEnum": "cases.choices.EventKind",
+        "AllegationKindEnum": "cases.choices.AllegationKind",
         "SourceKindEnum": "sources.choices.SourceKind",
         "FigureMeasureEnum": "cases.choices.FigureMeasure",
         "PersonKindEnum": "people.choices.PersonKind",
         "OrganizationKindEnum": "people.choices.OrganizationKind",
         "CitationTargetTypeEnum": "sources.citable.CITABLE_NAMES",
+        "ChangeActionEnum": "casetracker.api.changes.CHANGE_ACTIONS",
     },
+    # Every error is a problem document (RFC 9457, casetracker.problems): described as application/problem+json.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "casetracker.api.schema.problem_media_types",
+        "casetracker.api.schema.reuse_enums",
+        "casetracker.api.schema.binary_alternatives",
+        "casetracker.api.schema.client_descriptions",
+        "casetracker.api.schema.openapi_31",
+        "casetracker.api.schema.nullable_types",
+    ],
+    # Nullable enums as the enum plus "nullable" (3.0) or a null alternative (3.1), not a oneOf with a
+    # NullEnum, which some generators (orval) cannot type.
+    "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": False,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
+    # Read-only fields are always in responses: required there, so generated types are not "X | Unset".
+    "COMPONENT_NO_READ_ONLY_REQUIRED": False,
+    # Where clients send their requests: this server (API_SERVER_URL for a public address).
+    "SERVERS": [{"url": env_str("API_SERVER_URL", "/"), "description": "This casetracker server"}],
 }
 
 # Production and security ---------------------------------------------------
@@ -344,7 +364,17 @@ DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 50) * 1024 * 1024
 CORS_ALLOWED_ORIGINS = env_list("DJANGO_CORS_ALLOWED_ORIGINS", [])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_HEADERS = (*default_headers, "if-match", "if-none-match")
-CORS_EXPOSE_HEADERS = ["ETag", "Content-Disposition", "Retry-After"]
+# What a browser client may read of a response: the version (ETag), where a new record is (Location),
+# the other pages (Link), the rate limit (RateLimit, RateLimit-Policy, Retry-After), a file's name.
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Location",
+    "Link",
+    "Content-Disposition",
+    "Retry-After",
+    "RateLimit",
+    "RateLimit-Policy",
+]
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one user name from
 # one address, on the admin or on the API token login, further attempts get 429 for

@@ -28,6 +28,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("casetracker.api.urls", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The same API described in OpenAPI 3.1 (JSON Schema's null type), for generators that prefer it.
+    path("api/schema/3.1/", SpectacularAPIView.as_view(custom_settings={"OAS_VERSION": "3.1.0"}), name="schema-3.1"),
     # The split view serves Swagger UI's start-up code as a script file: no inline script for the CSP to allow.
     # GET only: OPTIONS has no template to render the page's description with (a 500).
     path(
@@ -40,3 +42,5 @@ urlpatterns = [
 
 # A database outage outside a view is a 503 too (casetracker.outage); other errors as usual.
 handler500 = "casetracker.outage.handler500"
+# An address that names no page: a problem document under /api/, Django's page elsewhere.
+handler404 = "casetracker.problems.handler404"

@@ -12,7 +12,8 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casetracker.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from casetracker.api.serializers import ProblemSerializer, ValidationProblemSerializer
+from casetracker.problems import PROBLEM_CONTENT_TYPE, problem
 
 from .engine import STATUSES
 from .kinds import KINDS
@@ -87,6 +88,18 @@ class ImportPreviewSerializer(serializers.Serializer):
     rows = RowSerializer(many=True)
 
 
+class ImportProblemSerializer(ValidationProblemSerializer):
+    sometimes_absent = ("preview",)
+
+    preview = ImportPreviewSerializer(
+        required=False, help_text=_("With code import_rows_invalid: the preview of the sheet, every row and error.")
+    )
+
+
+class ImportStaleProblemSerializer(ProblemSerializer):
+    preview = ImportPreviewSerializer(help_text=_("The new preview of the sheet."))
+
+
 class ImportView(APIView):
     """Import a sheet of records: preview it, then apply exactly what was previewed."""
 
@@ -99,18 +112,19 @@ class ImportView(APIView):
         responses={
             200: ImportPreviewSerializer,
             400: OpenApiResponse(
-                ValidationErrorSerializer,
+                ImportProblemSerializer,
                 description=(
                     gettext(
-                        "Nothing written. Either a parameter is bad (the body names the field: `file`, `kind`, "
-                        "`dry_run`, `token`), or rows have errors: then the body is the ImportPreview of the 200 "
-                        "answer, whose `errors` name each row and column."
+                        "Nothing written. Either a parameter is bad (`errors` names the field: `file`, `kind`, "
+                        "`dry_run`, `token`), or rows have errors (code `import_rows_invalid`): then `errors` names "
+                        "each as `rows.<row>.<column>` and `preview` is the ImportPreview of the 200 answer."
                     )
                 ),
             ),
-            403: ErrorSerializer,
+            403: ProblemSerializer,
             409: OpenApiResponse(
-                ImportPreviewSerializer, description=gettext("The records changed since the preview: nothing written.")
+                ImportStaleProblemSerializer,
+                description=gettext("The records changed since the preview: nothing written (code `import_stale`)."),
             ),
         },
         tags=["imports"],
@@ -136,9 +150,32 @@ class ImportView(APIView):
             token=params.validated_data.get("token") or None,
         )
         if result.stale:
-            code = status.HTTP_409_CONFLICT
-        elif result.errors and not result.dry_run:
-            code = status.HTTP_400_BAD_REQUEST
-        else:
-            code = status.HTTP_200_OK
-        return Response(result.as_dict(), status=code)
+            body = problem(
+                status.HTTP_409_CONFLICT,
+                "import_stale",
+                gettext("The records changed since the preview: nothing written. Preview the sheet again."),
+                instance=request.path,
+                preview=result.as_dict(),
+            )
+            return Response(body, status=status.HTTP_409_CONFLICT, content_type=PROBLEM_CONTENT_TYPE)
+        if result.errors and not result.dry_run:
+            errors = [
+                {
+                    "field": f"rows.{row.row}" + (f".{error.column}" if error.column else ""),
+                    "code": "invalid",
+                    "message": str(error),
+                }
+                for row in result.rows
+                for error in row.errors
+            ] or [{"field": None, "code": "invalid", "message": str(issue)} for issue in result.errors]
+            body = problem(
+                status.HTTP_400_BAD_REQUEST,
+                "import_rows_invalid",
+                gettext("Nothing written: %(count)d errors in the sheet, each listed in errors.")
+                % {"count": len(result.errors)},
+                instance=request.path,
+                errors=errors,
+                preview=result.as_dict(),
+            )
+            return Response(body, status=status.HTTP_400_BAD_REQUEST, content_type=PROBLEM_CONTENT_TYPE)
+        return Response(result.as_dict())

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from cases.tests.api_data import client_for
 from cases.tests.factories import SourceFactory
+from casetracker.problems import errors_by_field
 from people.models import Person
 from people.tests.factories import PersonFactory
 from sources.models import Citation
@@ -32,7 +33,7 @@ def test_the_api_names_a_missing_target_on_target_id(staff_user):
         format="json",
     )
     assert response.status_code == 400, response.content
-    assert response.json() == {"target_id": ["No person with id 987654."]}
+    assert errors_by_field(response.json()) == {"target_id": ["No person with id 987654."]}
 
 
 def test_a_source_url_is_checked_once_by_the_model_and_named_by_its_api_field(staff_user):
@@ -40,7 +41,7 @@ def test_a_source_url_is_checked_once_by_the_model_and_named_by_its_api_field(st
         "/api/v1/sources/", {"title": "A report", "kind": "report", "document_url": "not a url"}, format="json"
     )
     assert response.status_code == 400, response.content
-    assert list(response.json()) == ["document_url"]
+    assert list(errors_by_field(response.json())) == ["document_url"]
     source = SourceFactory()
     response = client_for(staff_user).patch(f"/api/v1/sources/{source.pk}/", {"document_url": ""}, format="json")
     assert response.status_code == 200, response.content

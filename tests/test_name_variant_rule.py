@@ -6,6 +6,7 @@ from django.test import Client
 from cases.tests.api_data import client_for
 from cases.tests.factories import PlaceFactory, PlaceNameFactory
 from casetracker.base_models import repeated_name_error
+from casetracker.problems import errors_by_field
 from people.models import Person
 from people.tests.factories import PersonFactory, PersonNameFactory
 from tests.html_forms import main_form
@@ -26,7 +27,7 @@ def test_the_api_refuses_names_differing_only_in_case(staff_user):
         "/api/v1/persons/", {"name": "Someone", "names": [{"name": "Kozlov"}, {"name": "KOZLOV"}]}, format="json"
     )
     assert response.status_code == 400, response.content
-    assert response.json() == {"names": ["The name 'KOZLOV' is listed twice."]}
+    assert errors_by_field(response.json()) == {"names": ["The name 'KOZLOV' is listed twice."]}
     assert not Person.objects.filter(name="Someone").exists()
 
 

@@ -24,7 +24,8 @@ def database_away(monkeypatch):
 def test_the_api_answers_json_503_with_retry_after(client, database_away):
     response = client.get("/api/v1/persons/")
     assert response.status_code == 503
-    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "database_unavailable"
     assert "try again" in response.json()["detail"].lower()
     assert int(response["Retry-After"]) > 0
 

@@ -18,6 +18,7 @@ from casetracker.api.serializers import SelfUrlField
 from people.api import extensions
 from people.filtersets import PersonFilterSet
 
+from ..choices import DefendantStatus
 from ..models import Case, Defendant, Event
 
 
@@ -27,7 +28,9 @@ class PersonDefendantSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:defendant-detail")
     case = BriefRelatedField(read_only=True, view_name="api:case-detail")
-    status = serializers.CharField(read_only=True, help_text=_("Current status in this case."))
+    status = serializers.ChoiceField(
+        choices=DefendantStatus.choices, read_only=True, help_text=_("Current status in this case.")
+    )
     status_date = ApproximateDateField(
         read_only=True, allow_null=True, help_text=_("When the current status took effect; null when not known.")
     )

@@ -29,7 +29,7 @@ from casetracker.choices import Qualifier
 from sources.api.serializers import CitationsField
 from sources.models import Source
 
-from ..choices import DefendantStatus
+from ..choices import AllegationKind, ChargeOutcome, DefendantStatus, FigureMeasure, SentenceKind, SentenceStatus
 from ..models import (
     Allegation,
     Case,
@@ -78,7 +78,7 @@ class FigureSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:eventfigure-detail")
-    measure = serializers.CharField(read_only=True, help_text=_("What is counted."))
+    measure = serializers.ChoiceField(choices=FigureMeasure.choices, read_only=True, help_text=_("What is counted."))
     figure = QualifiedFigureField(value_field="value", qualifier_field="qualifier", read_only=True)
     source = _brief("api:source-detail", read_only=True)
     excerpt = serializers.CharField(read_only=True)
@@ -90,7 +90,7 @@ class EventAllegationSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:allegation-detail")
     attribution = serializers.CharField(read_only=True, help_text=_("'The authorities allege that …'."))
-    kind = serializers.CharField(read_only=True)
+    kind = serializers.ChoiceField(choices=AllegationKind.choices, read_only=True)
     response = serializers.CharField(read_only=True, help_text=_("The recorded answer to the claim, if any."))
 
 
@@ -315,14 +315,14 @@ class DefendantChargeSerializer(serializers.Serializer):
     url = SelfUrlField("api:charge-detail")
     article = _brief("api:legalarticle-detail", read_only=True, allow_null=True)
     offence_description = serializers.CharField(read_only=True)
-    outcome = serializers.CharField(read_only=True)
+    outcome = serializers.ChoiceField(choices=ChargeOutcome.choices, read_only=True)
 
 
 class DefendantSentenceSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:sentence-detail")
     trial = _brief("api:trial-detail", read_only=True, allow_null=True)
-    kind = serializers.CharField(read_only=True)
+    kind = serializers.ChoiceField(choices=SentenceKind.choices, read_only=True)
     term = QualifiedFigureField(
         value_field="term_months",
         qualifier_field="term_qualifier",
@@ -333,7 +333,7 @@ class DefendantSentenceSerializer(serializers.Serializer):
     start = ApproximateDateField(read_only=True, allow_null=True)
     expected_end = ApproximateDateField(read_only=True, allow_null=True)
     actual_release = ApproximateDateField(read_only=True, allow_null=True)
-    status = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=SentenceStatus.choices, read_only=True)
     status_as_of = ApproximateDateField(read_only=True, allow_null=True, help_text=model_help(Sentence, "status_as_of"))
     status_display = serializers.CharField(read_only=True, help_text=SENTENCE_STATUS_DISPLAY_HELP)
 
@@ -341,7 +341,7 @@ class DefendantSentenceSerializer(serializers.Serializer):
 class DefendantStatusChangeSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:statuschange-detail")
-    status = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=DefendantStatus.choices, read_only=True)
     date = ApproximateDateField(read_only=True, allow_null=True, help_text=model_help(StatusChange, "date"))
     known_as_of = ApproximateDateField(
         read_only=True, allow_null=True, help_text=model_help(StatusChange, "known_as_of")

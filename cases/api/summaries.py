@@ -30,7 +30,7 @@ from rest_framework.response import Response
 from casetracker.api.fields import ApproximateDateField
 from casetracker.api.pagination import RecordPagination
 from casetracker.api.schema import RecordAutoSchema
-from casetracker.api.serializers import ErrorSerializer
+from casetracker.api.serializers import ProblemSerializer
 from casetracker.api.views import PAGINATION_PARAMETERS, QueryParameterCheckMixin
 
 from ..exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, json_row, streaming_export_response
@@ -191,7 +191,7 @@ class SummarySchema(RecordAutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if "403" not in responses:
-            response = self._get_response_for_code(ErrorSerializer, "403", direction=direction)
+            response = self._get_response_for_code(ProblemSerializer, "403", direction=direction)
             response["description"] = "The `confidentiality` filter is for signed-in staff only."
             responses["403"] = response
         return dict(sorted(responses.items()))
@@ -350,7 +350,7 @@ FILE_DESCRIPTION = (
     parameters=[AS_OF_PARAMETER, BOM_PARAMETER],
     responses={
         (200, CSV_CONTENT_TYPE): OpenApiResponse(
-            response={"type": "string"},
+            response=OpenApiTypes.BINARY,
             description=_("The CSV file (Content-Disposition: attachment, with a dated file name)."),
         ),
     },
@@ -369,7 +369,7 @@ class SentenceSummaryCSVView(SentenceSummaryFileView):
     parameters=[AS_OF_PARAMETER],
     responses={
         (200, XLSX_CONTENT_TYPE): OpenApiResponse(
-            response={"type": "string", "format": "binary"},
+            response=OpenApiTypes.BINARY,
             description=_("The workbook (Content-Disposition: attachment, with a dated file name)."),
         ),
     },

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from casetracker.api.schema import ERROR_DESCRIPTIONS
-from casetracker.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from casetracker.api.serializers import ProblemSerializer, ValidationProblemSerializer
 from casetracker.api.views import RecordViewSet
 from casetracker.deletion import record_delete
 from casetracker.visibility import visible_count
@@ -159,11 +159,11 @@ class DefendantViewSet(RecordViewSet):
         request=NewStatusChangeSerializer,
         responses={
             201: StatusChangeSerializer,
-            400: OpenApiResponse(ValidationErrorSerializer, description=ERROR_DESCRIPTIONS["400"]),
-            401: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS["401"]),
-            403: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS["403"]),
-            404: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS["404"]),
-            429: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS["429"]),
+            400: OpenApiResponse(ValidationProblemSerializer, description=ERROR_DESCRIPTIONS["400"]),
+            401: OpenApiResponse(ProblemSerializer, description=ERROR_DESCRIPTIONS["401"]),
+            403: OpenApiResponse(ProblemSerializer, description=ERROR_DESCRIPTIONS["403"]),
+            404: OpenApiResponse(ProblemSerializer, description=ERROR_DESCRIPTIONS["404"]),
+            429: OpenApiResponse(ProblemSerializer, description=ERROR_DESCRIPTIONS["429"]),
         },
     )
     @action(

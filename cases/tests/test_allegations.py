@@ -13,6 +13,7 @@ from cases.models import Allegation
 from cases.tests.api_data import client_for
 from cases.tests.factories import AllegationFactory, CitationFactory, EventFactory, SourceFactory
 from casetracker.choices import Confidentiality
+from casetracker.problems import errors_by_field
 from people.tests.factories import OrganizationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +123,7 @@ def test_staff_record_an_allegation_through_the_api(staff_user):
         "/api/v1/allegations/", {"claim": "something", "source": source.pk, "excerpt": "something"}, format="json"
     )
     assert missing.status_code == 400
-    assert "alleged_by_description" in missing.json()
+    assert "alleged_by_description" in errors_by_field(missing.json())
 
 
 @pytest.mark.parametrize("side", ["alleged_by_person", "against_person"])
@@ -179,6 +180,6 @@ def test_an_empty_string_is_not_a_way_to_clear_a_link(staff_user):
     response = client_for(staff_user).patch(f"/api/v1/allegations/{claim.pk}/", {"event": ""}, format="json")
 
     assert response.status_code == 400
-    assert "event" in response.json()
+    assert "event" in errors_by_field(response.json())
     claim.refresh_from_db()
     assert claim.event_id is not None

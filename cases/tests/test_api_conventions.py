@@ -4,6 +4,7 @@ import pytest
 
 from cases.tests.api_data import client_for, make_graph
 from cases.tests.factories import SentenceFactory, SourceFactory
+from casetracker.problems import errors_by_field
 from sources.models import Source
 
 pytestmark = pytest.mark.django_db
@@ -30,10 +31,10 @@ def test_a_bad_filter_value_is_a_400_naming_the_filter():
     client = client_for(None)
     response = client.get("/api/v1/sentences/", {"verdict_after": "October 2012", "term_min": "-1", "kind": "x"})
     assert response.status_code == 400
-    assert set(response.json()) == {"verdict_after", "term_min", "kind"}
+    assert set(errors_by_field(response.json())) == {"verdict_after", "term_min", "kind"}
     response = client.get("/api/v1/persons/", {"q": ""})
     assert response.status_code == 400
-    assert response.json() == {"q": ["Give a value, or leave the parameter out."]}
+    assert errors_by_field(response.json()) == {"q": ["Give a value, or leave the parameter out."]}
 
 
 def test_page_size_is_capped_at_500_with_a_clear_400():
@@ -41,7 +42,7 @@ def test_page_size_is_capped_at_500_with_a_clear_400():
     assert client.get("/api/v1/sources/", {"page_size": 500}).status_code == 200
     response = client.get("/api/v1/sources/", {"page_size": 501})
     assert response.status_code == 400
-    assert "at most 500" in response.json()["page_size"][0]
+    assert "at most 500" in errors_by_field(response.json())["page_size"][0]
     assert client.get("/api/v1/sources/", {"page": 0}).status_code == 400
     assert client.get("/api/v1/sources/", {"page": 99}).status_code == 404
 
@@ -87,8 +88,9 @@ def test_unknown_api_paths_and_ids_answer_json_404():
     for url in ("/api/v1/nothing-here/", "/api/v1/persons/abc/", "/api/v1/persons/99999999999999999999999/"):
         response = client.get(url)
         assert response.status_code == 404, url
-        assert response["Content-Type"] == "application/json"
-        assert "detail" in response.json()
+        assert response["Content-Type"] == "application/problem+json"
+        body = response.json()
+        assert body["status"] == 404 and body["code"] == "not_found" and body["detail"]
 
 
 def test_api_root_lists_every_resource():
@@ -137,7 +139,7 @@ def test_a_token_is_obtained_with_username_and_password(staff_user):
     assert wrong.status_code == 401
     missing = client_for(None).post("/api/v1/auth/token/", {"username": "staff"}, format="json")
     assert missing.status_code == 400
-    assert list(missing.json()) == ["password"]
+    assert list(errors_by_field(missing.json())) == ["password"]
 
 
 def test_an_invalid_token_is_401_even_for_reads():

@@ -16,6 +16,7 @@ from cases.tests.factories import (
     TrialFactory,
 )
 from casetracker.choices import Qualifier
+from casetracker.problems import errors_by_field
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +128,7 @@ def test_a_citation_is_created_for_any_kind_of_record(staff_user):
         format="json",
     )
     assert too_long.status_code == 400
-    assert "excerpt" in too_long.json()
+    assert "excerpt" in errors_by_field(too_long.json())
 
 
 def test_cases_filter_by_event_person_article_and_current_status(staff_user):

@@ -6,6 +6,7 @@ from cases.models import Event
 from cases.tests.api_data import client_for
 from cases.tests.factories import CaseFactory, CitationFactory, EventFactory, EventFigureFactory
 from casetracker.choices import Confidentiality
+from casetracker.problems import errors_by_field
 from people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_cascade_true_deletes_the_event_and_its_links(staff_user, linked_event):
 def test_cascade_must_be_true_or_false(staff_user, linked_event):
     response = client_for(staff_user).delete(f"/api/v1/events/{linked_event.pk}/?cascade=yes-please")
     assert response.status_code == 400
-    assert list(response.json()) == ["cascade"]
+    assert list(errors_by_field(response.json())) == ["cascade"]
 
 
 def test_cascade_is_not_a_list_parameter(staff_user):

@@ -21,6 +21,7 @@ from cases.summaries import sentence_summary_row, time_served_and_remaining
 from cases.tests.api_data import client_for
 from cases.tests.factories import DefendantFactory, SentenceFactory, SourceFactory, StatusChangeFactory
 from casetracker.choices import Confidentiality, Qualifier
+from casetracker.problems import errors_by_field
 from casetracker.visibility import visible_levels
 from people.tests.factories import GroupFactory, PersonFactory
 
@@ -153,7 +154,7 @@ def test_api_refuses_a_status_change_without_either_date_naming_the_field(staff_
     )
 
     assert response.status_code == 400
-    assert "date" in response.json()
+    assert "date" in errors_by_field(response.json())
 
 
 def test_api_shows_a_sentence_status_with_the_date_it_is_known_as_of():

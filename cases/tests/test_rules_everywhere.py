@@ -9,6 +9,7 @@ import pytest
 from cases.tests.api_data import client_for
 from cases.tests.factories import CaseFactory, LegalArticleFactory, PlaceFactory, SentenceFactory, TrialFactory
 from cases.tests.test_admin_visibility import form_post_data, url
+from casetracker.problems import errors_by_field
 from people.tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,7 @@ def test_the_admin_and_the_api_refuse_the_same_record_with_the_same_message(rule
 
     response = client_for(superuser).patch(f"/api/v1/{rule.api_path}/{record.pk}/", change, format="json")
     assert response.status_code == 400, response.content
-    assert response.json() == {rule.field: [message]}
+    assert errors_by_field(response.json()) == {rule.field: [message]}
 
     record.refresh_from_db()
     assert all(getattr(record, f.attname) == getattr(before, f.attname) for f in record._meta.concrete_fields)

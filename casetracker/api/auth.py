@@ -18,7 +18,7 @@ from casetracker.accounts.two_factor import two_factor_enabled, two_factor_neede
 from casetracker.security import AxesTokenLoginMixin
 
 from .schema import ERROR_DESCRIPTIONS
-from .serializers import ErrorSerializer, ValidationErrorSerializer
+from .serializers import ProblemSerializer, ValidationProblemSerializer
 from .throttling import LOGIN_THROTTLES
 
 
@@ -86,9 +86,9 @@ class ObtainTokenView(AxesTokenLoginMixin, GenericAPIView):
                     "expiry": serializers.DateTimeField(help_text=_("When the token stops working.")),
                 },
             ),
-            400: OpenApiResponse(ValidationErrorSerializer, description=_("A field is missing, empty or too long.")),
+            400: OpenApiResponse(ValidationProblemSerializer, description=_("A field is missing, empty or too long.")),
             401: OpenApiResponse(
-                ErrorSerializer,
+                ProblemSerializer,
                 description=(
                     _(
                         "The username and password do not match, or the account uses two-factor sign-in and `otp` is "
@@ -97,7 +97,7 @@ class ObtainTokenView(AxesTokenLoginMixin, GenericAPIView):
                 ),
             ),
             403: OpenApiResponse(
-                ErrorSerializer,
+                ProblemSerializer,
                 description=(
                     _(
                         "The account is not a staff account, or it must use two-factor sign-in and has no "
@@ -106,7 +106,7 @@ class ObtainTokenView(AxesTokenLoginMixin, GenericAPIView):
                 ),
             ),
             429: OpenApiResponse(
-                ErrorSerializer,
+                ProblemSerializer,
                 description=(
                     _(
                         "Too many sign-in attempts from this address or for this username (admin logins count "

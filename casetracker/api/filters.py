@@ -282,8 +282,24 @@ class ConfidentialityFilter(django_filters.ChoiceFilter):
         return qs.filter(at_level(qs.model, value))
 
 
+class RepeatedOrCommaSeparated(forms.Select):
+    """``ordering=a,-b`` and ``ordering=a&ordering=-b`` (what generated clients send for an array) alike:
+    every value given, in order, as one comma-separated list (django-filter's CSV widget splits it)."""
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            values = data.getlist(name)
+            return ",".join(values) if values else None
+        return super().value_from_datadict(data, files, name)
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
-    """``ordering=a,-b``: empty values last on every database, then the id, so pages never overlap."""
+    """``ordering=a,-b`` or ``ordering=a&ordering=-b``: empty values last on every database, then the id,
+    so pages never overlap."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", RepeatedOrCommaSeparated)
+        super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         if not value:
@@ -354,7 +370,10 @@ class VisibilityFilterSet(django_filters.FilterSet):
 def ordering_by(*fields):
     return StableOrderingFilter(
         fields=fields,
-        help_text=gettext_lazy("Sort by these fields, comma-separated; prefix '-' for descending. Empty values last."),
+        help_text=gettext_lazy(
+            "Sort by these fields, in order: repeat the parameter (`ordering=a&ordering=-b`) or comma-separate "
+            "them (`ordering=a,-b`); prefix '-' for descending. Empty values last."
+        ),
     )
 
 

@@ -1,5 +1,8 @@
 """Page numbers by default; cursors for crawling a large table without ``COUNT(*)``.
 
+Every page also names the others in an RFC 8288 ``Link`` header (``next``, ``prev``, ``first``;
+``last`` in page-number mode), the same URLs as the body's ``next`` and ``previous``.
+
 - ``?page=2&page_size=100``: numbered pages (``page_size`` up to 500), with a ``count``.
 - ``?cursor=`` (empty to start): cursor mode. Records come in id order and the
   response has no ``count``; follow ``next`` until it is ``null``. The cost of a
@@ -9,8 +12,10 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from .fields import NO_NUL
 
@@ -32,6 +37,11 @@ def _positive_int(request, name: str, *, maximum: int | None = None) -> int | No
     return int(raw)
 
 
+def link_header(links: dict[str, str | None]) -> str:
+    """An RFC 8288 ``Link`` header: ``<url>; rel="next", <url>; rel="first"`` (links that are None left out)."""
+    return ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items() if url)
+
+
 class _PageNumbers(pagination.PageNumberPagination):
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
@@ -43,6 +53,34 @@ class _PageNumbers(pagination.PageNumberPagination):
 
     def get_page_number(self, request, paginator):
         return _positive_int(request, self.page_query_param, maximum=MAX_PAGE) or 1
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        url = self.request.build_absolute_uri()
+        links = {
+            "next": self.get_next_link(),
+            "prev": self.get_previous_link(),
+            "first": remove_query_param(url, self.page_query_param),
+            "last": replace_query_param(url, self.page_query_param, self.page.paginator.num_pages),
+        }
+        response["Link"] = link_header(links)
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        body = super().get_paginated_response_schema(schema)
+        body["required"] = ["count", "next", "previous", "results"]
+        return body
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound as error:
+            last = self.django_paginator_class(queryset, self.get_page_size(request)).num_pages
+            raise NotFound(
+                _("There is no page %(page)s: the pages go from 1 to %(last)d.")
+                % {"page": request.query_params.get(self.page_query_param), "last": last},
+                code="page_not_found",
+            ) from error
 
 
 class _IdCursor(pagination.CursorPagination):
@@ -56,6 +94,22 @@ class _IdCursor(pagination.CursorPagination):
 
     def get_ordering(self, request, queryset, view):
         return self.ordering
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        first = replace_query_param(self.base_url, self.cursor_query_param, "")
+        links = {"next": self.get_next_link(), "prev": self.get_previous_link(), "first": first}
+        response["Link"] = link_header(links)
+        return response
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except NotFound as error:
+            raise NotFound(
+                _("This cursor is not one the API gave out: start again with an empty cursor= and follow next."),
+                code="invalid_cursor",
+            ) from error
 
 
 class RecordPagination(pagination.BasePagination):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 
 from django.utils.translation import gettext
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -12,16 +13,20 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import SAFE_METHODS
 
+from casetracker.problems import PROBLEM_CONTENT_TYPE
+
 from .fields import ISO_DATE, NO_NUL
 from .filters import MAX_ID
 from .permissions import ReadAnyoneWriteWithModelPermissions
 from .serializers import (
     BriefSerializer,
-    ConflictSerializer,
-    ErrorSerializer,
+    ConflictProblemSerializer,
+    ProblemSerializer,
     QualifiedFigureSerializer,
-    ValidationErrorSerializer,
+    UnknownParameterProblemSerializer,
+    ValidationProblemSerializer,
 )
+from .throttling import AnonymousRateThrottle
 
 ETAG_SCHEMA = {"type": "string", "example": '"3f7a9c0e5b1d2a4c6e8f0a1b2c3d4e5f"'}
 
@@ -140,6 +145,17 @@ class RecordAutoSchema(AutoSchema):
                 schema["pattern"] = NO_NUL
         return parameters
 
+    def _map_basic_serializer(self, serializer, direction):
+        """In responses every field is always there (null when empty), so every property is required;
+        a serializer names the few that are sometimes absent in ``sometimes_absent``."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and "properties" in schema:
+            absent = set(getattr(serializer, "sometimes_absent", ()))
+            required = [name for name in schema["properties"] if name not in absent]
+            if required:
+                schema["required"] = required
+        return schema
+
     def get_response_serializers(self):
         action = self._action()
         if self._is_record_view() and action in {"retrieve", "create", "update", "partial_update"}:
@@ -176,6 +192,38 @@ class RecordAutoSchema(AutoSchema):
                     ),
                 )
             )
+        if action == "list":
+            parameters.append(
+                OpenApiParameter(
+                    "Link",
+                    {"type": "string", "example": '<https://example.org/api/v1/cases/?page=2>; rel="next"'},
+                    OpenApiParameter.HEADER,
+                    description=(
+                        "The other pages (RFC 8288): `next`, `prev`, `first`, and `last` in page-number mode; "
+                        "the same URLs as the body's `next` and `previous`."
+                    ),
+                    response=["200"],
+                )
+            )
+        if self.method in SAFE_METHODS and any(
+            isinstance(throttle, AnonymousRateThrottle) for throttle in self.view.get_throttles()
+        ):
+            parameters += [
+                OpenApiParameter(
+                    "RateLimit-Policy",
+                    {"type": "string", "example": '"anon";q=120;w=60'},
+                    OpenApiParameter.HEADER,
+                    description="Anonymous clients only: the quota, q requests per window of w seconds.",
+                    response=["200", "429"],
+                ),
+                OpenApiParameter(
+                    "RateLimit",
+                    {"type": "string", "example": '"anon";r=117;t=42'},
+                    OpenApiParameter.HEADER,
+                    description="Anonymous clients only: r requests left, t seconds until the window ends.",
+                    response=["200", "429"],
+                ),
+            ]
         if action in {"retrieve", "create", "update", "partial_update"}:
             parameters.append(
                 OpenApiParameter(
@@ -212,7 +260,11 @@ class RecordAutoSchema(AutoSchema):
                     "headers": self._get_response_headers_for_code(code, direction),
                 }
                 continue
-            serializer = {"400": ValidationErrorSerializer, "409": ConflictSerializer}.get(code, ErrorSerializer)
+            serializer = {
+                # Every 400 has the same shape; a list's also says which parameters it takes.
+                "400": UnknownParameterProblemSerializer if self.method == "GET" else ValidationProblemSerializer,
+                "409": ConflictProblemSerializer,
+            }.get(code, ProblemSerializer)
             response = self._get_response_for_code(serializer, code, direction=direction)
             response["description"] = ERROR_DESCRIPTIONS[code]
             responses[code] = response
@@ -250,3 +302,143 @@ class QualifiedFigureFieldExtension(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         return auto_schema.resolve_serializer(QualifiedFigureSerializer, direction).ref
+
+
+def problem_media_types(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every error response (4xx, 5xx) is ``application/problem+json``,
+    as the API sends it (:mod:`casetracker.problems`)."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            for code, response in operation.get("responses", {}).items():
+                content = response.get("content")
+                if not content or str(code)[:1] not in ("4", "5") or "application/json" not in content:
+                    continue
+                content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+    return result
+
+
+# -- schema postprocessing: what clients generated from the schema need ------------------------------
+
+_RST_ROLE = re.compile(r":(?:class|func|meth|mod|attr|data|exc|obj):`~?(?:[\w.]+\.)?([\w]+)(?:\(\))?`")
+_RST_LITERAL = re.compile(r"``([^`]+)``")
+
+
+def _walk(node, visit):
+    """Call ``visit`` on every dict in ``node``, depth first (children after their parent)."""
+    if isinstance(node, dict):
+        visit(node)
+        for value in list(node.values()):
+            _walk(value, visit)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value, visit)
+
+
+def client_descriptions(result, generator, request, public):
+    """Descriptions written for clients: Sphinx roles (``:class:`X```) and double backticks, which come
+    from the code's docstrings, become Markdown code (`X`)."""
+
+    def visit(node):
+        for key in ("description", "summary"):
+            text = node.get(key)
+            if isinstance(text, str):
+                text = _RST_ROLE.sub(r"`\1`", text)
+                node[key] = _RST_LITERAL.sub(r"`\1`", text)
+
+    _walk(result, visit)
+    return result
+
+
+def reuse_enums(result, generator, request, public):
+    """Filters take the same named enums as the records they filter (``status`` of a defendant and the
+    ``status`` filter are both ``DefendantStatusEnum``), so a client passes one to the other."""
+    schemas = result.get("components", {}).get("schemas", {})
+    named = {}
+    for name, schema in schemas.items():
+        values = schema.get("enum")
+        if values and None not in values:
+            named.setdefault(frozenset(values), name)
+
+    def ref_for(schema):
+        if not isinstance(schema, dict) or "enum" not in schema:
+            return None
+        name = named.get(frozenset(schema["enum"]))
+        return {"$ref": f"#/components/schemas/{name}"} if name else None
+
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if schema.get("type") == "array" and ref_for(schema.get("items")):
+                    schema["items"] = ref_for(schema["items"])
+                elif ref_for(schema):
+                    parameter["schema"] = ref_for(schema)
+    return result
+
+
+def openapi_31(result, generator, request, public):
+    """OpenAPI 3.1 (``/api/schema/?version=3.1``): JSON Schema's ``null`` type instead of 3.0's ``nullable``.
+
+    drf-spectacular converts what it builds itself; this converts the hand-written parts (pagination,
+    project fields) the same way. A no-op for 3.0."""
+    if not str(result.get("openapi", "")).startswith("3.1"):
+        return result
+
+    def visit(node):
+        if node.pop("nullable", False) is not True:
+            return
+        kind = node.get("type")
+        if isinstance(kind, str):
+            node["type"] = [kind, "null"]
+            if "enum" in node and None not in node["enum"]:
+                node["enum"] = [*node["enum"], None]
+        elif isinstance(kind, list):
+            if "null" not in kind:
+                kind.append("null")
+        else:
+            alternatives = node.pop("oneOf", None) or node.pop("allOf", None) or []
+            if "$ref" in node:
+                alternatives = [{"$ref": node.pop("$ref")}]
+            node["oneOf"] = [*alternatives, {"type": "null"}]
+
+    _walk(result, visit)
+    return result
+
+
+def binary_alternatives(result, generator, request, public):
+    """A file answer (``format: binary``: a CSV, an XLSX workbook, a document of any type) is also described,
+    first, as ``application/octet-stream``, which every generator reads as bytes (some read ``text/*`` as
+    text, which a binary schema contradicts, and know no XLSX): the body is the same file either way."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            for response in operation.get("responses", {}).values():
+                content = response.get("content") or {}
+                binary = [media for media in content.values() if (media.get("schema") or {}).get("format") == "binary"]
+                if binary and "application/octet-stream" not in content:
+                    response["content"] = {"application/octet-stream": {"schema": dict(binary[0]["schema"])}, **content}
+    return result
+
+
+def nullable_types(result, generator, request, public):
+    """OpenAPI 3.0: a nullable reference (``allOf: [$ref], nullable: true``, how drf-spectacular writes a
+    nullable enum or related record) also states the referenced ``type``, without which ``nullable``
+    means nothing (OpenAPI 3.0.3 §4.7.25) and generators drop it."""
+    schemas = result.get("components", {}).get("schemas", {})
+
+    def visit(node):
+        if node.get("nullable") is not True or "type" in node:
+            return
+        for alternative in [node, *node.get("allOf", []), *node.get("oneOf", [])]:
+            ref = alternative.get("$ref", "") if isinstance(alternative, dict) else ""
+            if ref.startswith("#/components/schemas/"):
+                node["type"] = schemas.get(ref.rsplit("/", 1)[1], {}).get("type", "object")
+                return
+
+    _walk(result, visit)
+    return result

@@ -79,28 +79,66 @@ class SelfUrlField(serializers.Field):
 extend_schema_field({"type": "string", "format": "uri", "readOnly": True})(SelfUrlField)
 
 
-class ErrorSerializer(serializers.Serializer):
-    """What went wrong, in a sentence that says what to do."""
+class ProblemSerializer(serializers.Serializer):
+    """A problem document (RFC 9457, ``application/problem+json``): what went wrong and what to do."""
 
-    detail = serializers.CharField(help_text=_("What went wrong and what to do about it."))
-
-
-class ConflictSerializer(ErrorSerializer):
-    """The record is needed by others and was not deleted."""
-
-    dependents = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text=_("The records that depend on this one, grouped by kind."),
+    type = serializers.CharField(help_text="The problem type as a URI: `urn:casetracker:problem:` and the code.")
+    title = serializers.CharField(help_text="The HTTP status in a few words, in the requested language.")
+    status = serializers.IntegerField(help_text="The HTTP status code.")
+    detail = serializers.CharField(help_text="What went wrong and what to do about it, for a person.")
+    code = serializers.CharField(
+        help_text="What went wrong, for a program: stable, e.g. `not_found`, `validation_error`, `throttled`."
     )
+    instance = serializers.CharField(help_text="The path of the request that went wrong.")
 
 
-class ValidationErrorSerializer(serializers.Serializer):
-    """Each bad field's name with what is wrong with it; ``non_field_errors`` for rules spanning fields."""
+class FieldErrorSerializer(serializers.Serializer):
+    """One thing wrong with one field of the request."""
 
-    non_field_errors = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text=_("Problems that concern several fields together.")
+    field = serializers.CharField(
+        allow_null=True,
+        help_text=(
+            "The field or query parameter, as a dotted path for nested fields (`term.value`, `names.1.name`); "
+            "null for a problem with the request as a whole."
+        ),
     )
-    detail = serializers.CharField(required=False, help_text=_("A problem with the request as a whole."))
+    code = serializers.CharField(help_text="What is wrong, for a program: e.g. `required`, `invalid`, `max_length`.")
+    message = serializers.CharField(help_text="What is wrong and what to send instead, for a person.")
+
+
+class ValidationProblemSerializer(ProblemSerializer):
+    """A 400: each bad field or query parameter, and what is wrong with it."""
+
+    errors = FieldErrorSerializer(many=True, help_text="Each problem, by field.")
+
+
+class DependentSerializer(serializers.Serializer):
+    """A record that depends on the one being deleted."""
+
+    kind = serializers.CharField(help_text="The kind of record, `app.model` (e.g. `cases.defendant`).")
+    id = serializers.IntegerField(help_text="Its id.")
+    label = serializers.CharField(help_text="Its label.")
+
+
+class ConflictProblemSerializer(ProblemSerializer):
+    """A 409: the record is needed by others and was not deleted."""
+
+    dependents = DependentSerializer(many=True, help_text="The records that depend on this one that you may see.")
+    hidden_dependents = serializers.IntegerField(help_text="How many more depend on it that you may not see.")
+
+
+class UnknownParameterProblemSerializer(ValidationProblemSerializer):
+    """A 400 naming each bad field or query parameter; for query parameters the operation does not take
+    (code `unknown_query_parameter`), also those and the ones it takes."""
+
+    sometimes_absent = ("unknown", "allowed")
+
+    unknown = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="The query parameters not taken here."
+    )
+    allowed = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="The query parameters taken here."
+    )
 
 
 class NameVariantSerializer(serializers.Serializer):

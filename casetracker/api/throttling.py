@@ -10,6 +10,7 @@ change ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` without a restart of the tes
 """
 
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -25,7 +26,46 @@ class SettingsRateMixin:
         return settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get(self.scope)
 
 
-class AnonymousRateThrottle(SettingsRateMixin, AnonRateThrottle):
+@dataclass(frozen=True)
+class RateLimit:
+    """One throttle's quota as the IETF draft "RateLimit header fields for HTTP" states it
+    (draft-ietf-httpapi-ratelimit-headers): ``RateLimit-Policy: "anon";q=120;w=60`` (a quota of
+    120 requests per 60-second window) and ``RateLimit: "anon";r=117;t=42`` (117 left, 42 seconds
+    until the window ends)."""
+
+    scope: str
+    quota: int
+    window: int
+    remaining: int
+    reset: int
+
+    def policy_header(self) -> str:
+        return f'"{self.scope}";q={self.quota};w={self.window}'
+
+    def header(self) -> str:
+        return f'"{self.scope}";r={self.remaining};t={self.reset}'
+
+
+class RateLimitHeadersMixin:
+    """After counting a request, leave its quota on the request for the response headers
+    (``casetracker.headers.ApiCacheHeadersMiddleware`` writes them)."""
+
+    def allow_request(self, request, view):
+        allowed = super().allow_request(request, view)
+        history = getattr(self, "history", None)
+        if self.rate is None or history is None:
+            return allowed  # not counted: no limit, or not this throttle's client (signed in)
+        now = self.timer()
+        remaining = max(self.num_requests - len(history), 0) if allowed else 0
+        oldest = history[-1] if history else now
+        reset = max(int(self.duration - (now - oldest) + 0.999), 0)
+        limit = RateLimit(self.scope, self.num_requests, int(self.duration), remaining, reset)
+        # On the Django request, which the middleware sees (DRF's Request wraps it).
+        getattr(request, "_request", request).rate_limit = limit
+        return allowed
+
+
+class AnonymousRateThrottle(RateLimitHeadersMixin, SettingsRateMixin, AnonRateThrottle):
     """Requests per period for clients that are not signed in (by client address)."""
 
 

@@ -17,6 +17,7 @@ from sources.api.urls import router as sources_router
 from sources.api.urls import urlpatterns as sources_urlpatterns
 
 from .auth import ObtainTokenView
+from .changes import ChangesView
 from .fields import absolute_url
 from .renderers import ORJSONRenderer
 
@@ -48,6 +49,7 @@ SUMMARY_ENTRIES = {
     "sentence-summaries-stats": "sentence-summaries/stats/",
     "sentence-summaries-csv": "sentence-summaries.csv",
     "sentence-summaries-xlsx": "sentence-summaries.xlsx",
+    "changes": "changes/",
 }
 
 
@@ -69,5 +71,6 @@ urlpatterns = [
     *sources_urlpatterns,
     *cases_urlpatterns,
     path("imports/", ImportView.as_view(), name="imports"),
+    path("changes/", ChangesView.as_view(routers=(people_router, sources_router, cases_router)), name="changes"),
     re_path(r"^.*$", not_found),
 ]

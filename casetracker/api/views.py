@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 
+import django_filters
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
@@ -51,6 +52,18 @@ class QueryParameterCheckMixin:
     def allowed_query_parameters(self) -> set[str]:
         return set(ALWAYS_ALLOWED)
 
+    def repeatable_query_parameters(self) -> set[str]:
+        """The parameters that take several values (``?kind=a&kind=b``, ``?ordering=a&ordering=b``): the
+        filterset's multiple-choice filters and its ordering. Every other one is given at most once."""
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is None:
+            return set()
+        return {
+            name
+            for name, query_filter in filterset_class.base_filters.items()
+            if isinstance(query_filter, (django_filters.MultipleChoiceFilter, django_filters.OrderingFilter))
+        }
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.check_query_parameters(request)
@@ -58,6 +71,24 @@ class QueryParameterCheckMixin:
     def check_query_parameters(self, request):
         allowed = self.allowed_query_parameters()
         unknown = sorted(set(request.query_params) - allowed)
+        if not unknown:
+            repeatable = self.repeatable_query_parameters()
+            repeated = sorted(
+                name for name, values in request.query_params.lists() if len(values) > 1 and name not in repeatable
+            )
+            if repeated:
+                raise exceptions.ValidationError(
+                    {
+                        name: [
+                            exceptions.ErrorDetail(
+                                _("Give %(name)s once: it takes one value, and it was given %(count)d times.")
+                                % {"name": name, "count": len(request.query_params.getlist(name))},
+                                code="repeated",
+                            )
+                        ]
+                        for name in repeated
+                    }
+                )
         if unknown:
             raise UnknownQueryParameter(
                 {

@@ -5,6 +5,7 @@ import pytest
 from cases.tests.api_data import client_for, make_graph
 from cases.tests.factories import CitationFactory, SourceFactory
 from casetracker.choices import Confidentiality
+from casetracker.problems import errors_by_field
 from people.tests.factories import (
     GroupFactory,
     MembershipFactory,
@@ -49,7 +50,7 @@ def test_a_size_for_an_individual_is_a_400_naming_group_size(staff_user):
         "/api/v1/persons/", {"name": "A person", "group_size": {"value": 3, "qualifier": "exact"}}, format="json"
     )
     assert response.status_code == 400
-    assert list(response.json()) == ["group_size"]
+    assert list(errors_by_field(response.json())) == ["group_size"]
 
 
 def test_person_detail_shows_memberships_cases_events_and_citations():

@@ -15,6 +15,7 @@ from django.test import Client
 
 from cases.tests.factories import CitationFactory, SourceFactory
 from casetracker.choices import Confidentiality
+from casetracker.problems import errors_by_field
 from sources.extraction import detect_media_type, ocr_languages
 from sources.models import Citation, Document, documents_storage
 from sources.services import document_add, document_prepare, match_key
@@ -94,7 +95,7 @@ def test_the_same_bytes_on_two_sources_are_stored_once(staff_client, tmp_path):
 def test_empty_unreadable_or_unaccepted_files_are_a_400_naming_the_field(staff_client, data, name, expected):
     response = upload(staff_client, SourceFactory(), data, name=name)
     assert response.status_code == 400, response.content
-    assert expected in " ".join(response.json()["file"])
+    assert expected in " ".join(errors_by_field(response.json())["file"])
     assert not Document.objects.exists()
 
 
@@ -102,13 +103,13 @@ def test_a_file_over_the_size_limit_is_a_400_naming_the_field(staff_client, sett
     settings.DOCUMENT_MAX_BYTES = 100
     response = upload(staff_client, SourceFactory(), b"x" * 101)
     assert response.status_code == 400
-    assert "larger than the limit" in response.json()["file"][0]
+    assert "larger than the limit" in errors_by_field(response.json())["file"][0]
 
 
 def test_no_file_is_a_400_naming_the_field(staff_client):
     response = staff_client.post(f"/api/v1/sources/{SourceFactory().pk}/documents/", {}, format="multipart")
     assert response.status_code == 400
-    assert "file" in response.json()
+    assert "file" in errors_by_field(response.json())
 
 
 def test_anonymous_clients_and_users_without_the_permission_cannot_upload(client, django_user_model):

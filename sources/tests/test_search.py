@@ -9,6 +9,7 @@ from django.test import Client
 
 from cases.tests.factories import CaseFactory, CitationFactory, EventFactory, SourceFactory
 from casetracker.choices import Confidentiality
+from casetracker.problems import errors_by_field
 from people.tests.factories import PersonFactory
 from sources.models import SearchEntry
 from sources.search import search_hits, snippet
@@ -85,7 +86,7 @@ def test_only_records_the_user_may_see(client, staff_user, senior_user):
 def test_bad_parameters_are_a_400_naming_the_field(client, params, field):
     response = client.get("/api/v1/search/", params)
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in errors_by_field(response.json())
 
 
 def test_unknown_parameters_are_a_400(client):
