@@ -1,7 +1,9 @@
 """Database helpers every app may use (no models here)."""
 
-from django.db import connection, transaction
-from django.db.models import F
+from collections.abc import Iterator, Sequence
+
+from django.db import connection, connections, transaction
+from django.db.models import F, OrderBy, Q, QuerySet
 from django.db.models.lookups import In
 
 
@@ -45,3 +47,81 @@ class IntegerIn(In):
                 if not isinstance(value, int) or ((low is None or value >= low) and (high is None or value <= high))
             ]
         return super().process_rhs(compiler, connection)
+
+
+def server_side_cursors(alias: str) -> bool:
+    """Whether ``QuerySet.iterator()`` on ``alias`` streams from a server-side cursor (PostgreSQL,
+    unless ``DISABLE_SERVER_SIDE_CURSORS`` is set for PgBouncer's transaction mode)."""
+    connection = connections[alias]
+    return connection.vendor != "postgresql" or not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+
+
+def streamed_rows(queryset: QuerySet, fields: Sequence[str], *, chunk_size: int) -> Iterator[tuple]:
+    """``queryset.values_list(*fields)`` in its order, with at most ``chunk_size`` rows in memory.
+
+    A server-side cursor where there is one; otherwise (PgBouncer in transaction mode) one query
+    per chunk, each resuming after the previous chunk's last row (:func:`keyset_rows`).
+    """
+    if server_side_cursors(queryset.db):
+        return queryset.values_list(*fields).iterator(chunk_size=chunk_size)
+    return keyset_rows(queryset, fields, chunk_size=chunk_size)
+
+
+def _sort_keys(queryset: QuerySet) -> list[tuple[object, bool]]:
+    """``queryset``'s ordering as (expression, descending) pairs, ending with the primary key."""
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    keys: list[tuple[object, bool]] = []
+    for item in ordering:
+        if isinstance(item, str):
+            keys.append((F(item.lstrip("-")), item.startswith("-")))
+        elif isinstance(item, OrderBy):
+            keys.append((item.expression, item.descending))
+        else:
+            keys.append((item, False))
+    keys.append((F("pk"), False))  # a unique last key: no row is skipped or repeated between chunks
+    return keys
+
+
+def keyset_rows(queryset: QuerySet, fields: Sequence[str], *, chunk_size: int) -> Iterator[tuple]:
+    """``queryset.values_list(*fields)`` in its order, chunk by chunk, without a server-side cursor.
+
+    Keyset pagination: each chunk is ``… WHERE (sort keys) > (the last row's) ORDER BY … LIMIT n``,
+    so memory holds one chunk and no query depends on a cursor outliving its transaction. NULLs
+    are placed as the database sorts them (last ascending on PostgreSQL, first on SQLite).
+    """
+    keys = _sort_keys(queryset)
+    names = [f"_keyset_{index}" for index in range(len(keys))]
+    descending = [desc for _, desc in keys]
+    shaped = queryset.annotate(**{name: expression for name, (expression, _) in zip(names, keys, strict=True)})
+    shaped = shaped.order_by(*[("-" if desc else "") + name for name, desc in zip(names, descending, strict=True)])
+    shaped = shaped.values_list(*fields, *names)
+    nulls_last_ascending = connections[queryset.db].vendor == "postgresql"
+    width = len(fields)
+    after = None
+    while True:
+        chunk = list((shaped if after is None else shaped.filter(after))[:chunk_size])
+        for row in chunk:
+            yield row[:width]
+        if len(chunk) < chunk_size:
+            return
+        last = chunk[-1][width:]
+        after = _after(names, descending, last, nulls_last_ascending)
+
+
+def _after(names: list[str], descending: list[bool], values: Sequence, nulls_last_ascending: bool) -> Q:
+    """Rows whose sort keys come after ``values``: (k0 after v0) or (k0 = v0 and k1 after v1) or …"""
+    result = Q(pk__in=[])
+    equal = Q()
+    for name, desc, value in zip(names, descending, values, strict=True):
+        nulls_after = nulls_last_ascending != desc
+        if value is None:
+            beyond = Q(pk__in=[]) if nulls_after else Q(**{f"{name}__isnull": False})
+            same = Q(**{f"{name}__isnull": True})
+        else:
+            beyond = Q(**{f"{name}__{'lt' if desc else 'gt'}": value})
+            if nulls_after:
+                beyond |= Q(**{f"{name}__isnull": True})
+            same = Q(**{name: value})
+        result |= equal & beyond
+        equal &= same
+    return result

@@ -217,7 +217,7 @@ REST_FRAMEWORK = {
 
 # Page-number lists count matches exactly up to this many; above it, on PostgreSQL, `count` is the
 # planner's estimate and `count_is_exact` is false, so a first page costs the same however many match.
-API_EXACT_COUNT_LIMIT = env_int("API_EXACT_COUNT_LIMIT", 10_000)
+API_EXACT_COUNT_LIMIT = env_int("API_EXACT_COUNT_LIMIT", 1_000)
 if API_EXACT_COUNT_LIMIT < 1:
     raise ImproperlyConfigured("API_EXACT_COUNT_LIMIT must be at least 1 (matches counted exactly before estimating).")
 
