@@ -135,6 +135,7 @@ def test_without_a_replica_every_query_uses_default(db):
     assert router.db_for_write(Source) == "default"
 
 
+@pytest.mark.slow  # a subprocess: Django reads its settings once per process
 def test_database_replica_url_adds_a_mirrored_replica_alias():
     env = {**os.environ, "DATABASE_REPLICA_URL": "postgres://reader@replica.internal:5432/casetracker"}
     env.pop("DATABASE_URL", None)
