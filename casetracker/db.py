@@ -67,18 +67,24 @@ def streamed_rows(queryset: QuerySet, fields: Sequence[str], *, chunk_size: int)
     return keyset_rows(queryset, fields, chunk_size=chunk_size)
 
 
-def _sort_keys(queryset: QuerySet) -> list[tuple[object, bool]]:
-    """``queryset``'s ordering as (expression, descending) pairs, ending with the primary key."""
+def _sort_keys(queryset: QuerySet) -> list[tuple[object, bool, bool]]:
+    """``queryset``'s ordering as (expression, descending, NULLs sort after values) triples, ending
+    with the primary key. NULLs go where the ordering puts them (``nulls_last``/``nulls_first``) or,
+    unstated, where the database does (last ascending on PostgreSQL, first on SQLite)."""
+    nulls_last_ascending = connections[queryset.db].vendor == "postgresql"
     ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
-    keys: list[tuple[object, bool]] = []
+    keys: list[tuple[object, bool, bool]] = []
     for item in ordering:
         if isinstance(item, str):
-            keys.append((F(item.lstrip("-")), item.startswith("-")))
+            descending = item.startswith("-")
+            keys.append((F(item.lstrip("-")), descending, nulls_last_ascending != descending))
         elif isinstance(item, OrderBy):
-            keys.append((item.expression, item.descending))
+            default = nulls_last_ascending != item.descending
+            after = True if item.nulls_last else False if item.nulls_first else default
+            keys.append((item.expression, item.descending, after))
         else:
-            keys.append((item, False))
-    keys.append((F("pk"), False))  # a unique last key: no row is skipped or repeated between chunks
+            keys.append((item, False, nulls_last_ascending))
+    keys.append((F("pk"), False, True))  # a unique last key: no row is skipped or repeated between chunks
     return keys
 
 
@@ -86,16 +92,16 @@ def keyset_rows(queryset: QuerySet, fields: Sequence[str], *, chunk_size: int) -
     """``queryset.values_list(*fields)`` in its order, chunk by chunk, without a server-side cursor.
 
     Keyset pagination: each chunk is ``… WHERE (sort keys) > (the last row's) ORDER BY … LIMIT n``,
-    so memory holds one chunk and no query depends on a cursor outliving its transaction. NULLs
-    are placed as the database sorts them (last ascending on PostgreSQL, first on SQLite).
+    so memory holds one chunk and no query depends on a cursor outliving its transaction.
     """
     keys = _sort_keys(queryset)
     names = [f"_keyset_{index}" for index in range(len(keys))]
-    descending = [desc for _, desc in keys]
-    shaped = queryset.annotate(**{name: expression for name, (expression, _) in zip(names, keys, strict=True)})
-    shaped = shaped.order_by(*[("-" if desc else "") + name for name, desc in zip(names, descending, strict=True)])
-    shaped = shaped.values_list(*fields, *names)
-    nulls_last_ascending = connections[queryset.db].vendor == "postgresql"
+    shaped = queryset.annotate(**{name: key[0] for name, key in zip(names, keys, strict=True)})
+    order = []
+    for name, (_, descending, nulls_after) in zip(names, keys, strict=True):
+        placement = {"nulls_last": True} if nulls_after else {"nulls_first": True}
+        order.append(F(name).desc(**placement) if descending else F(name).asc(**placement))
+    shaped = shaped.order_by(*order).values_list(*fields, *names)
     width = len(fields)
     after = None
     while True:
@@ -104,16 +110,14 @@ def keyset_rows(queryset: QuerySet, fields: Sequence[str], *, chunk_size: int) -
             yield row[:width]
         if len(chunk) < chunk_size:
             return
-        last = chunk[-1][width:]
-        after = _after(names, descending, last, nulls_last_ascending)
+        after = _after(names, keys, chunk[-1][width:])
 
 
-def _after(names: list[str], descending: list[bool], values: Sequence, nulls_last_ascending: bool) -> Q:
+def _after(names: list[str], keys: list[tuple[object, bool, bool]], values: Sequence) -> Q:
     """Rows whose sort keys come after ``values``: (k0 after v0) or (k0 = v0 and k1 after v1) or …"""
     result = Q(pk__in=[])
     equal = Q()
-    for name, desc, value in zip(names, descending, values, strict=True):
-        nulls_after = nulls_last_ascending != desc
+    for name, (_, desc, nulls_after), value in zip(names, keys, values, strict=True):
         if value is None:
             beyond = Q(pk__in=[]) if nulls_after else Q(**{f"{name}__isnull": False})
             same = Q(**{f"{name}__isnull": True})
