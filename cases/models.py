@@ -842,12 +842,6 @@ class Sentence(TrackedModel):
 
     class Meta:
         ordering = ["defendant", "id"]
-        indexes = [
-            # ``ordering=term_months`` / ``-term_months`` (empty terms last, then id, as the API orders):
-            # the first page read from an index, not the whole table sorted.
-            models.Index(models.F("term_months").asc(nulls_last=True), "id", name="sentence_term_asc_idx"),
-            models.Index(models.F("term_months").desc(nulls_last=True), "id", name="sentence_term_desc_idx"),
-        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}, {self.term_display or 'term unknown'} – {self.defendant.person}"
