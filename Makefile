@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/casetracker
 
-.PHONY: run setup install messages translations translations-check seed test test-fast test-postgres lint format hooks diagram ci clean browser smoke bench clients
+.PHONY: run setup install messages translations translations-check seed test test-fast test-postgres lint format hooks diagram ci clean browser smoke bench clients bench-first-pages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -96,6 +96,11 @@ diagram: install
 ## bench: the performance benchmark on PostgreSQL (database ct_bench, seeded once; a few minutes; not part of CI)
 bench: install
 	$(PY) bench/run.py
+	$(PY) bench/first_pages.py --database-url $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ct_bench}
+
+## bench-first-pages: first pages in process against their SQL raw (needs a seeded ct_bench: make bench once)
+bench-first-pages: install
+	$(PY) bench/first_pages.py --database-url $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ct_bench}
 
 ci:
 	bash .ci/run

@@ -32,6 +32,7 @@ from django_filters import FilterSet
 
 from casetracker.api.filters import StableOrderingFilter
 from casetracker.choices import Qualifier
+from casetracker.db import streamed_rows
 from casetracker.visibility import condition, restricts, visible_levels
 from people.choices import PersonKind
 
@@ -230,7 +231,8 @@ def summary_rows_from(
     """
     as_of = as_of or timezone.localdate()
     levels = visible_levels(user)
-    sentences = summary_sentences(queryset.values_list(*SUMMARY_VALUES).iterator(chunk_size=chunk_size))
+    # A server-side cursor, or keyset chunks where there is none (PgBouncer): memory stays bounded either way.
+    sentences = summary_sentences(streamed_rows(queryset, SUMMARY_VALUES, chunk_size=chunk_size))
     with _fewer_collections():
         while chunk := list(islice(sentences, chunk_size)):
             attach_summary_extras(chunk)

@@ -106,6 +106,8 @@ MIDDLEWARE = [
     # Accept-Language, else LANGUAGE_CODE. After sessions, before CommonMiddleware (Django's order).
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After a write, this client reads the primary, not the replica, for a moment (casetracker.replica).
+    "casetracker.replica.ReadYourWritesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): did this session sign in with a two-factor code (django-otp)?
@@ -144,6 +146,27 @@ DATABASES = {
 }
 # Every request is one transaction: a write either happens whole or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+
+# PgBouncer in transaction mode (or any pooler that may hand each transaction another server
+# connection): server-side cursors cannot outlive a transaction there, so they are switched off and
+# the streaming exports page through the rows by key instead (cases.exports). docs/deployment-scale.md
+DISABLE_SERVER_SIDE_CURSORS = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DISABLE_SERVER_SIDE_CURSORS
+
+# A read replica (streaming replication of the primary): reads and exports go there, writes to
+# the primary, and a client that has just written reads the primary for REPLICA_PIN_SECONDS
+# (casetracker.replica). In tests the replica is a mirror of the test database.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_ALIAS = None
+if DATABASE_REPLICA_URL:
+    DATABASE_REPLICA_ALIAS = "replica"
+    DATABASES[DATABASE_REPLICA_ALIAS] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=int(env_str("DATABASE_CONN_MAX_AGE", "60"))
+    )
+    DATABASES[DATABASE_REPLICA_ALIAS]["DISABLE_SERVER_SIDE_CURSORS"] = DISABLE_SERVER_SIDE_CURSORS
+    DATABASES[DATABASE_REPLICA_ALIAS]["TEST"] = {"MIRROR": "default"}
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+DATABASE_ROUTERS = ["casetracker.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -208,6 +231,12 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNICODE_JSON": True,
 }
+
+# Page-number lists count matches exactly up to this many; above it, on PostgreSQL, `count` is the
+# planner's estimate and `count_is_exact` is false, so a first page costs the same however many match.
+API_EXACT_COUNT_LIMIT = env_int("API_EXACT_COUNT_LIMIT", 1_000)
+if API_EXACT_COUNT_LIMIT < 1:
+    raise ImproperlyConfigured("API_EXACT_COUNT_LIMIT must be at least 1 (matches counted exactly before estimating).")
 
 # API tokens (django-rest-knox): stored as digests, valid for API_TOKEN_TTL_HOURS from issue, revoked
 # when the user's password changes (casetracker.accounts.tokens). "Authorization: Token <token>".

@@ -12,6 +12,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from casetracker.accounts.two_factor import two_factor_needed
+from casetracker.replica import pin_if_user_wrote, reads_primary, use_primary
 
 
 class StaffTokenAuthentication(TokenAuthentication):
@@ -21,10 +22,22 @@ class StaffTokenAuthentication(TokenAuthentication):
     deactivated (both also revoke the user's tokens when saved: casetracker.accounts.tokens).
     """
 
+    def authenticate_credentials(self, token):
+        try:
+            return super().authenticate_credentials(token)
+        except AuthenticationFailed:
+            if reads_primary():
+                raise
+        # A token issued a moment ago may not have reached the read replica yet: ask the primary.
+        with use_primary():
+            return super().authenticate_credentials(token)
+
     def validate_user(self, auth_token):
         user, auth_token = super().validate_user(auth_token)
         if not user.is_staff:
             raise AuthenticationFailed(_("API tokens are for staff accounts only."))
+        # A client that wrote a moment ago reads its own writes (casetracker.replica).
+        pin_if_user_wrote(user)
         return user, auth_token
 
 
@@ -49,6 +62,7 @@ class TwoFactorSessionAuthentication(SessionAuthentication):
         if result is None:
             return None
         user = result[0]
+        pin_if_user_wrote(user)
         verified = getattr(user, "is_verified", None)
         if two_factor_needed(user) and not (verified and verified()):
             return None

@@ -40,7 +40,7 @@ def attach_citations(objects: Iterable[Model], *, user) -> None:
     for type_id, by_pk in by_type.items():
         condition |= Q(content_type_id=type_id, object_id__in=list(by_pk))
     citations = (
-        restrict(Citation.objects.filter(condition), user)
+        restrict(Citation.objects.filter(condition), user, cited=by_type)
         .select_related("source")
         .only("id", "content_type_id", "object_id", "excerpt", "locator", "source__id", "source__title")
         .order_by("id")
