@@ -313,8 +313,18 @@ class DefendantAdmin(NameSearchMixin, RecordAdmin):
     ]
     search_fields = ["person__search_text__contains", "case__title"]
     search_help_text = _("Search by the defendant's name or any variant, or the case title.")
-    fields = ["case", "person", "arrested", "status", "status_date", "status_as_of", "description", "external_id"]
-    readonly_fields = ["status", "status_date", "status_as_of"]
+    fields = [
+        "case",
+        "person",
+        "arrested",
+        "age_at_arrest",
+        "status",
+        "status_date",
+        "status_as_of",
+        "description",
+        "external_id",
+    ]
+    readonly_fields = ["age_at_arrest", "status", "status_date", "status_as_of"]
     autocomplete_fields = ["case", "person"]
     inlines = [StatusChangeInline, ChargeInline, SentenceInline, CitationInline]
     actions = ["record_status_change", *SENTENCE_SUMMARY_ACTIONS]
@@ -323,6 +333,13 @@ class DefendantAdmin(NameSearchMixin, RecordAdmin):
         # Autocomplete lists each defendant by its __str__, which names the person and the case. (A
         # select_related here replaces list_select_related on the change list, so it repeats it.)
         return super().get_queryset(request).select_related(*self.list_select_related)
+
+    @admin.display(description=_("Age at arrest"))
+    def age_at_arrest(self, defendant):
+        if defendant.pk is None or not defendant.person_id:
+            return "-"
+        age = defendant.age_at_arrest
+        return str(age) if age is not None else _("unknown (needs the date of birth and the arrest date)")
 
     @admin.display(description=_("Current status"), ordering="status")
     def current_status(self, defendant):

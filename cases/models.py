@@ -17,7 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from casetracker.approximate_dates import ApproximateDate, ApproximateDateField, known, with_as_of
+from casetracker.approximate_dates import Age, ApproximateDate, ApproximateDateField, age_at, known, with_as_of
 from casetracker.base_models import (
     NameSearchable,
     NameSearchQuerySet,
@@ -488,6 +488,12 @@ class Defendant(TrackedModel):
 
     def __str__(self):
         return f"{self.person} ({self.case})"
+
+    @property
+    def age_at_arrest(self) -> Age | None:
+        """The person's age when arrested or detained, from their date of birth, at the precision both are known
+        to ("about 40" when only years are known); ``None`` when either date is unknown."""
+        return age_at(self.person.birth_date, self.arrested)
 
     @property
     def status_display(self) -> str:

@@ -15,7 +15,7 @@ from cases.models import Case, Charge, Defendant, LegalArticle, Sentence, Status
 from cases.services import defendant_change_status
 from casetracker.choices import Confidentiality, parse_qualified, qualified
 from casetracker.visibility import restrict
-from people.choices import OrganizationKind, PersonKind
+from people.choices import OccupationCategory, OrganizationKind, PersonKind, Right, Sex
 from people.models import Organization, Person
 from sources.citable import citable_for, citables
 from sources.models import Citation, Source
@@ -127,6 +127,22 @@ def confidentiality_column() -> Column:
         Confidentiality,
         "restricted",
     )
+
+
+def choice_list_column(name: str, help, choices_class, example: str) -> Column:
+    """Several choices in one cell, separated by ';' (a :class:`casetracker.base_models.ChoiceListField`)."""
+    mapping = cells.choice_map(choices_class.choices)
+    labels = dict(choices_class.choices)
+
+    def read(cell, run, row):
+        raw = cells.text(cell)
+        parts = [part for part in (" ".join(piece.split()) for piece in raw.split(";")) if part]
+        return {name: sorted({cells.choice(part, choices_class.choices, mapping) for part in parts})}
+
+    def show(obj):
+        return "; ".join(str(labels.get(value, value)) for value in getattr(obj, name) or [])
+
+    return Column(name, help, example, read, show, (name,))
 
 
 def name_variants_column(noun: str) -> Column:
@@ -242,6 +258,33 @@ class PersonKindDef(NamedKind):
             date_column("group_size_as_of", gettext_lazy("For a group: the date the size is known as of."), "2012-12"),
             confidentiality_column(),
             text_column("description", gettext_lazy("Who this is, in a sentence or two."), ""),
+            choice_column(
+                "sex", gettext_lazy("As the sources state it: female, male or other. Empty: not stated."), Sex
+            ),
+            date_column("birth_date", gettext_lazy("Date of birth at the precision known (1972, 1972-05)."), "1972"),
+            choice_column(
+                "occupation_category",
+                gettext_lazy("A category to filter on: worker, oil_worker, journalist, lawyer, …"),
+                OccupationCategory,
+                "oil_worker",
+            ),
+            text_column("occupation", gettext_lazy("The occupation in the sources' words."), "oil worker"),
+            choice_list_column(
+                "rights",
+                gettext_lazy("The rights the person was exercising, separated by ';': assembly; labour; …"),
+                Right,
+                "assembly; labour",
+            ),
+            text_column(
+                "ethnicity",
+                gettext_lazy("Special-category: only staff allowed to see it may import this column."),
+                "",
+            ),
+            text_column(
+                "religion",
+                gettext_lazy("Special-category: only staff allowed to see it may import this column."),
+                "",
+            ),
         ]
 
     def natural_candidates(self, run, values):

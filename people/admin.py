@@ -11,9 +11,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.admin import NameVariantInline, RecordAdmin, RestrictedTabularInline
-from casetracker.base_models import search_key
+from casetracker.base_models import choice_list_contains, search_key
 from sources.admin import CitationInline
 
+from .choices import Right
 from .models import Membership, Organization, OrganizationName, Person, PersonName
 
 
@@ -26,6 +27,21 @@ class NameSearchMixin:
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_key(search_term))
+
+
+class RightsListFilter(admin.SimpleListFilter):
+    """Persons by a right they were exercising (one of the values of ``rights``)."""
+
+    title = _("right exercised")
+    parameter_name = "right"
+
+    def lookups(self, request, model_admin):
+        return Right.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Right.values:
+            return queryset.filter(choice_list_contains("rights", self.value()))
+        return queryset
 
 
 class PersonNameInline(NameVariantInline):
@@ -43,7 +59,7 @@ class MembershipInline(RestrictedTabularInline):
 @admin.register(Person)
 class PersonAdmin(NameSearchMixin, RecordAdmin):
     list_display = ["name", "kind", "group_size_display", "confidentiality", "updated"]
-    list_filter = ["kind", "confidentiality"]
+    list_filter = ["kind", "occupation_category", "sex", RightsListFilter, "confidentiality"]
     search_fields = ["search_text__contains"]
     search_help_text = _("Search by name or any recorded variant (any script).")
     fieldsets = [
@@ -53,6 +69,20 @@ class PersonAdmin(NameSearchMixin, RecordAdmin):
             {
                 "fields": ["group_size", "group_size_qualifier", "group_size_as_of"],
                 "description": _("Only for a group of unidentified persons."),
+            },
+        ),
+        (
+            _("Profile"),
+            {
+                "fields": ["sex", "birth_date", "occupation_category", "occupation", "rights"],
+                "description": _("Only for an individual, as the sources state it."),
+            },
+        ),
+        (
+            _("Special-category data"),
+            {
+                "fields": ["ethnicity", "religion"],
+                "description": _("Shown only to staff allowed to see special-category data."),
             },
         ),
     ]

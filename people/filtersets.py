@@ -3,6 +3,8 @@
 import django_filters
 
 from casetracker.api.filters import (
+    ApproximateDateFromFilter,
+    ApproximateDateToFilter,
     ChoicesFilter,
     ConfidentialityFilter,
     CountryFilter,
@@ -11,9 +13,10 @@ from casetracker.api.filters import (
     StableOrderingFilter,
     VisibilityFilterSet,
 )
+from casetracker.base_models import choice_list_contains
 from casetracker.visibility import restrict
 
-from .choices import OrganizationKind, PersonKind
+from .choices import OccupationCategory, OrganizationKind, PersonKind, Right, Sex
 from .models import Membership, Organization, Person
 
 
@@ -30,15 +33,40 @@ class PersonFilterSet(VisibilityFilterSet):
         model="people.Organization",
         help_text="Members of this organization (organization id).",
     )
+    sex = ChoicesFilter(choices=Sex.choices, help_text="Sex as the sources state it; repeat for several.")
+    occupation_category = ChoicesFilter(
+        choices=OccupationCategory.choices, help_text="Occupation category; repeat the parameter for several."
+    )
+    right = django_filters.MultipleChoiceFilter(
+        choices=Right.choices,
+        method="filter_right",
+        help_text="Persons who were exercising this right; repeat the parameter for any of several.",
+    )
+    born_from = ApproximateDateFromFilter(field_name="birth_date", help_text="Born on or after (2012, 2012-02, …).")
+    born_to = ApproximateDateToFilter(field_name="birth_date", help_text="Born on or before (2012, 2012-02, …).")
     confidentiality = ConfidentialityFilter()
     ordering = StableOrderingFilter(
-        fields=(("name", "name"), ("created", "created"), ("updated", "updated"), ("id", "id")),
+        fields=(
+            ("name", "name"),
+            ("birth_date", "birth_date"),
+            ("created", "created"),
+            ("updated", "updated"),
+            ("id", "id"),
+        ),
         help_text="Sort by these fields, comma-separated; prefix '-' for descending.",
     )
 
     class Meta:
         model = Person
         fields = []
+
+    def filter_right(self, queryset, name, value):
+        if not value:
+            return queryset
+        condition = choice_list_contains("rights", value[0])
+        for right in value[1:]:
+            condition |= choice_list_contains("rights", right)
+        return queryset.filter(condition)
 
     # Subqueries rather than joins on to-many relations: no duplicate rows, no DISTINCT.
     def filter_organization(self, queryset, name, value):

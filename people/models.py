@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casetracker.approximate_dates import ApproximateDate, ApproximateDateField, known, with_as_of
 from casetracker.base_models import (
+    ChoiceListField,
     NameSearchable,
     NameSearchQuerySet,
     NameVariant,
@@ -31,7 +32,7 @@ from casetracker.visibility import RestrictedQuerySet, visible_levels  # noqa: F
 from sources.citable import register_citable
 from sources.search import register_searchable
 
-from .choices import OrganizationKind, PersonKind
+from .choices import OccupationCategory, OrganizationKind, PersonKind, Right, Sex
 
 
 class PersonQuerySet(NameSearchQuerySet):
@@ -84,6 +85,55 @@ class Person(NameSearchable):
     confidentiality = confidentiality_field()
     synthetic = synthetic_field()
 
+    # -- the profile (issue 18): who this person is, as the sources state it ---------------------------
+    sex = models.CharField(
+        max_length=8,
+        choices=Sex.choices,
+        blank=True,
+        help_text=_("The person's sex as the sources state it. Leave empty when they do not; never guess it."),
+    )
+    birth_date = ApproximateDateField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "Date of birth at the precision known ('1972' when a source gives only the year or an age). "
+            "The age at detention is derived from it and the arrest date."
+        ),
+    )
+    occupation_category = models.CharField(
+        max_length=16,
+        choices=OccupationCategory.choices,
+        blank=True,
+        db_index=True,
+        help_text=_("What the person did for a living, as a category to filter on."),
+    )
+    occupation = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_("The occupation in the sources' words, e.g. 'oil worker at Ozenmunaigas'."),
+    )
+    rights = ChoiceListField(
+        choices=Right.choices,
+        help_text=_("The rights the person was exercising when targeted (several may apply)."),
+    )
+    # Special-category data: shown only to staff with people.view_special_category, on every surface
+    # (casetracker.visibility.FIELD_RULES).
+    ethnicity = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Ethnicity as the sources state it. Special-category data: only staff allowed to see it are shown it."
+        ),
+    )
+    religion = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Religion or belief as the sources state it. Special-category data: only staff allowed to see it are "
+            "shown it."
+        ),
+    )
+
     external_id = external_id_field()
     objects = PersonQuerySet.as_manager()
 
@@ -94,6 +144,7 @@ class Person(NameSearchable):
         permissions = [
             ("view_confidential", "Can see restricted and confidential people, cases and sources"),
             ("publish", "Can make people, cases and sources less protected (publish them)"),
+            ("view_special_category", "Can see special-category data of people (ethnicity, religion)"),
         ]
 
     def __str__(self):
@@ -120,10 +171,20 @@ class Person(NameSearchable):
             ApproximateDate.parse(timezone.localdate())
         ):
             errors["group_size_as_of"] = gettext("A size cannot be known as of a date in the future.")
+        if known(self.birth_date) and self.birth_date.is_certainly_after(ApproximateDate.parse(timezone.localdate())):
+            errors["birth_date"] = gettext("A date of birth cannot be in the future.")
+        if self.kind == PersonKind.GROUP:
+            profile = [name for name in PROFILE_FIELDS if getattr(self, name) not in (None, "", [])]
+            for name in profile:
+                errors[name] = gettext("Only an individual has a profile; clear it or make this an individual.")
         errors.update(
             qualified_figure_errors(self.group_size, self.group_size_qualifier, "group_size", "group_size_qualifier")
         )
         raise_if(errors)
+
+
+#: The fields of a person's profile (an individual's only).
+PROFILE_FIELDS = ("sex", "birth_date", "occupation_category", "occupation", "rights", "ethnicity", "religion")
 
 
 def person_str(*, name: str, kind: str, group_size, group_size_qualifier: str, group_size_as_of) -> str:

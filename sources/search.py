@@ -28,7 +28,7 @@ from django.db import connection
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 
-from casetracker.visibility import condition, content_type_id, restricts, visible_levels
+from casetracker.visibility import condition, content_type_id, protected_fields, restricts, visible_levels
 
 #: Text beyond this many characters is not searched (PostgreSQL's tsvector holds at most 1 MB).
 SEARCH_TEXT_MAX_CHARS = 400_000
@@ -65,7 +65,17 @@ SEARCH_KINDS: list[str] = []
 def register_searchable(
     model: type[Model], *, kind: str, fields: tuple[str, ...], joins: tuple[str, ...] = ()
 ) -> type[Model]:
-    """Say that records of ``model`` are found by search, by the text of ``fields``."""
+    """Say that records of ``model`` are found by search, by the text of ``fields``.
+
+    A field the field-level rule protects (:data:`casetracker.visibility.FIELD_RULES`) is refused: the
+    index is one text per record, shown to whoever may see the record.
+    """
+    special = set(fields) & set(protected_fields(model))
+    if special:
+        raise ValueError(
+            f"{model._meta.label}: {', '.join(sorted(special))} may be seen only with a permission "
+            "(casetracker.visibility.FIELD_RULES) and cannot be searched by everyone who sees the record."
+        )
     entry = Searchable(model, kind, tuple(fields), tuple(joins))
     if model in _BY_MODEL or kind in _BY_KIND:
         if (_BY_MODEL.get(model) or _BY_KIND[kind]) == entry:

@@ -351,10 +351,25 @@ class DefendantStatusChangeSerializer(serializers.Serializer):
     excerpt = serializers.CharField(read_only=True)
 
 
+class AgeSerializer(serializers.Serializer):
+    """An age derived from two approximate dates."""
+
+    youngest = serializers.IntegerField(read_only=True, help_text="The youngest the person can have been.")
+    oldest = serializers.IntegerField(read_only=True, help_text="The oldest the person can have been.")
+    display = serializers.CharField(
+        read_only=True, source="__str__", help_text="The age in words: '40', or 'about 40' when only years are known."
+    )
+
+
 @extend_schema_serializer(examples=seed_examples("defendants", detail=True))
 class DefendantDetailSerializer(DefendantSerializer):
     """A defendant with charges, trials, sentences and the dated history of their status."""
 
+    age_at_arrest = AgeSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The person's age when arrested or detained, from their date of birth (null when either is unknown).",
+    )
     charges = DefendantChargeSerializer(many=True, read_only=True)
     trials = CaseTrialSerializer(many=True, read_only=True, source="case.trials", help_text="The case's trials.")
     sentences = DefendantSentenceSerializer(many=True, read_only=True)
@@ -363,7 +378,14 @@ class DefendantDetailSerializer(DefendantSerializer):
     )
 
     class Meta(DefendantSerializer.Meta):
-        fields = [*DefendantSerializer.Meta.fields, "charges", "trials", "sentences", "status_changes"]
+        fields = [
+            *DefendantSerializer.Meta.fields,
+            "age_at_arrest",
+            "charges",
+            "trials",
+            "sentences",
+            "status_changes",
+        ]
 
 
 @extend_schema_serializer(examples=seed_examples("status-changes", detail=False))

@@ -7,6 +7,7 @@ from casetracker.api.examples import seed_examples
 from casetracker.api.fields import ApproximateDateField, BriefRelatedField, QualifiedFigureField
 from casetracker.api.serializers import NameVariantSerializer, RecordSerializer, SelfUrlField
 from casetracker.base_models import validate_country_code
+from people.choices import Right
 from people.models import Membership, Organization, Person
 from sources.api.serializers import CitationsField
 
@@ -33,6 +34,11 @@ class PersonSerializer(RecordSerializer):
         help_text="Other ways the name is written (transliterations, scripts). Sending a list replaces the old one.",
     )
     citations = CitationsField()
+    rights = serializers.ListField(
+        child=serializers.ChoiceField(choices=Right.choices),
+        required=False,
+        help_text=Person._meta.get_field("rights").help_text,
+    )
 
     class Meta:
         model = Person
@@ -44,6 +50,14 @@ class PersonSerializer(RecordSerializer):
             "group_size",
             "group_size_as_of",
             "description",
+            "sex",
+            "birth_date",
+            "occupation_category",
+            "occupation",
+            "rights",
+            # Special-category: left out by RecordSerializer for readers without people.view_special_category.
+            "ethnicity",
+            "religion",
             "confidentiality",
             "names",
             "citations",

@@ -134,7 +134,7 @@ def _user_for(role: Role):
     if role.all_but_confidential:
         user.user_permissions.set(
             Permission.objects.filter(content_type__app_label__in=["sources", "people", "cases"]).exclude(
-                codename="view_confidential"
+                codename__in=["view_confidential", "view_special_category"]
             )
         )
     return user
