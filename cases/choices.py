@@ -107,3 +107,15 @@ class AllegationKind(models.TextChoices):
     IMPUNITY = "impunity", _("Failure to investigate or punish")
     FIGURE = "figure", _("A number claimed (dead, arrested, jailed …)")
     OTHER = "other", _("Other")
+
+
+class FacilityKind(models.TextChoices):
+    """What sort of place a person is held in."""
+
+    POLICE_CUSTODY = "police_custody", _("Police custody (temporary detention)")
+    PRE_TRIAL = "pre_trial", _("Pre-trial detention centre")
+    PRISON = "prison", _("Prison")
+    PENAL_COLONY = "penal_colony", _("Penal colony")
+    PSYCHIATRIC = "psychiatric", _("Psychiatric hospital")
+    HOUSE_ARREST = "house_arrest", _("House arrest")
+    OTHER = "other", _("Other")

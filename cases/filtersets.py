@@ -31,6 +31,7 @@ from .choices import (
     ChargeOutcome,
     DefendantStatus,
     EventKind,
+    FacilityKind,
     FigureMeasure,
     SentenceKind,
     SentenceStatus,
@@ -39,9 +40,11 @@ from .models import (
     Allegation,
     Case,
     Charge,
+    CustodyStay,
     Defendant,
     Event,
     EventFigure,
+    Facility,
     LegalArticle,
     Place,
     Sentence,
@@ -140,6 +143,67 @@ class PlaceFilterSet(VisibilityFilterSet):
     class Meta:
         model = Place
         fields = []
+
+
+def in_region(prefix: str, region_id) -> Q:
+    """Facilities (at ``prefix``) in the place ``region_id`` or in a place within it (two levels deep)."""
+    return (
+        Q(**{f"{prefix}place_id": region_id})
+        | Q(**{f"{prefix}place__region_id": region_id})
+        | Q(**{f"{prefix}place__region__region_id": region_id})
+    )
+
+
+class FacilityFilterSet(VisibilityFilterSet):
+    """Places of detention by name (any variant), kind, place and region."""
+
+    q = SearchFilter(
+        field_name="search_text",
+        help_text="Search the name and every recorded variant (any script, case-insensitive).",
+    )
+    kind = ChoicesFilter(choices=FacilityKind.choices, help_text="Facility kind; repeat the parameter for several.")
+    place = IdFilter(field_name="place_id", help_text="Facilities at this place (place id).")
+    region = IdFilter(
+        method="filter_region", model="cases.Place", help_text="Facilities in this place or region (place id)."
+    )
+    ordering = ordering_by(("name", "name"), ("kind", "kind"), ("id", "id"))
+
+    class Meta:
+        model = Facility
+        fields = []
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(in_region("", value))
+
+
+class CustodyStayFilterSet(VisibilityFilterSet):
+    """Custody stays by defendant, person, case, facility, region, source and dates."""
+
+    defendant = IdFilter(field_name="defendant_id", help_text="Stays of this defendant (defendant id).")
+    person = IdFilter(field_name="defendant__person_id", help_text="Stays of this person (person id).")
+    case = IdFilter(field_name="defendant__case_id", help_text="Stays of defendants in this case (case id).")
+    facility = IdFilter(field_name="facility_id", help_text="Stays at this facility (facility id).")
+    region = IdFilter(
+        method="filter_region", model="cases.Place", help_text="Stays at facilities in this place or region."
+    )
+    source = IdFilter(field_name="source_id", help_text="Stays reported by this source (source id).")
+    start_after = ApproximateDateFromFilter(field_name="start", help_text="Began on or after this date.")
+    start_before = ApproximateDateToFilter(field_name="start", help_text="Began on or before this date.")
+    confidentiality = ConfidentialityFilter()
+    ordering = ordering_by(
+        ("start", "start"),
+        ("end", "end"),
+        ("known_as_of", "known_as_of"),
+        ("defendant__person__name", "person"),
+        ("id", "id"),
+    )
+
+    class Meta:
+        model = CustodyStay
+        fields = []
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(in_region("facility__", value))
 
 
 class EventFilterSet(VisibilityFilterSet):
@@ -268,6 +332,19 @@ class DefendantFilterSet(VisibilityFilterSet):
         method="filter_legal_article", model="cases.LegalArticle", help_text="Defendants charged under this article."
     )
     status = ChoicesFilter(choices=DefendantStatus.choices, help_text="Current status; repeatable.")
+    facility = IdFilter(
+        field_name="current_facility_id", help_text="Defendants held at this facility now (facility id)."
+    )
+    region = IdFilter(
+        method="filter_region",
+        model="cases.Place",
+        help_text="Defendants held now at a facility in this place or region (place id).",
+    )
+    facility_kind = ChoicesFilter(
+        field_name="current_facility__kind",
+        choices=FacilityKind.choices,
+        help_text="Defendants held now at a facility of this kind (penal_colony, prison, …); repeatable.",
+    )
     arrested_after = ApproximateDateFromFilter(field_name="arrested", help_text="Arrested on or after this date.")
     arrested_before = ApproximateDateToFilter(field_name="arrested", help_text="Arrested on or before this date.")
     status_after = ApproximateDateFromFilter(
@@ -295,6 +372,9 @@ class DefendantFilterSet(VisibilityFilterSet):
 
     def filter_legal_article(self, queryset, name, value):
         return queryset.filter(pk__in=Charge.objects.filter(article_id=value).values("defendant_id"))
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(in_region("current_facility__", value))
 
 
 class StatusChangeFilterSet(VisibilityFilterSet):

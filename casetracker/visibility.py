@@ -88,6 +88,11 @@ RULES: dict[str, Rule] = {
     "cases.case": Rule(level=True),
     "cases.defendant": Rule(through=("person", "case")),
     "cases.statuschange": Rule(through=("defendant", "source")),
+    # Places of detention are public facts; who is held there is told by the custody stays.
+    "cases.facility": Rule(),
+    "cases.facilityname": Rule(),
+    # A stay is as protected as its defendant (so its person and case) and its source.
+    "cases.custodystay": Rule(through=("defendant", "source")),
     "cases.legalarticle": Rule(),
     "cases.charge": Rule(through=("defendant",)),
     "cases.trial": Rule(through=("case",)),

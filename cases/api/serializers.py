@@ -34,9 +34,11 @@ from ..models import (
     Allegation,
     Case,
     Charge,
+    CustodyStay,
     Defendant,
     Event,
     EventFigure,
+    Facility,
     LegalArticle,
     Place,
     Sentence,
@@ -71,6 +73,102 @@ class PlaceSerializer(RecordSerializer):
         model = Place
         fields = ["id", "url", "name", "kind", "country", "region", "names", "citations"]
         extra_kwargs = {"country": {"validators": [validate_country_code]}}
+
+
+class FacilitySerializer(RecordSerializer):
+    """A place of detention, with every name sources use and, when known, where it is on a map."""
+
+    names_relation = "names"
+
+    url = SelfUrlField("api:facility-detail")
+    names = NameVariantSerializer(
+        many=True,
+        required=False,
+        help_text="Other names (official numbers, transliterations). Sending a list replaces the old one.",
+    )
+    citations = CitationsField()
+
+    class Meta:
+        model = Facility
+        fields = [
+            "id",
+            "url",
+            "name",
+            "kind",
+            "place",
+            "latitude",
+            "longitude",
+            "description",
+            "names",
+            "citations",
+            "created",
+            "updated",
+        ]
+
+
+class FacilityHeldSerializer(serializers.Serializer):
+    """A defendant held at the facility now."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = SelfUrlField("api:defendant-detail")
+    person = BriefRelatedField(read_only=True, view_name="api:person-detail")
+    case = BriefRelatedField(read_only=True, view_name="api:case-detail")
+    custody_since = ApproximateDateField(
+        read_only=True, allow_null=True, help_text=model_help(Defendant, "custody_since")
+    )
+    custody_as_of = ApproximateDateField(
+        read_only=True, allow_null=True, help_text=model_help(Defendant, "custody_as_of")
+    )
+
+
+class FacilityDetailSerializer(FacilitySerializer):
+    """A facility with the (visible) defendants held there now."""
+
+    held_now = FacilityHeldSerializer(
+        many=True, read_only=True, source="visible_held", help_text="Defendants whose current place of detention it is."
+    )
+
+    class Meta(FacilitySerializer.Meta):
+        fields = [*FacilitySerializer.Meta.fields, "held_now"]
+
+
+class CustodyStaySerializer(RecordSerializer):
+    """A dated, sourced stay of a defendant in a place of detention. The current place is derived from these."""
+
+    url = SelfUrlField("api:custodystay-detail")
+    dates_display = serializers.CharField(read_only=True, help_text="The dates in words: 'since 2013-02 (as of …)'.")
+
+    class Meta:
+        model = CustodyStay
+        fields = [
+            "id",
+            "url",
+            "defendant",
+            "facility",
+            "start",
+            "end",
+            "known_as_of",
+            "dates_display",
+            "note",
+            "source",
+            "excerpt",
+            "created",
+            "updated",
+        ]
+
+
+class DefendantCustodySerializer(serializers.Serializer):
+    """A stay in a defendant's custody history."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = SelfUrlField("api:custodystay-detail")
+    facility = BriefRelatedField(read_only=True, view_name="api:facility-detail")
+    start = ApproximateDateField(read_only=True, allow_null=True)
+    end = ApproximateDateField(read_only=True, allow_null=True)
+    known_as_of = ApproximateDateField(read_only=True, allow_null=True)
+    dates_display = serializers.CharField(read_only=True)
+    source = BriefRelatedField(read_only=True, allow_null=True, view_name="api:source-detail")
+    excerpt = serializers.CharField(read_only=True)
 
 
 class FigureSerializer(serializers.Serializer):
@@ -286,6 +384,18 @@ class DefendantSerializer(RecordSerializer):
         read_only=True, allow_null=True, help_text=model_help(Defendant, "status_as_of")
     )
     status_display = serializers.CharField(read_only=True, help_text=STATUS_DISPLAY_HELP)
+    current_facility = BriefRelatedField(
+        read_only=True,
+        allow_null=True,
+        view_name="api:facility-detail",
+        help_text=model_help(Defendant, "current_facility"),
+    )
+    custody_since = ApproximateDateField(
+        read_only=True, allow_null=True, help_text=model_help(Defendant, "custody_since")
+    )
+    custody_as_of = ApproximateDateField(
+        read_only=True, allow_null=True, help_text=model_help(Defendant, "custody_as_of")
+    )
     citations = CitationsField()
 
     class Meta:
@@ -300,6 +410,9 @@ class DefendantSerializer(RecordSerializer):
             "status_date",
             "status_as_of",
             "status_display",
+            "current_facility",
+            "custody_since",
+            "custody_as_of",
             "description",
             "citations",
             "created",
@@ -376,6 +489,9 @@ class DefendantDetailSerializer(DefendantSerializer):
     status_changes = DefendantStatusChangeSerializer(
         many=True, read_only=True, help_text="The status history, oldest first."
     )
+    custody_stays = DefendantCustodySerializer(
+        many=True, read_only=True, help_text="Where the defendant has been held, oldest first."
+    )
 
     class Meta(DefendantSerializer.Meta):
         fields = [
@@ -385,6 +501,7 @@ class DefendantDetailSerializer(DefendantSerializer):
             "trials",
             "sentences",
             "status_changes",
+            "custody_stays",
         ]
 
 
