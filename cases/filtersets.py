@@ -23,6 +23,8 @@ from casetracker.api.filters import (
     ordering_by,
     text_filter,
 )
+from casetracker.base_models import choice_list_contains_any
+from people.choices import Right
 from people.models import Person, search_key
 
 from .choices import (
@@ -69,6 +71,25 @@ class SentenceFilterSet(VisibilityFilterSet):
         help_text="Sentences of defendants charged under this legal article (legal article id).",
     )
     court = IdFilter(field_name="trial__court_id", help_text="Sentences imposed by this court (organization id).")
+    facility = IdFilter(
+        field_name="defendant__current_facility_id",
+        help_text="Sentences of defendants held at this facility now (facility id).",
+    )
+    region = IdFilter(
+        method="filter_region",
+        model="cases.Place",
+        help_text="Sentences of defendants held now at a facility in this place or region (place id).",
+    )
+    facility_kind = ChoicesFilter(
+        field_name="defendant__current_facility__kind",
+        choices=FacilityKind.choices,
+        help_text="Sentences of defendants held now at a facility of this kind (penal_colony, …); repeatable.",
+    )
+    right = django_filters.MultipleChoiceFilter(
+        choices=Right.choices,
+        method="filter_right",
+        help_text="Sentences of persons who were exercising this right (assembly, labour, …); repeatable.",
+    )
     kind = ChoicesFilter(
         choices=SentenceKind.choices, help_text="Sentence kind; repeat the parameter for several kinds."
     )
@@ -126,6 +147,12 @@ class SentenceFilterSet(VisibilityFilterSet):
 
     def filter_legal_article(self, queryset, name, value):
         return queryset.filter(defendant__in=Charge.objects.filter(article_id=value).values("defendant_id"))
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(in_region("defendant__current_facility__", value))
+
+    def filter_right(self, queryset, name, value):
+        return queryset.filter(choice_list_contains_any("defendant__person__rights", value)) if value else queryset
 
 
 class PlaceFilterSet(VisibilityFilterSet):

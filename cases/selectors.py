@@ -90,6 +90,11 @@ SENTENCE_FIELDS = (
     "trial__court__name",
     "trial__place__id",
     "trial__place__name",
+    "defendant__current_facility_id",
+    "defendant__custody_since",
+    "defendant__custody_as_of",
+    "defendant__current_facility__id",
+    "defendant__current_facility__name",
 )
 
 
@@ -193,9 +198,9 @@ def sentence_summary_queryset(
     queryset = filtered_sentences(filters=filters, user=user, sentences=sentences)
     if not (filters and filters.get("ordering")):
         queryset = queryset.order_by(SORT_KEYS["case"], "defendant__case_id", SORT_KEYS["person"], "id")
-    return queryset.select_related("defendant__person", "defendant__case", "trial__court", "trial__place").only(
-        *SENTENCE_FIELDS
-    )
+    return queryset.select_related(
+        "defendant__person", "defendant__case", "defendant__current_facility", "trial__court", "trial__place"
+    ).only(*SENTENCE_FIELDS)
 
 
 def sentence_summary_rows(

@@ -38,7 +38,16 @@ from people.models import person_str
 from sources.models import Citation
 
 from .choices import TERM_KINDS, SentenceKind, SentenceStatus
-from .models import Charge, Defendant, Sentence, Trial, legal_article_str, sentence_status_str, term_in_words
+from .models import (
+    Charge,
+    Defendant,
+    Sentence,
+    Trial,
+    dated_status,
+    legal_article_str,
+    sentence_status_str,
+    term_in_words,
+)
 
 PROTECTED_PERSON = "Protected person"
 PROTECTED_CASE = "Protected case"
@@ -142,6 +151,28 @@ COLUMNS: tuple[Column, ...] = (
         "of an earlier date); empty when the start is unknown or for a sentence that has no term.",
     ),
     Column(
+        "place_of_detention",
+        "Current place of detention",
+        width=36,
+        description="Where the defendant is held now, from the custody history (the latest stay without an end), "
+        "with since when and the date it is known as of: 'Colony 157 since 2013-02 (as of 2014-06)'.",
+    ),
+    Column(
+        "detained_there_since",
+        "Held there since",
+        DATE,
+        13,
+        "When the current stay began, at the precision known; empty when the source does not say.",
+    ),
+    Column(
+        "time_there",
+        "Time held there",
+        width=20,
+        description="How long the defendant has been at the current place of detention as of the export date "
+        "(or 'at least' as of the date it is known as of when the start is unknown), in words; 'about' when "
+        "the start is not known to the day.",
+    ),
+    Column(
         "sources",
         "Sources",
         width=60,
@@ -158,7 +189,7 @@ def column_headers(*, as_of: datetime.date) -> list[str]:
     """The headers a person reads, in column order; time served/remaining name their date."""
     headers = []
     for column in COLUMNS:
-        if column.key in ("time_served", "time_remaining"):
+        if column.key in ("time_served", "time_remaining", "time_there"):
             headers.append(f"{column.header} (as of {as_of.isoformat()})")
         else:
             headers.append(column.header)
@@ -216,8 +247,27 @@ def sentence_summary_row(sentence: Sentence, *, as_of: datetime.date, levels: Co
         "status_as_of": sentence.status_as_of,
         "time_served": served,
         "time_remaining": remaining,
+        **custody_columns(defendant, as_of=as_of),
         "sources": _joined(extras.sources),
     }
+
+
+def custody_columns(defendant, *, as_of: datetime.date) -> dict:
+    """The current place of detention, since when, and for how long as of ``as_of`` (see :data:`COLUMNS`)."""
+    facility = getattr(defendant, "current_facility", None)
+    if facility is None:
+        return {"place_of_detention": None, "detained_there_since": None, "time_there": None}
+    since: ApproximateDate | None = defendant.custody_since
+    known_as_of: ApproximateDate | None = defendant.custody_as_of
+    place = dated_status(facility.name, took_effect=since, as_of=known_as_of)
+    time_there = None
+    if since is not None and since.earliest() <= as_of:
+        months = months_between(since.earliest(), as_of)
+        time_there = term_in_words(months, Qualifier.ABOUT if since.precision != "day" and months else Qualifier.EXACT)
+    elif known_as_of is not None and known_as_of.earliest() <= as_of:
+        months = months_between(known_as_of.latest(), as_of) if known_as_of.latest() <= as_of else 0
+        time_there = term_in_words(months, Qualifier.AT_LEAST if months else Qualifier.EXACT)
+    return {"place_of_detention": place, "detained_there_since": since, "time_there": time_there}
 
 
 def masked_row(sentence) -> dict:
@@ -272,6 +322,9 @@ SUMMARY_VALUES = (
     "trial__verdict_date",
     "trial__court__name",
     "trial__place__name",
+    "defendant__current_facility__name",
+    "defendant__custody_since",
+    "defendant__custody_as_of",
     MASKED,
 )
 
@@ -289,7 +342,7 @@ def summary_sentences(rows: Iterable[tuple]) -> Iterator[SimpleNamespace]:
         start, expected_end, actual_release, status, status_as_of,
         person_name, person_kind, group_size, group_size_qualifier, group_size_as_of, person_confidentiality,
         case_title, case_confidentiality,
-        verdict_date, court_name, place_name, masked,
+        verdict_date, court_name, place_name, facility_name, custody_since, custody_as_of, masked,
     ) in rows:  # fmt: skip
         person = SimpleNamespace(
             name=person_name,
@@ -322,7 +375,13 @@ def summary_sentences(rows: Iterable[tuple]) -> Iterator[SimpleNamespace]:
             actual_release=actual_release,
             status=status,
             status_as_of=status_as_of,
-            defendant=SimpleNamespace(person=person, case=case),
+            defendant=SimpleNamespace(
+                person=person,
+                case=case,
+                current_facility=None if facility_name is None else SimpleNamespace(name=facility_name),
+                custody_since=custody_since,
+                custody_as_of=custody_as_of,
+            ),
             trial=trial,
             **{MASKED: bool(masked)},
         )

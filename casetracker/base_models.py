@@ -319,3 +319,11 @@ class ChoiceListField(models.JSONField):
 def choice_list_contains(field_name: str, value: str) -> models.Q:
     """Records whose :class:`ChoiceListField` ``field_name`` holds ``value`` (the quoted JSON string is matched)."""
     return models.Q(**{f"{field_name}__icontains": f'"{value}"'})
+
+
+def choice_list_contains_any(field_name: str, values) -> models.Q:
+    """Records whose :class:`ChoiceListField` ``field_name`` holds any of ``values`` (none: no record)."""
+    condition = models.Q(pk__in=[])
+    for value in values:
+        condition |= choice_list_contains(field_name, value)
+    return condition

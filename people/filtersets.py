@@ -13,7 +13,7 @@ from casetracker.api.filters import (
     StableOrderingFilter,
     VisibilityFilterSet,
 )
-from casetracker.base_models import choice_list_contains
+from casetracker.base_models import choice_list_contains_any
 from casetracker.visibility import restrict
 
 from .choices import OccupationCategory, OrganizationKind, PersonKind, Right, Sex
@@ -63,10 +63,7 @@ class PersonFilterSet(VisibilityFilterSet):
     def filter_right(self, queryset, name, value):
         if not value:
             return queryset
-        condition = choice_list_contains("rights", value[0])
-        for right in value[1:]:
-            condition |= choice_list_contains("rights", right)
-        return queryset.filter(condition)
+        return queryset.filter(choice_list_contains_any("rights", value))
 
     # Subqueries rather than joins on to-many relations: no duplicate rows, no DISTINCT.
     def filter_organization(self, queryset, name, value):

@@ -17,6 +17,7 @@ from casetracker.api.serializers import SelfUrlField
 from people.api import extensions
 from people.filtersets import PersonFilterSet
 
+from ..filtersets import in_region
 from ..models import Case, Defendant, Event
 
 
@@ -36,6 +37,15 @@ class PersonDefendantSerializer(serializers.Serializer):
     status_display = serializers.CharField(
         read_only=True,
         help_text=_("The current status with its dates, e.g. 'Serving a prison sentence (as of 2012-12)'."),
+    )
+    current_facility = BriefRelatedField(
+        read_only=True,
+        allow_null=True,
+        view_name="api:facility-detail",
+        help_text=_("Where the person is held now in this case (from the custody history); null when not known."),
+    )
+    custody_display = serializers.CharField(
+        read_only=True, help_text=_("The current place of detention with its dates, e.g. 'Colony 157 since 2013-02'.")
     )
 
 
@@ -58,6 +68,16 @@ def _persons_in_case(filterset, queryset, value):
     return queryset.filter(pk__in=defendants.values("person_id"))
 
 
+def _persons_held_at(filterset, queryset, value):
+    defendants = filterset.visible(Defendant.objects.filter(current_facility_id=value))
+    return queryset.filter(pk__in=defendants.values("person_id"))
+
+
+def _persons_held_in_region(filterset, queryset, value):
+    defendants = filterset.visible(Defendant.objects.filter(in_region("current_facility__", value)))
+    return queryset.filter(pk__in=defendants.values("person_id"))
+
+
 def _persons_in_event(filterset, queryset, value):
     return queryset.filter(pk__in=Event.persons.through.objects.filter(event_id=value).values("person_id"))
 
@@ -68,7 +88,7 @@ def _events_field():
 
 def register():
     """Fill the people API's hook (``people.api.extensions``); called once, from ``CasesConfig.ready``."""
-    defendants = Defendant.objects.select_related("case").order_by("case__title", "id")
+    defendants = Defendant.objects.select_related("case", "current_facility").order_by("case__title", "id")
     extensions.add_detail_field(
         extensions.PERSON,
         "defendants",
@@ -96,6 +116,22 @@ def register():
         "case",
         _PersonIdFilter(
             query=_persons_in_case, model="cases.Case", help_text="Persons prosecuted in this case (case id)."
+        ),
+    )
+    extensions.add_filter(
+        PersonFilterSet,
+        "facility",
+        _PersonIdFilter(
+            query=_persons_held_at, model="cases.Facility", help_text="Persons held at this facility now (facility id)."
+        ),
+    )
+    extensions.add_filter(
+        PersonFilterSet,
+        "region",
+        _PersonIdFilter(
+            query=_persons_held_in_region,
+            model="cases.Place",
+            help_text="Persons held now at a facility in this place or region (place id).",
         ),
     )
     extensions.add_filter(

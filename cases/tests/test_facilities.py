@@ -189,3 +189,51 @@ def test_admin_defendant_page_has_the_custody_inline_and_facility_page_lists_who
     assert "Vladimir Kozlov" in facility_page and "Zqx-hidden-person" not in facility_page
     listing = client.get("/admin/cases/facility/").content.decode()
     assert "Colony 157" in listing
+
+
+def test_summaries_give_the_current_place_of_detention_and_how_long_in_every_format(kozlov, role_user):
+    import datetime
+
+    import io
+
+    from openpyxl import load_workbook
+
+    from cases.selectors import sentence_summary_rows
+    from cases.tests.factories import SentenceFactory
+
+    colony = FacilityFactory(name="Colony 157", kind="penal_colony")
+    CustodyStayFactory(defendant=kozlov, facility=colony, start="2013-02", known_as_of="2014-06")
+    SentenceFactory(defendant=kozlov, term_months=90)
+    other = DefendantFactory(person=PersonFactory(name="Free person"), case=kozlov.case)
+    SentenceFactory(defendant=other, term_months=12)
+    rows = list(sentence_summary_rows(user=None, as_of=datetime.date(2015, 2, 15)))
+    by_name = {row["defendant"]: row for row in rows}
+    assert by_name["Vladimir Kozlov"]["place_of_detention"] == "Colony 157 since 2013-02 (as of 2014-06)"
+    assert str(by_name["Vladimir Kozlov"]["detained_there_since"]) == "2013-02"
+    assert by_name["Vladimir Kozlov"]["time_there"] == "about 2 years"
+    assert by_name["Free person"]["place_of_detention"] is None
+    client = client_for(None)
+    listed = client.get("/api/v1/sentence-summaries/", {"facility_kind": "penal_colony", "as_of": "2015-02-15"})
+    assert listed.status_code == 200, listed.content
+    assert [row["place_of_detention"] for row in listed.json()["results"]] == [
+        "Colony 157 since 2013-02 (as of 2014-06)"
+    ]
+    csv_text = b"".join(client.get("/api/v1/sentence-summaries.csv", {"facility": colony.pk}).streaming_content)
+    assert "Current place of detention" in csv_text.decode() and "Colony 157" in csv_text.decode()
+    xlsx = client.get("/api/v1/sentence-summaries.xlsx", {"facility": colony.pk})
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).worksheets[0]
+    values = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert "Current place of detention" in values
+    assert "Colony 157 since 2013-02 (as of 2014-06)" in values
+
+
+def test_summaries_filter_by_right_exercised(kozlov):
+    from cases.tests.factories import SentenceFactory
+
+    kozlov.person.rights = ["assembly"]
+    kozlov.person.save()
+    SentenceFactory(defendant=kozlov)
+    SentenceFactory(defendant=DefendantFactory(person=PersonFactory(name="Journalist", rights=["expression"])))
+    response = client_for(None).get("/api/v1/sentence-summaries/", {"right": "assembly"})
+    assert [row["defendant"] for row in response.json()["results"]] == ["Vladimir Kozlov"]

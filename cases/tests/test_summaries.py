@@ -55,6 +55,9 @@ def test_columns_are_in_the_fixed_order_with_headers_a_person_reads():
         "status_as_of",
         "time_served",
         "time_remaining",
+        "place_of_detention",
+        "detained_there_since",
+        "time_there",
         "sources",
     )
     headers = column_headers(as_of=AS_OF)
