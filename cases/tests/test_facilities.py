@@ -193,7 +193,6 @@ def test_admin_defendant_page_has_the_custody_inline_and_facility_page_lists_who
 
 def test_summaries_give_the_current_place_of_detention_and_how_long_in_every_format(kozlov, role_user):
     import datetime
-
     import io
 
     from openpyxl import load_workbook
