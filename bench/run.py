@@ -1082,6 +1082,11 @@ CASE WHEN s.start IS NULL THEN NULL
 CASE WHEN s.expected_end IS NULL THEN NULL
      ELSE age(rpad(s.expected_end, 10, '-01')::date, current_date)::text END
 """,
+    "recognised_by": """
+(SELECT string_agg(org.name || ': ' || r.kind, '; ' ORDER BY r.date, r.id)
+   FROM people_recognition r JOIN people_organization org ON org.id = r.organization_id
+  WHERE r.person_id = p.id AND r.withdrawn IS NULL)
+""",
     "place_of_detention": "f.name",
     "detained_there_since": "d.custody_since",
     "time_there": """

@@ -217,7 +217,12 @@ class AllegationAdmin(NameSearchMixin, RecordAdmin):
         "event",
         "source",
     ]
-    list_filter = ["kind", ("event", admin.RelatedOnlyFieldListFilter), ("source", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "kind",
+        "concern",
+        ("event", admin.RelatedOnlyFieldListFilter),
+        ("source", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = [
         "claim",
         "response",
@@ -233,6 +238,16 @@ class AllegationAdmin(NameSearchMixin, RecordAdmin):
         (_("Who alleges"), {"fields": ["alleged_by_person", "alleged_by_organization", "alleged_by_description"]}),
         (None, {"fields": ["kind", "claim", "made", "event"]}),
         (_("Against whom"), {"fields": ["against_person", "against_organization", "against_description"]}),
+        (
+            _("Treatment in custody"),
+            {
+                "fields": ["concern", "concerns_person", "concern_date"],
+                "description": _(
+                    "For a concern about a person's treatment in custody (health, ill-treatment, visits denied, "
+                    "hunger strike …): what it is, whom it is about, and when."
+                ),
+            },
+        ),
         (_("Source"), {"fields": ["source", "excerpt", "note"]}),
         (
             _("Response or denial"),
@@ -247,6 +262,7 @@ class AllegationAdmin(NameSearchMixin, RecordAdmin):
         "alleged_by_organization",
         "against_person",
         "against_organization",
+        "concerns_person",
         "event",
         "source",
         "response_source",

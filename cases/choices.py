@@ -119,3 +119,15 @@ class FacilityKind(models.TextChoices):
     PSYCHIATRIC = "psychiatric", _("Psychiatric hospital")
     HOUSE_ARREST = "house_arrest", _("House arrest")
     OTHER = "other", _("Other")
+
+
+class TreatmentConcern(models.TextChoices):
+    """What an allegation about a person in custody concerns (see ``cases.models.Allegation.concern``)."""
+
+    HEALTH = "health", _("Health or medical care")
+    ILL_TREATMENT = "ill_treatment", _("Ill-treatment or torture")
+    ACCESS_DENIED = "access_denied", _("Visits or lawyer access denied")
+    HUNGER_STRIKE = "hunger_strike", _("Hunger strike")
+    SOLITARY = "solitary", _("Solitary confinement")
+    TRANSFER = "transfer", _("Transfer far from family")
+    OTHER = "other", _("Other conditions of detention")

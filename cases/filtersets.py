@@ -24,7 +24,8 @@ from casetracker.api.filters import (
     text_filter,
 )
 from casetracker.base_models import choice_list_contains_any
-from people.choices import Right
+from people.choices import RecognitionKind, Right
+from people.filtersets import recognised_persons
 from people.models import Person, search_key
 
 from .choices import (
@@ -37,6 +38,7 @@ from .choices import (
     FigureMeasure,
     SentenceKind,
     SentenceStatus,
+    TreatmentConcern,
 )
 from .models import (
     Allegation,
@@ -84,6 +86,16 @@ class SentenceFilterSet(VisibilityFilterSet):
         field_name="defendant__current_facility__kind",
         choices=FacilityKind.choices,
         help_text="Sentences of defendants held now at a facility of this kind (penal_colony, …); repeatable.",
+    )
+    recognised_by = IdFilter(
+        method="filter_recognised_by",
+        model="people.Organization",
+        help_text="Sentences of persons this organization recognises (not withdrawn) (organization id).",
+    )
+    recognised_as = ChoicesFilter(
+        method="filter_recognised_as",
+        choices=RecognitionKind.choices,
+        help_text="Sentences of persons recognised (not withdrawn) as this (political_prisoner, conscience, …).",
     )
     right = django_filters.MultipleChoiceFilter(
         choices=Right.choices,
@@ -153,6 +165,14 @@ class SentenceFilterSet(VisibilityFilterSet):
 
     def filter_right(self, queryset, name, value):
         return queryset.filter(choice_list_contains_any("defendant__person__rights", value)) if value else queryset
+
+    def filter_recognised_by(self, queryset, name, value):
+        return queryset.filter(defendant__person_id__in=recognised_persons(self, organization_id=value))
+
+    def filter_recognised_as(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(defendant__person_id__in=recognised_persons(self, kind__in=value))
 
 
 class PlaceFilterSet(VisibilityFilterSet):
@@ -367,6 +387,16 @@ class DefendantFilterSet(VisibilityFilterSet):
         model="cases.Place",
         help_text="Defendants held now at a facility in this place or region (place id).",
     )
+    recognised_by = IdFilter(
+        method="filter_recognised_by",
+        model="people.Organization",
+        help_text="Defendants this organization recognises (not withdrawn) (organization id).",
+    )
+    concern = ChoicesFilter(
+        method="filter_concern",
+        choices=TreatmentConcern.choices,
+        help_text="Defendants about whom a treatment concern of this kind is recorded (health, …); repeatable.",
+    )
     facility_kind = ChoicesFilter(
         field_name="current_facility__kind",
         choices=FacilityKind.choices,
@@ -402,6 +432,15 @@ class DefendantFilterSet(VisibilityFilterSet):
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(in_region("current_facility__", value))
+
+    def filter_recognised_by(self, queryset, name, value):
+        return queryset.filter(person_id__in=recognised_persons(self, organization_id=value))
+
+    def filter_concern(self, queryset, name, value):
+        if not value:
+            return queryset
+        concerns = self.visible(Allegation.objects.filter(concern__in=value))
+        return queryset.filter(person_id__in=concerns.values("concerns_person_id"))
 
 
 class StatusChangeFilterSet(VisibilityFilterSet):
@@ -526,11 +565,20 @@ class AllegationFilterSet(VisibilityFilterSet):
         help_text="Claims made by or against this organization (organization id).",
     )
     event = IdFilter(field_name="event_id", help_text="Claims about this event (event id).")
+    concern = ChoicesFilter(
+        choices=TreatmentConcern.choices,
+        help_text="Concerns about treatment in custody of this kind (health, ill_treatment, …); repeatable.",
+    )
+    concerns_person = IdFilter(
+        field_name="concerns_person_id", help_text="Treatment concerns about this person in custody (person id)."
+    )
     source = IdFilter(
         method="filter_source",
         model="sources.Source",
         help_text="Claims or responses reported by this source (source id).",
     )
+    concern_after = ApproximateDateFromFilter(field_name="concern_date", help_text="Concerns dated on or after this.")
+    concern_before = ApproximateDateToFilter(field_name="concern_date", help_text="Concerns dated on or before this.")
     made_after = ApproximateDateFromFilter(field_name="made", help_text="Made on or after this date (any precision).")
     made_before = ApproximateDateToFilter(field_name="made", help_text="Made on or before this date (any precision).")
     ordering = ordering_by(("made", "made"), ("kind", "kind"), ("created", "created"), ("id", "id"))

@@ -54,6 +54,7 @@ from .choices import (
     FigureMeasure,
     SentenceKind,
     SentenceStatus,
+    TreatmentConcern,
 )
 
 
@@ -334,6 +335,30 @@ class Allegation(TrackedModel):
         ),
     )
     note = models.CharField(max_length=500, blank=True, help_text=_("Anything a reader should know about the claim."))
+    # -- a concern about a person's treatment in custody (issue 18): the same attributed claim -------------
+    concern = models.CharField(
+        max_length=16,
+        choices=TreatmentConcern.choices,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "For a concern about a person's treatment in custody: what it concerns (health, ill-treatment, visits "
+            "denied, hunger strike …). Empty for other claims."
+        ),
+    )
+    concerns_person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="treatment_concerns",
+        help_text=_("For a treatment concern: the person in custody it is about. Required with a concern."),
+    )
+    concern_date = ApproximateDateField(
+        null=True,
+        blank=True,
+        help_text=_("For a treatment concern: when it happened or began, at the precision known."),
+    )
     citations = citations_relation()
     objects = RestrictedQuerySet.as_manager()
 
@@ -373,8 +398,15 @@ class Allegation(TrackedModel):
             errors["response_excerpt"] = gettext("A response's excerpt needs the source it is quoted from.")
         if self.response_source_id and not self.response.strip():
             errors["response"] = gettext("Say what the response is, and whose, in our own words.")
-        if known(self.made) and self.made.is_certainly_after(ApproximateDate.parse(timezone.localdate())):
+        today = ApproximateDate.parse(timezone.localdate())
+        if known(self.made) and self.made.is_certainly_after(today):
             errors["made"] = gettext("A claim cannot be dated in the future.")
+        if self.concern and not self.concerns_person_id:
+            errors["concerns_person"] = gettext("Say which person in custody the concern is about.")
+        if (self.concerns_person_id or self.concern_date is not None) and not self.concern:
+            errors["concern"] = gettext("Say what the concern is about (health, ill-treatment, …), or clear it.")
+        if known(self.concern_date) and self.concern_date.is_certainly_after(today):
+            errors["concern_date"] = gettext("A concern cannot be dated in the future.")
         raise_if(errors)
 
 

@@ -238,7 +238,7 @@ def summary_rows_from(
     sentences = summary_sentences(queryset.values_list(*SUMMARY_VALUES).iterator(chunk_size=chunk_size))
     with _fewer_collections():
         while chunk := list(islice(sentences, chunk_size)):
-            attach_summary_extras(chunk)
+            attach_summary_extras(chunk, levels=levels)
             for sentence in chunk:
                 yield sentence_summary_row(sentence, as_of=as_of, levels=levels)
 
@@ -265,7 +265,7 @@ def sentence_summary_page(*, sentences, user=None, as_of: datetime.date | None =
     as_of = as_of or timezone.localdate()
     levels = visible_levels(user)
     sentences = list(sentences)
-    attach_summary_extras(sentences)
+    attach_summary_extras(sentences, levels=levels)
     return [sentence_summary_row(sentence, as_of=as_of, levels=levels) for sentence in sentences]
 
 

@@ -33,8 +33,9 @@ from django.utils.translation import gettext
 
 from casetracker.approximate_dates import ApproximateDate, months_between
 from casetracker.choices import Qualifier
-from casetracker.visibility import visible_at
-from people.models import person_str
+from casetracker.visibility import LEVEL_ORDER, condition, visible_at
+from people.choices import RecognitionKind
+from people.models import Recognition, person_str
 from sources.models import Citation
 
 from .choices import TERM_KINDS, SentenceKind, SentenceStatus
@@ -64,6 +65,8 @@ EXTRAS_ATTR = "_summary_extras"
 KIND_LABELS = dict(SentenceKind.choices)
 STATUS_LABELS = dict(SentenceStatus.choices)
 QUALIFIER_LABELS = dict(Qualifier.choices)
+RECOGNITION_LABELS = dict(RecognitionKind.choices)
+PUBLIC = LEVEL_ORDER[0]
 
 # A sentence in one of these states no longer runs, whatever its expected end says.
 ENDED_STATUSES = {
@@ -151,6 +154,14 @@ COLUMNS: tuple[Column, ...] = (
         "of an earlier date); empty when the start is unknown or for a sentence that has no term.",
     ),
     Column(
+        "recognised_by",
+        "Recognised by",
+        width=40,
+        description="The organizations that recognise the person as a political prisoner, prisoner of conscience "
+        "… (recognitions not withdrawn), with the kind and date: 'Memorial: Political prisoner (2012-10)'; several "
+        "separated by ';'.",
+    ),
+    Column(
         "place_of_detention",
         "Current place of detention",
         width=36,
@@ -223,7 +234,7 @@ def sentence_summary_row(sentence: Sentence, *, as_of: datetime.date, levels: Co
     served, remaining = time_served_and_remaining(sentence, as_of=as_of)
     extras = getattr(sentence, EXTRAS_ATTR, None)
     if extras is None:
-        extras = attach_summary_extras([sentence])[sentence.pk]
+        extras = attach_summary_extras([sentence], levels=levels)[sentence.pk]
     return {
         "defendant": person_str(
             name=person.name,
@@ -247,6 +258,7 @@ def sentence_summary_row(sentence: Sentence, *, as_of: datetime.date, levels: Co
         "status_as_of": sentence.status_as_of,
         "time_served": served,
         "time_remaining": remaining,
+        "recognised_by": _joined(extras.recognitions),
         **custody_columns(defendant, as_of=as_of),
         "sources": _joined(extras.sources),
     }
@@ -317,6 +329,7 @@ SUMMARY_VALUES = (
     "defendant__person__group_size_qualifier",
     "defendant__person__group_size_as_of",
     "defendant__person__confidentiality",
+    "defendant__person_id",
     "defendant__case__title",
     "defendant__case__confidentiality",
     "trial__verdict_date",
@@ -341,7 +354,7 @@ def summary_sentences(rows: Iterable[tuple]) -> Iterator[SimpleNamespace]:
         pk, defendant_id, trial_id, kind, term_months, term_qualifier, fine_amount, fine_currency,
         start, expected_end, actual_release, status, status_as_of,
         person_name, person_kind, group_size, group_size_qualifier, group_size_as_of, person_confidentiality,
-        case_title, case_confidentiality,
+        person_id, case_title, case_confidentiality,
         verdict_date, court_name, place_name, facility_name, custody_since, custody_as_of, masked,
     ) in rows:  # fmt: skip
         person = SimpleNamespace(
@@ -377,6 +390,7 @@ def summary_sentences(rows: Iterable[tuple]) -> Iterator[SimpleNamespace]:
             status_as_of=status_as_of,
             defendant=SimpleNamespace(
                 person=person,
+                person_id=person_id,
                 case=case,
                 current_facility=None if facility_name is None else SimpleNamespace(name=facility_name),
                 custody_since=custody_since,
@@ -411,10 +425,15 @@ class SummaryExtras:
 
     charges: tuple[str, ...]
     sources: tuple[str, ...]
+    recognitions: tuple[str, ...] = ()
 
 
-def attach_summary_extras(sentences: list[Sentence]) -> dict[int, SummaryExtras]:
-    """Load the charges and cited sources of a batch of sentences in TWO queries, whatever its size.
+def attach_summary_extras(
+    sentences: list[Sentence], *, levels: Collection[str] = (PUBLIC,)
+) -> dict[int, SummaryExtras]:
+    """Load the charges, cited sources and recognitions of a batch of sentences in THREE queries, whatever its size.
+
+    Recognitions are those not withdrawn that a reader of ``levels`` may see.
 
     Each sentence gets its :class:`SummaryExtras` (also returned by id). The
     sources are those cited for the sentence, its defendant, its trial and
@@ -459,6 +478,21 @@ def attach_summary_extras(sentences: list[Sentence]) -> dict[int, SummaryExtras]
     for _id, content_type_id, object_id, title in citations.order_by("id"):
         titles.setdefault((content_type_id, object_id), []).append(title)
 
+    person_ids = {sentence.defendant.person_id for sentence in sentences}
+    recognitions: dict[int, list[str]] = {}
+    found = Recognition.objects.current().filter(person_id__in=_one_of(person_ids))
+    where = condition(Recognition, levels) if len(levels) < len(LEVEL_ORDER) else None
+    if where is not None:
+        found = found.filter(where)
+    for person_id, organization, kind, date in found.order_by("date", "id").values_list(
+        "person_id", "organization__name", "kind", "date"
+    ):
+        label = gettext("%(organization)s: %(kind)s") % {
+            "organization": organization,
+            "kind": RECOGNITION_LABELS.get(kind, kind),
+        }
+        recognitions.setdefault(person_id, []).append(f"{label} ({date})" if date is not None else label)
+
     extras = {}
     for sentence in sentences:
         own_charges = charges.get(sentence.defendant_id, [])
@@ -467,7 +501,11 @@ def attach_summary_extras(sentences: list[Sentence]) -> dict[int, SummaryExtras]
             keys.append((trial_type, sentence.trial_id))
         keys.extend((charge_type, charge_id) for charge_id, _label in own_charges)
         sources = dict.fromkeys(title for key in keys for title in titles.get(key, ()))
-        extra = SummaryExtras(charges=tuple(label for _id, label in own_charges), sources=tuple(sources))
+        extra = SummaryExtras(
+            charges=tuple(label for _id, label in own_charges),
+            sources=tuple(sources),
+            recognitions=tuple(recognitions.get(sentence.defendant.person_id, ())),
+        )
         setattr(sentence, EXTRAS_ATTR, extra)
         extras[sentence.pk] = extra
     return extras

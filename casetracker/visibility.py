@@ -80,6 +80,8 @@ RULES: dict[str, Rule] = {
     "people.organization": Rule(),
     "people.organizationname": Rule(),
     "people.membership": Rule(through=("person",)),
+    # A recognition is as protected as its person and the sources that report it and its withdrawal.
+    "people.recognition": Rule(through=("person", "source", "withdrawal_source")),
     "cases.place": Rule(),
     "cases.placename": Rule(),
     "cases.event": Rule(),
@@ -98,7 +100,9 @@ RULES: dict[str, Rule] = {
     "cases.trial": Rule(through=("case",)),
     "cases.sentence": Rule(through=("defendant",)),
     # A claim is hidden with the person who makes it or whom it is made against, and with its sources.
-    "cases.allegation": Rule(through=("alleged_by_person", "against_person", "source", "response_source")),
+    "cases.allegation": Rule(
+        through=("alleged_by_person", "against_person", "concerns_person", "source", "response_source")
+    ),
 }
 
 

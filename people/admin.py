@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from casetracker.admin import NameVariantInline, RecordAdmin, RestrictedTabularInline
 from casetracker.base_models import choice_list_contains, search_key
-from sources.admin import CitationInline
+from casetracker.visibility import restrict
+from sources.admin import COMPACT_TEXT, CitationInline
 
 from .choices import Right
-from .models import Membership, Organization, OrganizationName, Person, PersonName
+from .models import Membership, Organization, OrganizationName, Person, PersonName, Recognition
 
 
 class NameSearchMixin:
@@ -56,10 +57,41 @@ class MembershipInline(RestrictedTabularInline):
     autocomplete_fields = ["organization"]
 
 
+class RecognitionInline(RestrictedTabularInline):
+    """Who recognises the person as a political prisoner (or …); a withdrawal is recorded on the row."""
+
+    model = Recognition
+    fk_name = "person"
+    extra = 0
+    fields = ["organization", "kind", "date", "grounds", "source", "excerpt", "withdrawn", "withdrawal_source"]
+    autocomplete_fields = ["organization", "source", "withdrawal_source"]
+    formfield_overrides = COMPACT_TEXT
+
+
+class RecognisedByFilter(admin.SimpleListFilter):
+    """Persons recognised (not withdrawn) by an organization; only recognitions the reader may see count."""
+
+    title = _("recognised by")
+    parameter_name = "recognised_by"
+
+    def lookups(self, request, model_admin):
+        used = restrict(Recognition.objects.current(), request.user).values("organization_id")
+        return [(str(pk), name) for pk, name in Organization.objects.filter(pk__in=used).values_list("pk", "name")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        recognised = restrict(Recognition.objects.current().filter(organization_id=int(value)), request.user)
+        return queryset.filter(pk__in=recognised.values("person_id"))
+
+
 @admin.register(Person)
 class PersonAdmin(NameSearchMixin, RecordAdmin):
     list_display = ["name", "kind", "group_size_display", "confidentiality", "updated"]
-    list_filter = ["kind", "occupation_category", "sex", RightsListFilter, "confidentiality"]
+    list_filter = ["kind", "occupation_category", "sex", RightsListFilter, RecognisedByFilter, "confidentiality"]
     search_fields = ["search_text__contains"]
     search_help_text = _("Search by name or any recorded variant (any script).")
     fieldsets = [
@@ -86,7 +118,7 @@ class PersonAdmin(NameSearchMixin, RecordAdmin):
             },
         ),
     ]
-    inlines = [PersonNameInline, MembershipInline, CitationInline]
+    inlines = [PersonNameInline, MembershipInline, RecognitionInline, CitationInline]
     list_per_page = 50
 
     @admin.display(description=_("Group size"))
@@ -123,3 +155,29 @@ class MembershipAdmin(NameSearchMixin, RecordAdmin):
     list_filter = ["organization__kind"]
     search_fields = ["person__search_text__contains", "organization__search_text__contains", "role"]
     autocomplete_fields = ["person", "organization"]
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(NameSearchMixin, RecordAdmin):
+    list_display = ["person", "kind", "organization", "date", "withdrawn"]
+    list_select_related = ["person", "organization"]
+    list_filter = [
+        "kind",
+        ("organization", admin.RelatedOnlyFieldListFilter),
+        ("withdrawn", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["person__search_text__contains", "organization__search_text__contains"]
+    fields = [
+        "person",
+        "organization",
+        "kind",
+        "date",
+        "grounds",
+        "source",
+        "excerpt",
+        "withdrawn",
+        "withdrawal_source",
+        "withdrawal_excerpt",
+        "external_id",
+    ]
+    autocomplete_fields = ["person", "organization", "source", "withdrawal_source"]

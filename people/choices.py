@@ -58,3 +58,12 @@ class Right(models.TextChoices):
     DEFENCE = "defence", _("Defending human rights or others in court")
     MOVEMENT = "movement", _("Freedom of movement")
     OTHER = "other", _("Other")
+
+
+class RecognitionKind(models.TextChoices):
+    """What an organization recognises a person as."""
+
+    POLITICAL_PRISONER = "political_prisoner", _("Political prisoner")
+    PRISONER_OF_CONSCIENCE = "conscience", _("Prisoner of conscience")
+    POLITICALLY_MOTIVATED = "politically_motivated", _("Politically motivated prosecution")
+    OTHER = "other", _("Other")

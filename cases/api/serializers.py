@@ -157,6 +157,21 @@ class CustodyStaySerializer(RecordSerializer):
         ]
 
 
+class TreatmentConcernSerializer(serializers.Serializer):
+    """A concern about a person's treatment in custody: an allegation, always read with who makes it."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = SelfUrlField("api:allegation-detail")
+    concern = serializers.CharField(read_only=True, help_text="What it concerns (health, ill_treatment, …).")
+    concern_date = ApproximateDateField(read_only=True, allow_null=True, help_text="When it happened or began.")
+    attribution = serializers.CharField(
+        read_only=True, help_text="The claim with who makes it: 'Human Rights Watch alleges that …'."
+    )
+    source = BriefRelatedField(read_only=True, view_name="api:source-detail")
+    excerpt = serializers.CharField(read_only=True)
+    response = serializers.CharField(read_only=True)
+
+
 class DefendantCustodySerializer(serializers.Serializer):
     """A stay in a defendant's custody history."""
 
@@ -285,6 +300,9 @@ class AllegationSerializer(RecordSerializer):
             "response_source",
             "response_excerpt",
             "note",
+            "concern",
+            "concerns_person",
+            "concern_date",
             "citations",
             "created",
             "updated",
@@ -492,6 +510,12 @@ class DefendantDetailSerializer(DefendantSerializer):
     custody_stays = DefendantCustodySerializer(
         many=True, read_only=True, help_text="Where the defendant has been held, oldest first."
     )
+    treatment_concerns = TreatmentConcernSerializer(
+        many=True,
+        read_only=True,
+        source="person.treatment_concerns.all",
+        help_text="Concerns about the person's treatment in custody, each attributed to whoever reports it.",
+    )
 
     class Meta(DefendantSerializer.Meta):
         fields = [
@@ -502,6 +526,7 @@ class DefendantDetailSerializer(DefendantSerializer):
             "sentences",
             "status_changes",
             "custody_stays",
+            "treatment_concerns",
         ]
 
 

@@ -214,6 +214,12 @@ class DefendantViewSet(RecordViewSet):
             "status_changes__source",
             "custody_stays__facility",
             "custody_stays__source",
+            self.visible_prefetch(
+                "person__treatment_concerns",
+                Allegation.objects.select_related("alleged_by_person", "alleged_by_organization", "source").order_by(
+                    "concern_date", "id"
+                ),
+            ),
         )
 
     @extend_schema(

@@ -50,6 +50,7 @@ from people.tests.factories import (
     OrganizationNameFactory,
     PersonFactory,
     PersonNameFactory,
+    RecognitionFactory,
 )
 from sources.choices import SourceKind
 
@@ -179,6 +180,9 @@ def plant() -> Planted:
     stay = CustodyStayFactory(
         defendant=defendant, facility=colony, start="2012-06", source=source, excerpt=M(PUBLIC, "Qpb-Held-In-Colony")
     )
+    recognition = RecognitionFactory(
+        person=person, organization=org, source=source, grounds=M(PUBLIC, "Qpb-Recognition-Grounds")
+    )
     claim = AllegationFactory(
         event=event,
         source=source,
@@ -193,6 +197,7 @@ def plant() -> Planted:
     ]
     public_document = _document(source, M(PUBLIC, "Qpb-Report-Document-Text"), "Qpb-Filename-Of-Report.txt", p)
     p.show(
+        recognition,
         colony,
         colony_name,
         stay,
@@ -286,6 +291,15 @@ def plant() -> Planted:
         source=None,
         note=M(C, "Zqx-Witness-Custody-Note"),
     )
+    w_concern = AllegationFactory(
+        source=source,
+        alleged_by_organization=org,
+        alleged_by_description="",
+        claim=M(C, "Zqx-Witness-Concern-Claim"),
+        excerpt=M(C, "Zqx-Witness-Concern-Excerpt"),
+        concern="health",
+        concerns_person=witness,
+    )
     w_citations = [
         CitationFactory(source=source, content_object=witness, excerpt=M(C, "Zqx-Witness-Citation-Excerpt")),
         CitationFactory(source=source, content_object=w_defendant, excerpt=M(C, "Zqx-Witness-Defendant-Excerpt")),
@@ -300,7 +314,19 @@ def plant() -> Planted:
         excerpt=M(C, "Zqx-Quoted-Witness-Words"),
         response=M(C, "Zqx-Answer-To-Witness"),
     )
-    p.hide(C, witness, *witness_names, w_defendant, *w_charges, w_sentence, *w_status, w_stay, *w_citations, w_claim)
+    p.hide(
+        C,
+        witness,
+        *witness_names,
+        w_defendant,
+        *w_charges,
+        w_sentence,
+        *w_status,
+        w_stay,
+        w_concern,
+        *w_citations,
+        w_claim,
+    )
     p.records.update(witness=witness, witness_defendant=w_defendant, witness_sentence=w_sentence)
 
     # -- a confidential case with public defendants and a trial ----------------------------------------
@@ -377,6 +403,25 @@ def plant() -> Planted:
         source=interview,
         excerpt=M(C, "Zqx-Interview-Status-Excerpt"),
     )
+    # A recognition of the public person known only from the interview: it follows its source.
+    i_recognition = RecognitionFactory(
+        person=person,
+        organization=org,
+        kind="conscience",
+        source=interview,
+        grounds=M(C, "Zqx-Interview-Recognition-Grounds"),
+    )
+    # A concern about the public person's treatment, known only from the interview.
+    i_concern = AllegationFactory(
+        source=interview,
+        alleged_by_organization=org,
+        alleged_by_description="",
+        claim=M(C, "Zqx-Interview-Concern-Claim"),
+        excerpt=M(C, "Zqx-Interview-Concern-Excerpt"),
+        concern="hunger_strike",
+        concerns_person=person,
+        concern_date="2013-01",
+    )
     # A transfer of the public defendant known only from the interview: the stay follows its source.
     i_stay = CustodyStayFactory(
         defendant=defendant,
@@ -397,7 +442,19 @@ def plant() -> Planted:
     )
     # Its recording's transcript, stored as a document: the file and its text are as confidential as the source.
     i_document = _document(interview, M(C, "Zqx-Interview-Transcript-Text"), "Zqx-Transcript-File.txt", p)
-    p.hide(C, interview, i_citation, i_event_citation, i_figure, i_status, i_stay, i_claim, i_document)
+    p.hide(
+        C,
+        interview,
+        i_citation,
+        i_event_citation,
+        i_figure,
+        i_status,
+        i_stay,
+        i_recognition,
+        i_concern,
+        i_claim,
+        i_document,
+    )
     p.records.update(interview=interview, interview_document=i_document)
 
     # -- a person public at first, then renamed and made confidential (history keeps the real name) -----
@@ -438,6 +495,9 @@ def plant() -> Planted:
     )
     a_citation = CitationFactory(source=source, content_object=activist, excerpt=M(R, "Zqx-Restricted-Excerpt"))
     a_membership = MembershipFactory(person=activist, organization=org, role=M(R, "Zqx-Restricted-Member-Role"))
+    a_recognition = RecognitionFactory(
+        person=activist, organization=org, source=source, grounds=M(R, "Zqx-Restricted-Recognition-Grounds")
+    )
     event.persons.add(activist)
     a_claim = AllegationFactory(
         event=event,
@@ -467,6 +527,7 @@ def plant() -> Planted:
         a_status,
         a_citation,
         a_membership,
+        a_recognition,
         a_claim,
         memo,
         memo_citation,
