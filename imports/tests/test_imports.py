@@ -356,7 +356,8 @@ def test_facilities_custody_stays_and_recognitions_import_and_set_the_current_pl
     kozlov.refresh_from_db()
     assert kozlov.current_facility == colony
     recognitions = sheet(
-        "external_id,person,organization,kind,date,source", "R1,Vladimir Kozlov,Memorial,political_prisoner,2012-10,Report"
+        "external_id,person,organization,kind,date,source",
+        "R1,Vladimir Kozlov,Memorial,political_prisoner,2012-10,Report",
     )
     result = run(recognitions, "recognitions", senior_user, dry_run=False)
     assert result.applied, [str(i.message) for i in result.problems + result.errors]
