@@ -250,6 +250,10 @@ SPECTACULAR_SETTINGS = {
         "FigureMeasureEnum": "cases.choices.FigureMeasure",
         "PersonKindEnum": "people.choices.PersonKind",
         "OrganizationKindEnum": "people.choices.OrganizationKind",
+        "FacilityKindEnum": "cases.choices.FacilityKind",
+        "RecognitionKindEnum": "people.choices.RecognitionKind",
+        "OccupationCategoryEnum": "people.choices.OccupationCategory",
+        "TreatmentConcernEnum": "cases.choices.TreatmentConcern",
         "CitationTargetTypeEnum": "sources.citable.CITABLE_NAMES",
     },
 }
