@@ -936,7 +936,7 @@ class FacilityKindDef(NamedKind):
 class CustodyStayKindDef(ChildOfDefendant):
     """Custody stays: where a defendant was held, from when to when; the current place follows from them."""
 
-    name = "custody_stays"
+    name = "custody-stays"
     label = gettext_lazy("custody stays")
     model = CustodyStay
 

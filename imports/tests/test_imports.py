@@ -351,7 +351,7 @@ def test_facilities_custody_stays_and_recognitions_import_and_set_the_current_pl
     colony = Facility.objects.get(external_id="F1")
     assert (str(colony.place), str(colony.latitude)) == ("Zhanaozen", "43.341200")
     stays = sheet("defendant,facility,start,source,excerpt", "Vladimir Kozlov,F1,2012-10,Report,held in colony 157")
-    result = run(stays, "custody_stays", senior_user, dry_run=False)
+    result = run(stays, "custody-stays", senior_user, dry_run=False)
     assert result.applied, [str(i.message) for i in result.problems + result.errors]
     kozlov.refresh_from_db()
     assert kozlov.current_facility == colony
