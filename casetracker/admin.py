@@ -606,7 +606,8 @@ class HiddenFieldsMixin:
     """
 
     def hidden_fields(self, request) -> frozenset[str]:
-        return hidden_fields(self.model, request.user)
+        # No request (a check inspecting the admin's configuration): as for an anonymous reader, all hidden.
+        return hidden_fields(self.model, getattr(request, "user", None))
 
     def get_fields(self, request, obj=None):
         hide = self.hidden_fields(request)

@@ -591,6 +591,10 @@ class SentenceKindDef(ChildOfDefendant):
         "expected end": None,
         "time served": None,
         "time remaining": None,
+        "recognised by": None,
+        "current place of detention": None,
+        "held there since": None,
+        "time held there": None,
         "sources": None,
     }
 
