@@ -38,7 +38,7 @@ def staff_user(django_user_model):
     user = django_user_model.objects.create_user(username="staff", password="staff-pass-123", is_staff=True)
     user.user_permissions.set(
         Permission.objects.filter(content_type__app_label__in=["sources", "people", "cases"]).exclude(
-            codename="view_confidential"
+            codename__in=["view_confidential", "view_special_category"]
         )
     )
     return user

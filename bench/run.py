@@ -1082,6 +1082,17 @@ CASE WHEN s.start IS NULL THEN NULL
 CASE WHEN s.expected_end IS NULL THEN NULL
      ELSE age(rpad(s.expected_end, 10, '-01')::date, current_date)::text END
 """,
+    "recognised_by": """
+(SELECT string_agg(org.name || ': ' || r.kind, '; ' ORDER BY r.date, r.id)
+   FROM people_recognition r JOIN people_organization org ON org.id = r.organization_id
+  WHERE r.person_id = p.id AND r.withdrawn IS NULL)
+""",
+    "place_of_detention": "f.name",
+    "detained_there_since": "d.custody_since",
+    "time_there": """
+CASE WHEN d.custody_since IS NULL THEN NULL
+     ELSE age(current_date, rpad(d.custody_since, 10, '-01')::date)::text END
+""",
     "sources": """
 (SELECT string_agg(DISTINCT src.title, '; ')
    FROM cases_citation ci JOIN cases_source src ON src.id = ci.source_id
@@ -1099,6 +1110,7 @@ SUMMARY_COPY_FROM = """
   JOIN cases_case c ON c.id = d.case_id
   LEFT JOIN cases_trial t ON t.id = s.trial_id
   LEFT JOIN people_organization o ON o.id = t.court_id
+  LEFT JOIN cases_facility f ON f.id = d.current_facility_id
  ORDER BY c.title, c.id, p.name, s.id
 """
 

@@ -53,6 +53,7 @@ from cases.choices import (
     ChargeOutcome,
     DefendantStatus,
     EventKind,
+    FacilityKind,
     FigureMeasure,
     SentenceKind,
     SentenceStatus,
@@ -60,9 +61,12 @@ from cases.choices import (
 from cases.models import (
     Case,
     Charge,
+    CustodyStay,
     Defendant,
     Event,
     EventFigure,
+    Facility,
+    FacilityName,
     LegalArticle,
     Place,
     PlaceName,
@@ -74,8 +78,8 @@ from casetracker.approximate_dates import ApproximateDate
 from casetracker.base_models import search_text_for
 from casetracker.choices import Confidentiality, Qualifier
 from casetracker.translit import folded_lines
-from people.choices import OrganizationKind, PersonKind
-from people.models import Membership, Organization, OrganizationName, Person, PersonName
+from people.choices import OccupationCategory, OrganizationKind, PersonKind, RecognitionKind, Right, Sex
+from people.models import Membership, Organization, OrganizationName, Person, PersonName, Recognition
 from sources.choices import SourceKind
 from sources.models import Citation, Document, Source, document_path, documents_storage
 from sources.search import search_index_prune, search_index_rebuild
@@ -94,7 +98,7 @@ LAST_CASE_OPENED = datetime.date(2022, 12, 31).toordinal()
 DAY, MONTH, YEAR = "day", "month", "year"
 
 # Models whose rows carry the ``synthetic`` flag themselves.
-FLAGGED_MODELS = (Person, Organization, Place, Source, Event, Case, LegalArticle)
+FLAGGED_MODELS = (Person, Organization, Place, Source, Event, Case, LegalArticle, Facility)
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,8 @@ class SyntheticCounts:
     citations: int = 100_000
     memberships: int = 10_000
     documents: int = 10_000
+    facilities: int = 300
+    recognitions: int = 5_000
 
     # The smallest data set that still has every kind of row.
     MINIMUMS = {
@@ -472,6 +478,7 @@ class _Generator:
         self.places()
         self.organizations()
         self.legal_articles()
+        self.facilities()
         self.persons()
         self.memberships()
         self.events()
@@ -480,6 +487,7 @@ class _Generator:
         self.defendants()
         self.charges()
         self.sentences()
+        self.recognitions()
         self.citations()
         self.documents()
 
@@ -653,6 +661,55 @@ class _Generator:
 
     # -- people ---------------------------------------------------------------
 
+    def facilities(self) -> None:
+        rng = self.rng("facilities")
+        kinds = [
+            (FacilityKind.POLICE_CUSTODY, 2),
+            (FacilityKind.PRE_TRIAL, 3),
+            (FacilityKind.PRISON, 2),
+            (FacilityKind.PENAL_COLONY, 4),
+            (FacilityKind.PSYCHIATRIC, 1),
+        ]
+        self.facility_kinds: list[str] = []
+        variants: list[tuple[int, str]] = []
+
+        def rows():
+            for index in range(self.counts.facilities):
+                kind = rng.choices([k for k, _ in kinds], weights=[w for _, w in kinds])[0]
+                self.facility_kinds.append(kind)
+                name = f"{FacilityKind(kind).label} no. {index + 1} {TAG}"
+                names = [f"УГ-{index + 1}/{rng.randint(1, 20)}"] if rng.random() < 0.5 else []
+                variants.extend((index, text) for text in names)
+                mapped = rng.random() < 0.7
+                yield Facility(
+                    name=name,
+                    kind=kind,
+                    place_id=rng.choice(self.city_pks) if self.city_pks else None,
+                    latitude=Decimal(f"{rng.uniform(41, 55):.6f}") if mapped else None,
+                    longitude=Decimal(f"{rng.uniform(47, 87):.6f}") if mapped else None,
+                    description=f"{TAG} Generated place of detention.",
+                    search_text=search_text_for([name, *names]),
+                    synthetic=True,
+                )
+
+        self.facility_pks = self.w.write("facilities", Facility, rows(), self.counts.facilities)
+        self.w.write(
+            "facility names",
+            FacilityName,
+            (FacilityName(facility_id=self.facility_pks[index], name=text, language="ru") for index, text in variants),
+            len(variants),
+        )
+
+    def _facility(self, rng, kinds: tuple[str, ...]) -> int | None:
+        """A facility of one of ``kinds`` (any facility when none is of those kinds), or None without any."""
+        if not self.facility_pks:
+            return None
+        for _ in range(8):
+            index = rng.randrange(len(self.facility_pks))
+            if self.facility_kinds[index] in kinds:
+                return self.facility_pks[index]
+        return self.facility_pks[rng.randrange(len(self.facility_pks))]
+
     def persons(self) -> None:
         rng = self.rng("persons")
         variants: list[tuple[int, str, str]] = []
@@ -677,6 +734,20 @@ class _Generator:
                 names.append((f"{surname.upper()} {first}", "kk-Latn"))
             return f"{first} {surname} {TAG}", surname, names
 
+        profile_rng = self.rng("profiles")  # its own generator: the names stay as they were without profiles
+
+        def profile(female: bool) -> dict:
+            if profile_rng.random() < 0.4:
+                return {}
+            born = profile_rng.randint(1940, 2000)
+            return {
+                "sex": Sex.FEMALE if female else Sex.MALE,
+                "birth_date": ApproximateDate(born) if profile_rng.random() < 0.6 else ApproximateDate(born, 6),
+                "occupation_category": profile_rng.choice(OccupationCategory.values),
+                "occupation": f"{TAG} occupation",
+                "rights": sorted(set(profile_rng.sample(Right.values, profile_rng.randint(1, 3)))),
+            }
+
         def rows():
             for index in range(self.counts.persons):
                 if rng.random() < 0.03:
@@ -685,9 +756,11 @@ class _Generator:
                     name = f"{TAG} Group of protesters from {place[0]} no. {index + 1}"
                     names = [(f"Группа протестующих из {place[2]} № {index + 1}", "ru")] if rng.random() < 0.3 else []
                     kind, group_size, group_qualifier, surname = PersonKind.GROUP, size, _qualifier(rng), place[0]
+                    extra = {}
                 else:
                     name, surname, names = individual(index)
                     kind, group_size, group_qualifier = PersonKind.INDIVIDUAL, None, ""
+                    extra = profile(female=surname.endswith("a"))
                 self.person_surnames.append(surname)
                 variants.extend((index, text, language) for text, language in names)
                 yield Person(
@@ -700,8 +773,11 @@ class _Generator:
                     search_text=search_text_for([name, *(n for n, _ in names)]),
                     search_folded=folded_lines([name, *(n for n, _ in names)]),
                     synthetic=True,
+                    **extra,
                 )
+                self.person_individual.append(kind == PersonKind.INDIVIDUAL)
 
+        self.person_individual: list[bool] = []
         self.person_pks = self.w.write("persons", Person, rows(), self.counts.persons)
         self.w.write(
             "person names",
@@ -887,6 +963,23 @@ class _Generator:
         self.plans: list[_DefendantPlan] = []
         self.sentence_specs: list[tuple] = []
         histories: list[list[tuple[str, ApproximateDate]]] = []
+        custody_rng = self.rng("custody")  # its own generator: defendants stay as they were without facilities
+        stays: list[list[tuple[int, ApproximateDate, ApproximateDate | None]]] = []
+
+        def custody(dated) -> list[tuple[int, ApproximateDate, ApproximateDate | None]]:
+            """Pre-trial detention from the first detention to the next step; prison from imprisonment on."""
+            result = []
+            for position, (status, date) in enumerate(dated):
+                following = dated[position + 1][1] if position + 1 < len(dated) else None
+                if status == DefendantStatus.DETAINED:
+                    facility = self._facility(custody_rng, (FacilityKind.PRE_TRIAL, FacilityKind.POLICE_CUSTODY))
+                elif status == DefendantStatus.IMPRISONED:
+                    facility = self._facility(custody_rng, (FacilityKind.PENAL_COLONY, FacilityKind.PRISON))
+                else:
+                    continue
+                if facility is not None:
+                    result.append((facility, date, following))
+            return result
 
         def rows():
             index = 0
@@ -900,12 +993,17 @@ class _Generator:
                     histories.append(dated)
                     self.plans.append(_DefendantPlan(case=case, person=person, convicted=is_convicted, outcome=outcome))
                     status, status_date = dated[-1]
+                    own_stays = custody(dated)
+                    stays.append(own_stays)
+                    current = own_stays[-1] if own_stays and own_stays[-1][2] is None else None
                     yield Defendant(
                         case_id=self.case_pks[case],
                         person_id=self.person_pks[person],
                         arrested=dated[0][1],
                         status=status,
                         status_date=status_date,
+                        current_facility_id=current[0] if current else None,
+                        custody_since=current[1] if current else None,
                         description=f"{TAG} Generated defendant.",
                     )
                     index += 1
@@ -926,6 +1024,47 @@ class _Generator:
                     )
 
         self.w.write("status changes", StatusChange, changes(), sum(len(dated) for dated in histories))
+
+        def custody_stays():
+            for pk, own_stays in zip(self.defendant_pks, stays, strict=True):
+                for facility, start, end in own_stays:
+                    yield CustodyStay(
+                        defendant_id=pk,
+                        facility_id=facility,
+                        start=start,
+                        end=end,
+                        source_id=custody_rng.choice(self.source_pks),
+                        excerpt=f"{TAG} held there",
+                    )
+
+        self.w.write("custody stays", CustodyStay, custody_stays(), sum(len(own) for own in stays))
+
+    def recognitions(self) -> None:
+        """Recognitions of convicted individuals by NGOs; about one in ten withdrawn."""
+        rng = self.rng("recognitions")
+        convicted = [
+            plan.person for plan in getattr(self, "plans", []) if plan.convicted and self.person_individual[plan.person]
+        ]
+        if not convicted or not self.other_org_pks or not self.source_pks:
+            return
+        total = self.counts.recognitions
+
+        def rows():
+            for _ in range(total):
+                made = rng.randint(FIRST_DAY + 400, LAST_DAY - 400)
+                withdrawn = rng.random() < 0.1
+                yield Recognition(
+                    person_id=self.person_pks[rng.choice(convicted)],
+                    organization_id=rng.choice(self.other_org_pks),
+                    kind=rng.choice(RecognitionKind.values),
+                    date=_maybe(rng, made),
+                    grounds=f"{TAG} Generated grounds.",
+                    source_id=rng.choice(self.source_pks),
+                    withdrawn=_maybe(rng, rng.randint(made + 30, LAST_DAY)) if withdrawn else None,
+                    withdrawal_source_id=rng.choice(self.source_pks) if withdrawn else None,
+                )
+
+        self.w.write("recognitions", Recognition, rows(), total)
 
     def _path(self, rng, case, first_trial, convicted, index, extra_sentences):
         """The status steps of one defendant (strictly increasing days) and the charge outcome that fits.
@@ -1239,6 +1378,7 @@ def _delete_steps() -> list[tuple[str, type[models.Model], Q]]:
         ("sentences", Sentence, Q(defendant__case__synthetic=True)),
         ("charges", Charge, Q(defendant__case__synthetic=True)),
         ("status changes", StatusChange, Q(defendant__case__synthetic=True)),
+        ("custody stays", CustodyStay, Q(defendant__case__synthetic=True) | Q(facility__synthetic=True)),
         ("defendants", Defendant, Q(case__synthetic=True)),
         ("trials", Trial, Q(case__synthetic=True)),
         ("case events", Case.events.through, Q(case__synthetic=True) | Q(event__synthetic=True)),
@@ -1253,10 +1393,13 @@ def _delete_steps() -> list[tuple[str, type[models.Model], Q]]:
         ),
         ("events", Event, Q(synthetic=True)),
         ("memberships", Membership, person_or_org),
+        ("recognitions", Recognition, person_or_org),
         ("person names", PersonName, Q(person__synthetic=True)),
         ("persons", Person, Q(synthetic=True)),
         ("organization names", OrganizationName, Q(organization__synthetic=True)),
         ("organizations", Organization, Q(synthetic=True)),
+        ("facility names", FacilityName, Q(facility__synthetic=True)),
+        ("facilities", Facility, Q(synthetic=True)),
         ("place names", PlaceName, Q(place__synthetic=True)),
         ("places", Place, Q(synthetic=True)),
         ("legal articles", LegalArticle, Q(synthetic=True)),

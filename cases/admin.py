@@ -13,6 +13,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +26,7 @@ from casetracker.admin import (
     RestrictedTabularInline,
 )
 from casetracker.choices import Confidentiality
-from casetracker.visibility import visible_count, visible_levels
+from casetracker.visibility import restrict, visible_count, visible_levels
 from sources.admin import COMPACT_TEXT, CitationInline
 
 from .admin_actions import SENTENCE_SUMMARY_ACTIONS
@@ -32,15 +35,19 @@ from .models import (
     Allegation,
     Case,
     Charge,
+    CustodyStay,
     Defendant,
     Event,
     EventFigure,
+    Facility,
+    FacilityName,
     LegalArticle,
     Place,
     PlaceName,
     Sentence,
     StatusChange,
     Trial,
+    custody_timeline,
     status_timeline,
 )
 from .services import defendant_change_status
@@ -60,6 +67,87 @@ class PlaceAdmin(RecordAdmin):
     fields = ["name", "kind", "country", "region"]
     autocomplete_fields = ["region"]
     inlines = [PlaceNameInline, CitationInline]
+
+
+class FacilityNameInline(NameVariantInline):
+    model = FacilityName
+
+
+@admin.register(Facility)
+class FacilityAdmin(RecordAdmin):
+    list_display = ["name", "kind", "place", "held_now_count"]
+    list_select_related = ["place"]
+    list_filter = ["kind", ("place", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["search_text__contains"]
+    search_help_text = _("Search by name or any recorded variant.")
+    fields = ["name", "kind", "place", "latitude", "longitude", "description", "external_id", "held_now"]
+    readonly_fields = ["held_now"]
+    autocomplete_fields = ["place"]
+    inlines = [FacilityNameInline, CitationInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(held_count=visible_count(Defendant.objects.all(), request.user, outer="current_facility"))
+        )
+
+    @admin.display(description=_("Held there now"), ordering="held_count")
+    def held_now_count(self, facility):
+        return facility.held_count
+
+    @admin.display(description=_("Held there now"))
+    def held_now(self, facility):
+        """The defendants (that the reader may see) whose current place of detention this is, with since when."""
+        held = getattr(facility, "held_for_reader", None)
+        if held is None:
+            return "-"
+        rows = [
+            (
+                reverse("admin:cases_defendant_change", args=[defendant.pk]),
+                defendant,
+                defendant.custody_display,
+            )
+            for defendant in held
+        ]
+        if not rows:
+            return gettext("No one, as far as the records you may see show.")
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>: {}', rows)
+
+    def get_object(self, request, object_id, from_field=None):
+        facility = super().get_object(request, object_id, from_field)
+        if facility is not None:
+            # What the read-only "held there now" shows: only the defendants this reader may see.
+            held = Defendant.objects.filter(current_facility=facility).select_related("person", "case")
+            facility.held_for_reader = list(restrict(held, request.user).order_by("person__name", "id"))
+        return facility
+
+
+class CustodyStayInline(RestrictedTabularInline):
+    """A defendant's custody history; the current place of detention is derived from it."""
+
+    model = CustodyStay
+    fk_name = "defendant"
+    formfield_overrides = COMPACT_TEXT
+    extra = 1
+    fields = ["facility", "start", "end", "known_as_of", "note", "source", "excerpt"]
+    autocomplete_fields = ["facility", "source"]
+    ordering = [custody_timeline(), "created"]
+    verbose_name = _("custody stay")
+    verbose_name_plural = _("Places of detention (the current one is the latest stay without an end)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("facility", "source")
+
+
+@admin.register(CustodyStay)
+class CustodyStayAdmin(RecordAdmin):
+    list_display = ["defendant", "facility", "start", "end", "known_as_of"]
+    list_select_related = ["defendant__person", "defendant__case", "facility"]
+    list_filter = ["facility__kind", ("facility", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["defendant__person__search_text__contains", "facility__search_text__contains"]
+    fields = ["defendant", "facility", "start", "end", "known_as_of", "note", "source", "excerpt", "external_id"]
+    autocomplete_fields = ["defendant", "facility", "source"]
 
 
 class EventFigureInline(RestrictedTabularInline):
@@ -128,7 +216,12 @@ class AllegationAdmin(RecordAdmin):
         "event",
         "source",
     ]
-    list_filter = ["kind", ("event", admin.RelatedOnlyFieldListFilter), ("source", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "kind",
+        "concern",
+        ("event", admin.RelatedOnlyFieldListFilter),
+        ("source", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = [
         "claim",
         "response",
@@ -144,6 +237,16 @@ class AllegationAdmin(RecordAdmin):
         (_("Who alleges"), {"fields": ["alleged_by_person", "alleged_by_organization", "alleged_by_description"]}),
         (None, {"fields": ["kind", "claim", "made", "event"]}),
         (_("Against whom"), {"fields": ["against_person", "against_organization", "against_description"]}),
+        (
+            _("Treatment in custody"),
+            {
+                "fields": ["concern", "concerns_person", "concern_date"],
+                "description": _(
+                    "For a concern about a person's treatment in custody (health, ill-treatment, visits denied, "
+                    "hunger strike …): what it is, whom it is about, and when."
+                ),
+            },
+        ),
         (_("Source"), {"fields": ["source", "excerpt", "note"]}),
         (
             _("Response or denial"),
@@ -158,6 +261,7 @@ class AllegationAdmin(RecordAdmin):
         "alleged_by_organization",
         "against_person",
         "against_organization",
+        "concerns_person",
         "event",
         "source",
         "response_source",
@@ -301,10 +405,12 @@ class ConfidentialityFilter(admin.SimpleListFilter):
 
 @admin.register(Defendant)
 class DefendantAdmin(RecordAdmin):
-    list_display = ["person", "case", "current_status", "arrested"]
-    list_select_related = ["person", "case"]
+    list_display = ["person", "case", "current_status", "current_custody", "arrested"]
+    list_select_related = ["person", "case", "current_facility"]
     list_filter = [
         "status",
+        "current_facility__kind",
+        ("current_facility", admin.RelatedOnlyFieldListFilter),
         ("case", admin.RelatedOnlyFieldListFilter),
         "case__events",
         ConfidentialityFilter,
@@ -312,16 +418,38 @@ class DefendantAdmin(RecordAdmin):
     ]
     search_fields = ["person__search_text__contains", "case__title"]
     search_help_text = _("Search by the defendant's name or any variant, or the case title.")
-    fields = ["case", "person", "arrested", "status", "status_date", "status_as_of", "description", "external_id"]
-    readonly_fields = ["status", "status_date", "status_as_of"]
+    fields = [
+        "case",
+        "person",
+        "arrested",
+        "age_at_arrest",
+        "status",
+        "status_date",
+        "status_as_of",
+        "current_custody",
+        "description",
+        "external_id",
+    ]
+    readonly_fields = ["age_at_arrest", "status", "status_date", "status_as_of", "current_custody"]
     autocomplete_fields = ["case", "person"]
-    inlines = [StatusChangeInline, ChargeInline, SentenceInline, CitationInline]
+    inlines = [StatusChangeInline, CustodyStayInline, ChargeInline, SentenceInline, CitationInline]
     actions = ["record_status_change", *SENTENCE_SUMMARY_ACTIONS]
 
     def get_queryset(self, request):
         # Autocomplete lists each defendant by its __str__, which names the person and the case. (A
         # select_related here replaces list_select_related on the change list, so it repeats it.)
         return super().get_queryset(request).select_related(*self.list_select_related)
+
+    @admin.display(description=_("Current place of detention"))
+    def current_custody(self, defendant):
+        return defendant.custody_display or "-"
+
+    @admin.display(description=_("Age at arrest"))
+    def age_at_arrest(self, defendant):
+        if defendant.pk is None or not defendant.person_id:
+            return "-"
+        age = defendant.age_at_arrest
+        return str(age) if age is not None else _("unknown (needs the date of birth and the arrest date)")
 
     @admin.display(description=_("Current status"), ordering="status")
     def current_status(self, defendant):

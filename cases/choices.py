@@ -107,3 +107,27 @@ class AllegationKind(models.TextChoices):
     IMPUNITY = "impunity", _("Failure to investigate or punish")
     FIGURE = "figure", _("A number claimed (dead, arrested, jailed …)")
     OTHER = "other", _("Other")
+
+
+class FacilityKind(models.TextChoices):
+    """What sort of place a person is held in."""
+
+    POLICE_CUSTODY = "police_custody", _("Police custody (temporary detention)")
+    PRE_TRIAL = "pre_trial", _("Pre-trial detention centre")
+    PRISON = "prison", _("Prison")
+    PENAL_COLONY = "penal_colony", _("Penal colony")
+    PSYCHIATRIC = "psychiatric", _("Psychiatric hospital")
+    HOUSE_ARREST = "house_arrest", _("House arrest")
+    OTHER = "other", _("Other")
+
+
+class TreatmentConcern(models.TextChoices):
+    """What an allegation about a person in custody concerns (see ``cases.models.Allegation.concern``)."""
+
+    HEALTH = "health", _("Health or medical care")
+    ILL_TREATMENT = "ill_treatment", _("Ill-treatment or torture")
+    ACCESS_DENIED = "access_denied", _("Visits or lawyer access denied")
+    HUNGER_STRIKE = "hunger_strike", _("Hunger strike")
+    SOLITARY = "solitary", _("Solitary confinement")
+    TRANSFER = "transfer", _("Transfer far from family")
+    OTHER = "other", _("Other conditions of detention")

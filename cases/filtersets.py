@@ -24,7 +24,9 @@ from casetracker.api.filters import (
     ordering_by,
     text_filter,
 )
-from casetracker.base_models import name_match, title_match
+from casetracker.base_models import choice_list_contains_any, name_match, title_match
+from people.choices import RecognitionKind, Right
+from people.filtersets import recognised_persons
 from people.models import Person
 
 from .choices import (
@@ -33,17 +35,21 @@ from .choices import (
     ChargeOutcome,
     DefendantStatus,
     EventKind,
+    FacilityKind,
     FigureMeasure,
     SentenceKind,
     SentenceStatus,
+    TreatmentConcern,
 )
 from .models import (
     Allegation,
     Case,
     Charge,
+    CustodyStay,
     Defendant,
     Event,
     EventFigure,
+    Facility,
     LegalArticle,
     Place,
     Sentence,
@@ -70,6 +76,35 @@ class SentenceFilterSet(VisibilityFilterSet):
         help_text=_("Sentences of defendants charged under this legal article (legal article id)."),
     )
     court = IdFilter(field_name="trial__court_id", help_text=_("Sentences imposed by this court (organization id)."))
+    facility = IdFilter(
+        field_name="defendant__current_facility_id",
+        help_text=_("Sentences of defendants held at this facility now (facility id)."),
+    )
+    region = IdFilter(
+        method="filter_region",
+        model="cases.Place",
+        help_text=_("Sentences of defendants held now at a facility in this place or region (place id)."),
+    )
+    facility_kind = ChoicesFilter(
+        field_name="defendant__current_facility__kind",
+        choices=FacilityKind.choices,
+        help_text=_("Sentences of defendants held now at a facility of this kind (penal_colony, …); repeatable."),
+    )
+    recognised_by = IdFilter(
+        method="filter_recognised_by",
+        model="people.Organization",
+        help_text=_("Sentences of persons this organization recognises (not withdrawn) (organization id)."),
+    )
+    recognised_as = ChoicesFilter(
+        method="filter_recognised_as",
+        choices=RecognitionKind.choices,
+        help_text=_("Sentences of persons recognised (not withdrawn) as this (political_prisoner, conscience, …)."),
+    )
+    right = django_filters.MultipleChoiceFilter(
+        choices=Right.choices,
+        method="filter_right",
+        help_text=_("Sentences of persons who were exercising this right (assembly, labour, …); repeatable."),
+    )
     kind = ChoicesFilter(
         choices=SentenceKind.choices, help_text=_("Sentence kind; repeat the parameter for several kinds.")
     )
@@ -134,6 +169,20 @@ class SentenceFilterSet(VisibilityFilterSet):
     def filter_legal_article(self, queryset, name, value):
         return queryset.filter(defendant__in=Charge.objects.filter(article_id=value).values("defendant_id"))
 
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(in_region("defendant__current_facility__", value))
+
+    def filter_right(self, queryset, name, value):
+        return queryset.filter(choice_list_contains_any("defendant__person__rights", value)) if value else queryset
+
+    def filter_recognised_by(self, queryset, name, value):
+        return queryset.filter(defendant__person_id__in=recognised_persons(self, organization_id=value))
+
+    def filter_recognised_as(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(defendant__person_id__in=recognised_persons(self, kind__in=value))
+
 
 class PlaceFilterSet(VisibilityFilterSet):
     """Places by name (any spelling), country, kind and region."""
@@ -150,6 +199,67 @@ class PlaceFilterSet(VisibilityFilterSet):
     class Meta:
         model = Place
         fields = []
+
+
+def in_region(prefix: str, region_id) -> Q:
+    """Facilities (at ``prefix``) in the place ``region_id`` or in a place within it (two levels deep)."""
+    return (
+        Q(**{f"{prefix}place_id": region_id})
+        | Q(**{f"{prefix}place__region_id": region_id})
+        | Q(**{f"{prefix}place__region__region_id": region_id})
+    )
+
+
+class FacilityFilterSet(VisibilityFilterSet):
+    """Places of detention by name (any variant), kind, place and region."""
+
+    q = SearchFilter(
+        field_name="search_text",
+        help_text="Search the name and every recorded variant (any script, case-insensitive).",
+    )
+    kind = ChoicesFilter(choices=FacilityKind.choices, help_text="Facility kind; repeat the parameter for several.")
+    place = IdFilter(field_name="place_id", help_text="Facilities at this place (place id).")
+    region = IdFilter(
+        method="filter_region", model="cases.Place", help_text="Facilities in this place or region (place id)."
+    )
+    ordering = ordering_by(("name", "name"), ("kind", "kind"), ("id", "id"))
+
+    class Meta:
+        model = Facility
+        fields = []
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(in_region("", value))
+
+
+class CustodyStayFilterSet(VisibilityFilterSet):
+    """Custody stays by defendant, person, case, facility, region, source and dates."""
+
+    defendant = IdFilter(field_name="defendant_id", help_text="Stays of this defendant (defendant id).")
+    person = IdFilter(field_name="defendant__person_id", help_text="Stays of this person (person id).")
+    case = IdFilter(field_name="defendant__case_id", help_text="Stays of defendants in this case (case id).")
+    facility = IdFilter(field_name="facility_id", help_text="Stays at this facility (facility id).")
+    region = IdFilter(
+        method="filter_region", model="cases.Place", help_text="Stays at facilities in this place or region."
+    )
+    source = IdFilter(field_name="source_id", help_text="Stays reported by this source (source id).")
+    start_after = ApproximateDateFromFilter(field_name="start", help_text="Began on or after this date.")
+    start_before = ApproximateDateToFilter(field_name="start", help_text="Began on or before this date.")
+    confidentiality = ConfidentialityFilter()
+    ordering = ordering_by(
+        ("start", "start"),
+        ("end", "end"),
+        ("known_as_of", "known_as_of"),
+        ("defendant__person__name", "person"),
+        ("id", "id"),
+    )
+
+    class Meta:
+        model = CustodyStay
+        fields = []
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(in_region("facility__", value))
 
 
 class EventFilterSet(VisibilityFilterSet):
@@ -287,6 +397,29 @@ class DefendantFilterSet(VisibilityFilterSet):
         method="filter_legal_article", model="cases.LegalArticle", help_text=_("Defendants charged under this article.")
     )
     status = ChoicesFilter(choices=DefendantStatus.choices, help_text=_("Current status; repeatable."))
+    facility = IdFilter(
+        field_name="current_facility_id", help_text=_("Defendants held at this facility now (facility id).")
+    )
+    region = IdFilter(
+        method="filter_region",
+        model="cases.Place",
+        help_text=_("Defendants held now at a facility in this place or region (place id)."),
+    )
+    recognised_by = IdFilter(
+        method="filter_recognised_by",
+        model="people.Organization",
+        help_text=_("Defendants this organization recognises (not withdrawn) (organization id)."),
+    )
+    concern = ChoicesFilter(
+        method="filter_concern",
+        choices=TreatmentConcern.choices,
+        help_text=_("Defendants about whom a treatment concern of this kind is recorded (health, …); repeatable."),
+    )
+    facility_kind = ChoicesFilter(
+        field_name="current_facility__kind",
+        choices=FacilityKind.choices,
+        help_text=_("Defendants held now at a facility of this kind (penal_colony, prison, …); repeatable."),
+    )
     arrested_after = ApproximateDateFromFilter(field_name="arrested", help_text=_("Arrested on or after this date."))
     arrested_before = ApproximateDateToFilter(field_name="arrested", help_text=_("Arrested on or before this date."))
     status_after = ApproximateDateFromFilter(
@@ -314,6 +447,18 @@ class DefendantFilterSet(VisibilityFilterSet):
 
     def filter_legal_article(self, queryset, name, value):
         return queryset.filter(pk__in=Charge.objects.filter(article_id=value).values("defendant_id"))
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(in_region("current_facility__", value))
+
+    def filter_recognised_by(self, queryset, name, value):
+        return queryset.filter(person_id__in=recognised_persons(self, organization_id=value))
+
+    def filter_concern(self, queryset, name, value):
+        if not value:
+            return queryset
+        concerns = self.visible(Allegation.objects.filter(concern__in=value))
+        return queryset.filter(person_id__in=concerns.values("concerns_person_id"))
 
 
 class StatusChangeFilterSet(VisibilityFilterSet):
@@ -444,6 +589,13 @@ class AllegationFilterSet(VisibilityFilterSet):
         help_text=_("Claims made by or against this organization (organization id)."),
     )
     event = IdFilter(field_name="event_id", help_text=_("Claims about this event (event id)."))
+    concern = ChoicesFilter(
+        choices=TreatmentConcern.choices,
+        help_text=_("Concerns about treatment in custody of this kind (health, ill_treatment, …); repeatable."),
+    )
+    concerns_person = IdFilter(
+        field_name="concerns_person_id", help_text=_("Treatment concerns about this person in custody (person id).")
+    )
     source = IdFilter(
         method="filter_source",
         model="sources.Source",
@@ -454,6 +606,12 @@ class AllegationFilterSet(VisibilityFilterSet):
     )
     made_before = ApproximateDateToFilter(
         field_name="made", help_text=_("Made on or before this date (any precision).")
+    )
+    concern_after = ApproximateDateFromFilter(
+        field_name="concern_date", help_text=_("Concerns dated on or after this.")
+    )
+    concern_before = ApproximateDateToFilter(
+        field_name="concern_date", help_text=_("Concerns dated on or before this.")
     )
     ordering = ordering_by(("made", "made"), ("kind", "kind"), ("created", "created"), ("id", "id"))
 

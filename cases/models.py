@@ -17,7 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from casetracker.approximate_dates import ApproximateDate, ApproximateDateField, known, with_as_of
+from casetracker.approximate_dates import Age, ApproximateDate, ApproximateDateField, age_at, known, with_as_of
 from casetracker.base_models import (
     NameSearchable,
     NameSearchQuerySet,
@@ -51,9 +51,11 @@ from .choices import (
     ChargeOutcome,
     DefendantStatus,
     EventKind,
+    FacilityKind,
     FigureMeasure,
     SentenceKind,
     SentenceStatus,
+    TreatmentConcern,
 )
 
 
@@ -406,6 +408,30 @@ class Allegation(TrackedModel):
         help_text=_("Anything a reader should know about the claim."),
         verbose_name=_("note"),
     )
+    # -- a concern about a person's treatment in custody (issue 18): the same attributed claim -------------
+    concern = models.CharField(
+        max_length=16,
+        choices=TreatmentConcern.choices,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "For a concern about a person's treatment in custody: what it concerns (health, ill-treatment, visits "
+            "denied, hunger strike …). Empty for other claims."
+        ),
+    )
+    concerns_person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="treatment_concerns",
+        help_text=_("For a treatment concern: the person in custody it is about. Required with a concern."),
+    )
+    concern_date = ApproximateDateField(
+        null=True,
+        blank=True,
+        help_text=_("For a treatment concern: when it happened or began, at the precision known."),
+    )
     citations = citations_relation()
     objects = RestrictedQuerySet.as_manager()
 
@@ -447,8 +473,15 @@ class Allegation(TrackedModel):
             errors["response_excerpt"] = gettext("A response's excerpt needs the source it is quoted from.")
         if self.response_source_id and not self.response.strip():
             errors["response"] = gettext("Say what the response is, and whose, in our own words.")
-        if known(self.made) and self.made.is_certainly_after(ApproximateDate.parse(timezone.localdate())):
+        today = ApproximateDate.parse(timezone.localdate())
+        if known(self.made) and self.made.is_certainly_after(today):
             errors["made"] = gettext("A claim cannot be dated in the future.")
+        if self.concern and not self.concerns_person_id:
+            errors["concerns_person"] = gettext("Say which person in custody the concern is about.")
+        if (self.concerns_person_id or self.concern_date is not None) and not self.concern:
+            errors["concern"] = gettext("Say what the concern is about (health, ill-treatment, …), or clear it.")
+        if known(self.concern_date) and self.concern_date.is_certainly_after(today):
+            errors["concern_date"] = gettext("A concern cannot be dated in the future.")
         raise_if(errors)
 
 
@@ -527,6 +560,77 @@ class DefendantQuerySet(RestrictedQuerySet):
         return self.restrict(user)
 
 
+class Facility(NameSearchable):
+    """A place of detention: a police station, pre-trial centre, prison, penal colony, hospital, or a home."""
+
+    name = models.CharField(
+        max_length=300, help_text=_("The name most sources use, e.g. 'Penal colony UG-157/11 (Zhanaozen)'.")
+    )
+    kind = models.CharField(
+        max_length=16, choices=FacilityKind.choices, db_index=True, help_text=_("What sort of place of detention.")
+    )
+    place = models.ForeignKey(
+        Place,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="facilities",
+        help_text=_("The town or region it is in; filtering by a region finds facilities in its places too."),
+    )
+    latitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Latitude in decimal degrees (WGS 84), from -90 to 90, for maps. Give both or neither."),
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Longitude in decimal degrees (WGS 84), from -180 to 180, for maps. Give both or neither."),
+    )
+    description = models.TextField(blank=True, help_text=_("What is known of the place, as the sources describe it."))
+    synthetic = synthetic_field()
+    citations = citations_relation()
+
+    external_id = external_id_field()
+    objects = NameSearchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = _("facilities")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            errors[missing] = gettext("Give both the latitude and the longitude, or neither.")
+        if self.latitude is not None and not -90 <= self.latitude <= 90:
+            errors["latitude"] = gettext("A latitude is between -90 and 90 degrees.")
+        if self.longitude is not None and not -180 <= self.longitude <= 180:
+            errors["longitude"] = gettext("A longitude is between -180 and 180 degrees.")
+        raise_if(errors)
+
+
+class FacilityName(NameVariant):
+    """Another name of a facility (its official number, a transliteration, a former name)."""
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.CASCADE, related_name="names", help_text=_("The facility this name belongs to.")
+    )
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta(NameVariant.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "name"], name="unique_facility_name_variant"),
+        ]
+
+
 class Defendant(TrackedModel):
     """A person (or group) prosecuted in a case, with where they stand today.
 
@@ -581,6 +685,30 @@ class Defendant(TrackedModel):
         help_text=_("The defendant's role in the case as the sources describe it."),
         verbose_name=_("description"),
     )
+    current_facility = models.ForeignKey(
+        Facility,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="current_defendants",
+        help_text=_(
+            "Where the defendant is held now: the facility of the latest custody stay, while it has not ended. "
+            "Derived from the custody history."
+        ),
+    )
+    custody_since = ApproximateDateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Since when the defendant is held at the current facility, if known (from the latest stay)."),
+    )
+    custody_as_of = ApproximateDateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The date the current place of detention is known as of (from the latest stay)."),
+    )
     citations = citations_relation()
 
     external_id = external_id_field()
@@ -594,6 +722,36 @@ class Defendant(TrackedModel):
 
     def __str__(self):
         return f"{self.person} ({self.case})"
+
+    @property
+    def custody_display(self) -> str:
+        """The current place of detention with its dates: 'Penal colony X since 2013-02 (as of 2014-06)'."""
+        if self.current_facility_id is None:
+            return ""
+        return dated_status(str(self.current_facility), took_effect=self.custody_since, as_of=self.custody_as_of)
+
+    def refresh_custody(self) -> None:
+        """Set the current place of detention from the latest custody stay (:func:`custody_timeline`).
+
+        The latest stay, by the date it began or, when that is unknown, the date it is known as of, is
+        the current one while it has no end; a stay that ended leaves no current facility.
+        """
+        latest = self.custody_stays.order_by(custody_timeline().desc(), "-created", "-id").first()
+        current = latest if latest is not None and latest.end is None else None
+        values = (
+            current.facility_id if current else None,
+            current.start if current else None,
+            current.known_as_of if current else None,
+        )
+        if (self.current_facility_id, self.custody_since, self.custody_as_of) != values:
+            self.current_facility_id, self.custody_since, self.custody_as_of = values
+            self.save(update_fields=["current_facility", "custody_since", "custody_as_of", "updated"])
+
+    @property
+    def age_at_arrest(self) -> Age | None:
+        """The person's age when arrested or detained, from their date of birth, at the precision both are known
+        to ("about 40" when only years are known); ``None`` when either date is unknown."""
+        return age_at(self.person.birth_date, self.arrested)
 
     @property
     def status_display(self) -> str:
@@ -754,6 +912,128 @@ class StatusChange(TrackedModel):
                     "The change is known as of a date before the defendant's arrest (%(date)s)."
                 ) % {"date": arrested}
         raise_if(errors)
+
+
+def custody_timeline():
+    """Where a custody stay sits in a defendant's history: when it began, or, when that is unknown, the date
+    it is known as of."""
+    return Coalesce("start", "known_as_of")
+
+
+class CustodyStay(TrackedModel):
+    """A dated, sourced stay of a defendant in a place of detention (from, to, known as of).
+
+    The defendant's current place of detention is derived from these, the way the current status is
+    from the status changes (:meth:`Defendant.refresh_custody`, run whenever a stay is saved or deleted).
+    """
+
+    defendant = models.ForeignKey(
+        Defendant, on_delete=models.PROTECT, related_name="custody_stays", help_text=_("Who was held.")
+    )
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="custody_stays", help_text=_("Where they were held.")
+    )
+    start = ApproximateDateField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("When the stay began, at the precision known. Empty when the source does not say."),
+    )
+    end = ApproximateDateField(
+        null=True,
+        blank=True,
+        help_text=_("When the stay ended (a transfer, a release), at the precision known. Empty while it lasts."),
+    )
+    known_as_of = ApproximateDateField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date the source shows the person held there, usually the report's date. Required when the start "
+            "is unknown."
+        ),
+    )
+    note = models.TextField(blank=True, help_text=_("How it is known, in our own words. Required without a source."))
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="custody_stays",
+        help_text=_("The document that reports the stay. Required when no note is given."),
+    )
+    excerpt = models.TextField(
+        max_length=EXCERPT_MAX_CHARS,
+        blank=True,
+        help_text=format_lazy(
+            _("The source's exact words for the stay (at most {words} words)."), words=EXCERPT_MAX_WORDS
+        ),
+    )
+    external_id = external_id_field()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["defendant", custody_timeline().asc(), "created", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=False) | Q(known_as_of__isnull=False),
+                name="custody_stay_dated",
+                violation_error_message=_(
+                    "Give the date the stay began, or the date it is known as of (the report's date)."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return gettext("%(facility)s (%(dates)s)") % {"facility": self.facility, "dates": self.dates_display}
+
+    @property
+    def dates_display(self) -> str:
+        """'2012-02 to 2012-06', 'since 2013-02', 'as of 2014-06'."""
+        if self.start is not None and self.end is not None:
+            text = gettext("%(start)s to %(end)s") % {"start": self.start, "end": self.end}
+        elif self.start is not None:
+            text = gettext("since %(start)s") % {"start": self.start}
+        elif self.end is not None:
+            text = gettext("until %(end)s") % {"end": self.end}
+        else:
+            text = gettext("dates unknown")
+        if self.known_as_of is not None and self.known_as_of not in (self.start, self.end):
+            text = with_as_of(text, self.known_as_of)
+        return text
+
+    def clean(self):
+        errors = excerpt_errors(self.excerpt)
+        if not self.source_id and not (self.note or "").strip():
+            errors["source"] = gettext("Give a source for the stay, or a note saying how it is known.")
+        if self.excerpt and not self.source_id:
+            errors["excerpt"] = gettext("An excerpt needs the source it is quoted from.")
+        if self.start is None and self.known_as_of is None:
+            errors["start"] = gettext(
+                "Give the date the stay began, or, when the source does not say, the date it is known as of."
+            )
+        today = ApproximateDate.parse(timezone.localdate())
+        arrested = known(self.defendant.arrested) if self.defendant_id else None
+        for name in ("start", "end", "known_as_of"):
+            value = known(getattr(self, name))
+            if value and value.is_certainly_after(today):
+                errors.setdefault(name, gettext("A custody stay cannot be dated in the future."))
+        if known(self.start) and arrested and self.start.is_certainly_before(arrested):
+            errors.setdefault(
+                "start", gettext("The stay begins before the defendant's arrest (%(date)s).") % {"date": arrested}
+            )
+        if known(self.start) and known(self.end) and self.end.is_certainly_before(self.start):
+            errors.setdefault("end", gettext("A stay cannot end before it began."))
+        raise_if(errors)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.defendant.refresh_custody()
+
+    def delete(self, *args, **kwargs):
+        defendant = self.defendant
+        result = super().delete(*args, **kwargs)
+        defendant.refresh_custody()
+        return result
 
 
 class LegalArticle(TrackedModel):
@@ -1140,6 +1420,8 @@ def parse_term(text) -> tuple[int | None, str]:
 # What citations may point at (sources.citable): the API's name, what the label reads, and the label where it
 # is not __str__.
 register_citable(Place, name="place")
+register_citable(Facility, name="facility")
+register_citable(CustodyStay, name="custody-stay", joins=("facility",))
 register_citable(Event, name="event")
 register_citable(EventFigure, name="event-figure")
 register_citable(Case, name="case")
@@ -1152,3 +1434,4 @@ register_citable(Sentence, name="sentence", joins=("defendant__person",))
 register_citable(Allegation, name="allegation", joins=("alleged_by_person", "alleged_by_organization"))
 register_searchable(Event, kind="event", fields=("title", "description"))
 register_searchable(Case, kind="case", fields=("title", "description"))
+register_searchable(Facility, kind="facility", fields=("name", "search_text", "description"))

@@ -91,6 +91,11 @@ SENTENCE_FIELDS = (
     "trial__court__name",
     "trial__place__id",
     "trial__place__name",
+    "defendant__current_facility_id",
+    "defendant__custody_since",
+    "defendant__custody_as_of",
+    "defendant__current_facility__id",
+    "defendant__current_facility__name",
 )
 
 
@@ -194,9 +199,9 @@ def sentence_summary_queryset(
     queryset = filtered_sentences(filters=filters, user=user, sentences=sentences)
     if not (filters and filters.get("ordering")):
         queryset = queryset.order_by(SORT_KEYS["case"], "defendant__case_id", SORT_KEYS["person"], "id")
-    return queryset.select_related("defendant__person", "defendant__case", "trial__court", "trial__place").only(
-        *SENTENCE_FIELDS
-    )
+    return queryset.select_related(
+        "defendant__person", "defendant__case", "defendant__current_facility", "trial__court", "trial__place"
+    ).only(*SENTENCE_FIELDS)
 
 
 def sentence_summary_rows(
@@ -235,7 +240,7 @@ def summary_rows_from(
     sentences = summary_sentences(streamed_rows(queryset, SUMMARY_VALUES, chunk_size=chunk_size))
     with _fewer_collections():
         while chunk := list(islice(sentences, chunk_size)):
-            attach_summary_extras(chunk)
+            attach_summary_extras(chunk, levels=levels)
             for sentence in chunk:
                 yield sentence_summary_row(sentence, as_of=as_of, levels=levels)
 
@@ -262,7 +267,7 @@ def sentence_summary_page(*, sentences, user=None, as_of: datetime.date | None =
     as_of = as_of or timezone.localdate()
     levels = visible_levels(user)
     sentences = list(sentences)
-    attach_summary_extras(sentences)
+    attach_summary_extras(sentences, levels=levels)
     return [sentence_summary_row(sentence, as_of=as_of, levels=levels) for sentence in sentences]
 
 

@@ -34,12 +34,22 @@ from django.utils.translation import gettext_lazy as _
 
 from casetracker.approximate_dates import ApproximateDate, months_between
 from casetracker.choices import Qualifier
-from casetracker.visibility import visible_at
-from people.models import person_str
+from casetracker.visibility import LEVEL_ORDER, condition, visible_at
+from people.choices import RecognitionKind
+from people.models import Recognition, person_str
 from sources.models import Citation
 
 from .choices import TERM_KINDS, SentenceKind, SentenceStatus
-from .models import Charge, Defendant, Sentence, Trial, legal_article_str, sentence_status_str, term_in_words
+from .models import (
+    Charge,
+    Defendant,
+    Sentence,
+    Trial,
+    dated_status,
+    legal_article_str,
+    sentence_status_str,
+    term_in_words,
+)
 
 PROTECTED_PERSON = "Protected person"
 PROTECTED_CASE = "Protected case"
@@ -57,6 +67,8 @@ EXTRAS_ATTR = "_summary_extras"
 KIND_LABELS = dict(SentenceKind.choices)
 STATUS_LABELS = dict(SentenceStatus.choices)
 QUALIFIER_LABELS = dict(Qualifier.choices)
+RECOGNITION_LABELS = dict(RecognitionKind.choices)
+PUBLIC = LEVEL_ORDER[0]
 
 # A sentence in one of these states no longer runs, whatever its expected end says.
 ENDED_STATUSES = {
@@ -160,6 +172,36 @@ COLUMNS: tuple[Column, ...] = (
         ),
     ),
     Column(
+        "recognised_by",
+        "Recognised by",
+        width=40,
+        description="The organizations that recognise the person as a political prisoner, prisoner of conscience "
+        "… (recognitions not withdrawn), with the kind and date: 'Memorial: Political prisoner (2012-10)'; several "
+        "separated by ';'.",
+    ),
+    Column(
+        "place_of_detention",
+        "Current place of detention",
+        width=36,
+        description="Where the defendant is held now, from the custody history (the latest stay without an end), "
+        "with since when and the date it is known as of: 'Colony 157 since 2013-02 (as of 2014-06)'.",
+    ),
+    Column(
+        "detained_there_since",
+        "Held there since",
+        DATE,
+        13,
+        "When the current stay began, at the precision known; empty when the source does not say.",
+    ),
+    Column(
+        "time_there",
+        "Time held there",
+        width=20,
+        description="How long the defendant has been at the current place of detention as of the export date "
+        "(or 'at least' as of the date it is known as of when the start is unknown), in words; 'about' when "
+        "the start is not known to the day.",
+    ),
+    Column(
         "sources",
         _("Sources"),
         width=60,
@@ -178,7 +220,7 @@ def column_headers(*, as_of: datetime.date) -> list[str]:
     date. (The JSON keys are :data:`COLUMN_KEYS`, the same in every language.)"""
     headers = []
     for column in COLUMNS:
-        if column.key in ("time_served", "time_remaining"):
+        if column.key in ("time_served", "time_remaining", "time_there"):
             headers.append(gettext("%(header)s (as of %(date)s)") % {"header": column.header, "date": as_of})
         else:
             headers.append(str(column.header))
@@ -212,7 +254,7 @@ def sentence_summary_row(sentence: Sentence, *, as_of: datetime.date, levels: Co
     served, remaining = time_served_and_remaining(sentence, as_of=as_of)
     extras = getattr(sentence, EXTRAS_ATTR, None)
     if extras is None:
-        extras = attach_summary_extras([sentence])[sentence.pk]
+        extras = attach_summary_extras([sentence], levels=levels)[sentence.pk]
     return {
         "defendant": person_str(
             name=person.name,
@@ -238,8 +280,28 @@ def sentence_summary_row(sentence: Sentence, *, as_of: datetime.date, levels: Co
         "status_as_of": sentence.status_as_of,
         "time_served": served,
         "time_remaining": remaining,
+        "recognised_by": _joined(extras.recognitions),
+        **custody_columns(defendant, as_of=as_of),
         "sources": _joined(extras.sources),
     }
+
+
+def custody_columns(defendant, *, as_of: datetime.date) -> dict:
+    """The current place of detention, since when, and for how long as of ``as_of`` (see :data:`COLUMNS`)."""
+    facility = getattr(defendant, "current_facility", None)
+    if facility is None:
+        return {"place_of_detention": None, "detained_there_since": None, "time_there": None}
+    since: ApproximateDate | None = defendant.custody_since
+    known_as_of: ApproximateDate | None = defendant.custody_as_of
+    place = dated_status(facility.name, took_effect=since, as_of=known_as_of)
+    time_there = None
+    if since is not None and since.earliest() <= as_of:
+        months = months_between(since.earliest(), as_of)
+        time_there = term_in_words(months, Qualifier.ABOUT if since.precision != "day" and months else Qualifier.EXACT)
+    elif known_as_of is not None and known_as_of.earliest() <= as_of:
+        months = months_between(known_as_of.latest(), as_of) if known_as_of.latest() <= as_of else 0
+        time_there = term_in_words(months, Qualifier.AT_LEAST if months else Qualifier.EXACT)
+    return {"place_of_detention": place, "detained_there_since": since, "time_there": time_there}
 
 
 def masked_row(sentence) -> dict:
@@ -291,11 +353,15 @@ SUMMARY_VALUES = (
     "defendant__person__group_size_qualifier",
     "defendant__person__group_size_as_of",
     "defendant__person__confidentiality",
+    "defendant__person_id",
     "defendant__case__title",
     "defendant__case__confidentiality",
     "trial__verdict_date",
     "trial__court__name",
     "trial__place__name",
+    "defendant__current_facility__name",
+    "defendant__custody_since",
+    "defendant__custody_as_of",
     MASKED,
 )
 
@@ -312,8 +378,8 @@ def summary_sentences(rows: Iterable[tuple]) -> Iterator[SimpleNamespace]:
         pk, defendant_id, trial_id, kind, term_months, term_qualifier, fine_amount, fine_currency,
         start, expected_end, actual_release, status, status_as_of,
         person_name, person_kind, group_size, group_size_qualifier, group_size_as_of, person_confidentiality,
-        case_title, case_confidentiality,
-        verdict_date, court_name, place_name, masked,
+        person_id, case_title, case_confidentiality,
+        verdict_date, court_name, place_name, facility_name, custody_since, custody_as_of, masked,
     ) in rows:  # fmt: skip
         person = SimpleNamespace(
             name=person_name,
@@ -346,7 +412,14 @@ def summary_sentences(rows: Iterable[tuple]) -> Iterator[SimpleNamespace]:
             actual_release=actual_release,
             status=status,
             status_as_of=status_as_of,
-            defendant=SimpleNamespace(person=person, case=case),
+            defendant=SimpleNamespace(
+                person=person,
+                person_id=person_id,
+                case=case,
+                current_facility=None if facility_name is None else SimpleNamespace(name=facility_name),
+                custody_since=custody_since,
+                custody_as_of=custody_as_of,
+            ),
             trial=trial,
             **{MASKED: bool(masked)},
         )
@@ -376,10 +449,15 @@ class SummaryExtras:
 
     charges: tuple[str, ...]
     sources: tuple[str, ...]
+    recognitions: tuple[str, ...] = ()
 
 
-def attach_summary_extras(sentences: list[Sentence]) -> dict[int, SummaryExtras]:
-    """Load the charges and cited sources of a batch of sentences in TWO queries, whatever its size.
+def attach_summary_extras(
+    sentences: list[Sentence], *, levels: Collection[str] = (PUBLIC,)
+) -> dict[int, SummaryExtras]:
+    """Load the charges, cited sources and recognitions of a batch of sentences in THREE queries, whatever its size.
+
+    Recognitions are those not withdrawn that a reader of ``levels`` may see.
 
     Each sentence gets its :class:`SummaryExtras` (also returned by id). The
     sources are those cited for the sentence, its defendant, its trial and
@@ -424,6 +502,21 @@ def attach_summary_extras(sentences: list[Sentence]) -> dict[int, SummaryExtras]
     for _id, content_type_id, object_id, title in citations.order_by("id"):
         titles.setdefault((content_type_id, object_id), []).append(title)
 
+    person_ids = {sentence.defendant.person_id for sentence in sentences}
+    recognitions: dict[int, list[str]] = {}
+    found = Recognition.objects.current().filter(person_id__in=_one_of(person_ids))
+    where = condition(Recognition, levels) if len(levels) < len(LEVEL_ORDER) else None
+    if where is not None:
+        found = found.filter(where)
+    for person_id, organization, kind, date in found.order_by("date", "id").values_list(
+        "person_id", "organization__name", "kind", "date"
+    ):
+        label = gettext("%(organization)s: %(kind)s") % {
+            "organization": organization,
+            "kind": RECOGNITION_LABELS.get(kind, kind),
+        }
+        recognitions.setdefault(person_id, []).append(f"{label} ({date})" if date is not None else label)
+
     extras = {}
     for sentence in sentences:
         own_charges = charges.get(sentence.defendant_id, [])
@@ -432,7 +525,11 @@ def attach_summary_extras(sentences: list[Sentence]) -> dict[int, SummaryExtras]
             keys.append((trial_type, sentence.trial_id))
         keys.extend((charge_type, charge_id) for charge_id, _label in own_charges)
         sources = dict.fromkeys(title for key in keys for title in titles.get(key, ()))
-        extra = SummaryExtras(charges=tuple(label for _id, label in own_charges), sources=tuple(sources))
+        extra = SummaryExtras(
+            charges=tuple(label for _id, label in own_charges),
+            sources=tuple(sources),
+            recognitions=tuple(recognitions.get(sentence.defendant.person_id, ())),
+        )
         setattr(sentence, EXTRAS_ATTR, extra)
         extras[sentence.pk] = extra
     return extras

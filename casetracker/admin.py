@@ -30,6 +30,7 @@ This module imports no models, so both apps can use it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 
 from django import forms
@@ -64,6 +65,7 @@ from casetracker.visibility import (
     can_publish,
     check_level_change,
     hidden,
+    hidden_fields,
     hidden_records_phrase,
     is_governed,
     is_visible,
@@ -562,6 +564,17 @@ class RestrictedHistoryContextHelper(HistoricalRecordContextHelper):
         super().__init__(model, historical_record, **kwargs)
         self.user = user
 
+    def context_for_delta_changes(self, delta):
+        # A change of a field the user may not see (casetracker.visibility.FIELD_RULES) is not listed.
+        hide = hidden_fields(self.model, self.user)
+        if hide:
+            delta = dataclasses.replace(
+                delta,
+                changes=[change for change in delta.changes if change.field not in hide],
+                changed_fields=[name for name in delta.changed_fields if name not in hide],
+            )
+        return super().context_for_delta_changes(delta)
+
     def prepare_delta_change_value(self, change, value):
         value = super().prepare_delta_change_value(change, value)
         if isinstance(value, list):
@@ -577,7 +590,59 @@ class RestrictedHistoryContextHelper(HistoricalRecordContextHelper):
 # -- the admin mixins -----------------------------------------------------------------------------------------
 
 
-class RestrictedFieldsMixin:
+def _mentions(spec, names: frozenset[str]) -> bool:
+    """True when a ``list_display``/``list_filter``/``search_fields`` entry reads one of ``names``."""
+    if isinstance(spec, (list, tuple)):
+        spec = spec[0] if spec else ""
+    if not isinstance(spec, str):
+        return getattr(spec, "parameter_name", None) in names
+    return spec.lstrip("^=@-").split("__")[0] in names
+
+
+class HiddenFieldsMixin:
+    """The field-level rule (:data:`casetracker.visibility.FIELD_RULES`) on admin pages and inlines.
+
+    A field the user may not see (a person's ethnicity, for staff without
+    ``people.view_special_category``) is left out of forms (add, change, read-only, history
+    versions), lists, list filters, sorting and search, as if the model did not have it.
+    """
+
+    def hidden_fields(self, request) -> frozenset[str]:
+        # No request (a check inspecting the admin's configuration): as for an anonymous reader, all hidden.
+        return hidden_fields(self.model, getattr(request, "user", None))
+
+    def get_fields(self, request, obj=None):
+        hide = self.hidden_fields(request)
+        return [name for name in super().get_fields(request, obj) if name not in hide]
+
+    def get_fieldsets(self, request, obj=None):
+        hide = self.hidden_fields(request)
+        fieldsets = super().get_fieldsets(request, obj)
+        if not hide:
+            return fieldsets
+        shown = []
+        for title, options in fieldsets:
+            fields = [
+                [name for name in line if name not in hide] if isinstance(line, (list, tuple)) else line
+                for line in options.get("fields", ())
+                if line not in hide
+            ]
+            fields = [line for line in fields if line]
+            if fields:
+                shown.append((title, {**options, "fields": fields}))
+        return shown
+
+    def get_exclude(self, request, obj=None):
+        hide = self.hidden_fields(request)
+        exclude = super().get_exclude(request, obj)
+        return [*(exclude or ()), *sorted(hide)] if hide else exclude
+
+    def get_readonly_fields(self, request, obj=None):
+        hide = self.hidden_fields(request)
+        return [name for name in super().get_readonly_fields(request, obj) if name not in hide]
+
+
+class RestrictedFieldsMixin(HiddenFieldsMixin):
     """Foreign-key and many-to-many form fields offer only the records the user may see."""
 
     def get_field_queryset(self, db, db_field, request):
@@ -617,7 +682,21 @@ class RestrictedAdminMixin(RestrictedFieldsMixin):
         return restrict(super().get_queryset(request), request.user)
 
     def get_list_filter(self, request):
-        return [restricted_list_filter(self.model, spec) for spec in super().get_list_filter(request)]
+        hide = self.hidden_fields(request)
+        specs = [spec for spec in super().get_list_filter(request) if not _mentions(spec, hide)]
+        return [restricted_list_filter(self.model, spec) for spec in specs]
+
+    def get_list_display(self, request):
+        hide = self.hidden_fields(request)
+        return [spec for spec in super().get_list_display(request) if not _mentions(spec, hide)]
+
+    def get_search_fields(self, request):
+        hide = self.hidden_fields(request)
+        return [spec for spec in super().get_search_fields(request) if not _mentions(spec, hide)]
+
+    def get_sortable_by(self, request):
+        hide = self.hidden_fields(request)
+        return [spec for spec in super().get_sortable_by(request) if not _mentions(spec, hide)]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         return restricted_form(super().get_form(request, obj, change=change, **kwargs), request.user)

@@ -258,6 +258,44 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
     return max(months, 0)
 
 
+def _whole_years(born: datetime.date, on: datetime.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+@dataclass(frozen=True)
+class Age:
+    """An age derived from two approximate dates: the youngest and oldest it can be, and in words."""
+
+    youngest: int
+    oldest: int
+
+    @property
+    def exact(self) -> bool:
+        return self.youngest == self.oldest
+
+    def __str__(self) -> str:
+        if self.exact:
+            return str(self.youngest)
+        if self.oldest - self.youngest == 1:
+            # Born 1972, arrested 2012: 39 or 40, "about 40".
+            return gettext("about %(age)d") % {"age": self.oldest}
+        return gettext("%(youngest)d to %(oldest)d") % {"youngest": self.youngest, "oldest": self.oldest}
+
+
+def age_at(born: ApproximateDate | None, on: ApproximateDate | None) -> Age | None:
+    """The age of someone born ``born`` on the date ``on``, at the precision both are known to.
+
+    Exact when both dates are days (or the precisions leave no doubt); otherwise the range of
+    ages the dates allow ("about 40" when only the years are known). ``None`` when a date is
+    unknown or ``on`` is certainly before ``born``.
+    """
+    if born is None or on is None or on.is_certainly_before(born):
+        return None
+    youngest = max(_whole_years(born.latest(), on.earliest()), 0)
+    oldest = max(_whole_years(born.earliest(), on.latest()), 0)
+    return Age(youngest, oldest)
+
+
 def with_as_of(text: str, as_of: ApproximateDate | None) -> str:
     """``text`` with the date it is known as of: ``Serving (as of 2012-12)``.
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -363,4 +364,74 @@ def title_match(text: str, prefix: str = "") -> Q:
     condition = Q(**{f"{prefix}title__icontains": text})
     for folded in query_keys(text):
         condition |= Q(**{f"{prefix}search_folded__contains": folded})
+    return condition
+
+
+class ChoiceListField(models.JSONField):
+    """Several values from a fixed list of choices, stored as a JSON list (works on SQLite and PostgreSQL).
+
+    Kept sorted and without repeats; every value must be one of ``choices``. The admin shows
+    check boxes; filters match one value with :func:`choice_list_contains`, which works on both
+    engines (JSON ``contains`` does not exist on SQLite).
+    """
+
+    def __init__(self, *args, choices=None, **kwargs):
+        self.list_choices = list(choices or [])
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["choices"] = self.list_choices
+        return name, path, args, kwargs
+
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        allowed = {str(key) for key, _label in self.list_choices}
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ValidationError(gettext("Give a list of values."), code="invalid")
+        unknown = [item for item in value if item not in allowed]
+        if unknown:
+            raise ValidationError(
+                gettext("Not a valid choice: %(values)s. Choose from: %(choices)s.")
+                % {"values": ", ".join(unknown), "choices": ", ".join(sorted(allowed))},
+                code="invalid_choice",
+            )
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            value = sorted(set(value))
+            setattr(model_instance, self.attname, value)
+        return value
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        return forms.TypedMultipleChoiceField(
+            choices=self.list_choices,
+            required=not self.blank,
+            label=capfirst(self.verbose_name),
+            help_text=self.help_text,
+            widget=forms.CheckboxSelectMultiple,
+            **{key: value for key, value in kwargs.items() if key in ("initial", "disabled")},
+        )
+
+    def labels(self, value) -> list[str]:
+        """The values' labels, in the order of the choices."""
+        labels = dict(self.list_choices)
+        return [str(labels.get(item, item)) for item in value or []]
+
+
+def choice_list_contains(field_name: str, value: str) -> models.Q:
+    """Records whose :class:`ChoiceListField` ``field_name`` holds ``value`` (the quoted JSON string is matched)."""
+    return models.Q(**{f"{field_name}__icontains": f'"{value}"'})
+
+
+def choice_list_contains_any(field_name: str, values) -> models.Q:
+    """Records whose :class:`ChoiceListField` ``field_name`` holds any of ``values`` (none: no record)."""
+    condition = models.Q(pk__in=[])
+    for value in values:
+        condition |= choice_list_contains(field_name, value)
     return condition

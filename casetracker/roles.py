@@ -10,8 +10,9 @@ Editor           Viewer, plus adds and changes cases, defendants, status changes
                  confidential people.
 Senior editor    Editor, plus ``people.view_confidential``: sees confidential people,
                  cases and sources; and ``people.publish``: may make a record less
-                 protected (confidential → restricted → public). Editors create and
-                 edit at the restricted or confidential level only.
+                 protected (confidential → restricted → public); and
+                 ``people.view_special_category``: sees a person's ethnicity and religion.
+                 Editors create and edit at the restricted or confidential level only.
 ===============  ===========================================================================
 
 Deleting primary records (a case, a person, a sentence, a status change) is left to
@@ -52,6 +53,7 @@ EDITOR_DELETABLE = frozenset(
 
 CONFIDENTIAL_PERMISSION = ("people", "view_confidential")
 PUBLISH_PERMISSION = ("people", "publish")
+SPECIAL_CATEGORY_PERMISSION = ("people", "view_special_category")
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def role_permission_keys() -> dict[str, set[tuple[str, str]]]:
     return {
         VIEWER: viewer,
         EDITOR: editor,
-        SENIOR_EDITOR: editor | {CONFIDENTIAL_PERMISSION, PUBLISH_PERMISSION},
+        SENIOR_EDITOR: editor | {CONFIDENTIAL_PERMISSION, PUBLISH_PERMISSION, SPECIAL_CATEGORY_PERMISSION},
     }
 
 

@@ -45,6 +45,9 @@ VIEW_CONFIDENTIAL = "people.view_confidential"
 #: The permission that lets a user make a record less protected (publish it).
 PUBLISH = "people.publish"
 
+#: The permission that lets a user see special-category data (a person's ethnicity and religion).
+VIEW_SPECIAL_CATEGORY = "people.view_special_category"
+
 #: The column holding a record's own level.
 LEVEL_FIELD = "confidentiality"
 
@@ -77,6 +80,8 @@ RULES: dict[str, Rule] = {
     "people.organization": Rule(),
     "people.organizationname": Rule(),
     "people.membership": Rule(through=("person",)),
+    # A recognition is as protected as its person and the sources that report it and its withdrawal.
+    "people.recognition": Rule(through=("person", "source", "withdrawal_source")),
     "cases.place": Rule(),
     "cases.placename": Rule(),
     "cases.event": Rule(),
@@ -85,13 +90,60 @@ RULES: dict[str, Rule] = {
     "cases.case": Rule(level=True),
     "cases.defendant": Rule(through=("person", "case")),
     "cases.statuschange": Rule(through=("defendant", "source")),
+    # Places of detention are public facts; who is held there is told by the custody stays.
+    "cases.facility": Rule(),
+    "cases.facilityname": Rule(),
+    # A stay is as protected as its defendant (so its person and case) and its source.
+    "cases.custodystay": Rule(through=("defendant", "source")),
     "cases.legalarticle": Rule(),
     "cases.charge": Rule(through=("defendant",)),
     "cases.trial": Rule(through=("case",)),
     "cases.sentence": Rule(through=("defendant",)),
     # A claim is hidden with the person who makes it or whom it is made against, and with its sources.
-    "cases.allegation": Rule(through=("alleged_by_person", "against_person", "source", "response_source")),
+    "cases.allegation": Rule(
+        through=("alleged_by_person", "against_person", "concerns_person", "source", "response_source")
+    ),
 }
+
+
+#: Field-level rule: model -> {field: the permission needed to see (and so to write, filter or search) it}.
+#: Every surface asks :func:`hidden_fields`: the API's base serializer, the admin base (forms, lists, filters,
+#: search, history), filters, the search index, exports and imports. A field listed here is left out for a
+#: user without the permission, as if the model did not have it.
+FIELD_RULES: dict[str, dict[str, str]] = {
+    "people.person": {"ethnicity": VIEW_SPECIAL_CATEGORY, "religion": VIEW_SPECIAL_CATEGORY},
+}
+
+
+def protected_fields(model: type[Model]) -> dict[str, str]:
+    """``{field: permission}`` of ``model``'s fields that need a permission to be seen (may be empty)."""
+    model = getattr(model, "instance_type", model)
+    return FIELD_RULES.get(model._meta.label_lower, {})
+
+
+def hidden_fields(model: type[Model], user) -> frozenset[str]:
+    """The fields of ``model`` that ``user`` may not see: leave them out of whatever is shown or accepted."""
+    rules = protected_fields(model)
+    if not rules:
+        return frozenset()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset(rules)
+    return frozenset(name for name, permission in rules.items() if not user.has_perm(permission))
+
+
+def path_is_hidden(model: type[Model], path: str, user) -> bool:
+    """True when the lookup ``path`` from ``model`` (``"person__ethnicity"``) reads a field ``user`` may not see."""
+    for part in path.split("__"):
+        if part in hidden_fields(model, user):
+            return True
+        try:
+            field = model._meta.get_field(part)
+        except Exception:  # a lookup (``icontains``) or an annotation: nothing further to follow
+            return False
+        model = getattr(field, "related_model", None)
+        if model is None:
+            return False
+    return False
 
 
 def rule_model(model: type[Model]) -> type[Model]:

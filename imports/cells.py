@@ -167,3 +167,17 @@ def variants(value, *, max_length: int) -> list[str]:
     for name in names:
         text(name, max_length=max_length)
     return names
+
+
+def coordinate(value) -> Decimal:
+    """'43.3412' → Decimal('43.3412'): decimal degrees (the model says which range)."""
+    raw = text(value)
+    try:
+        number = Decimal(raw.replace(",", "."))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise CellError(
+            gettext("%(value)s is not a coordinate; write decimal degrees, e.g. 43.3412") % {"value": shown(raw)}
+        )
+    return number.quantize(Decimal("0.000001"))

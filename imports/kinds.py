@@ -10,14 +10,26 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext, gettext_lazy
 
-from cases.choices import CaseKind, ChargeOutcome, DefendantStatus, SentenceKind, SentenceStatus
-from cases.models import Case, Charge, Defendant, LegalArticle, Sentence, StatusChange, parse_term, term_in_words
+from cases.choices import CaseKind, ChargeOutcome, DefendantStatus, FacilityKind, SentenceKind, SentenceStatus
+from cases.models import (
+    Case,
+    Charge,
+    CustodyStay,
+    Defendant,
+    Facility,
+    LegalArticle,
+    Place,
+    Sentence,
+    StatusChange,
+    parse_term,
+    term_in_words,
+)
 from cases.services import defendant_change_status
 from casetracker.choices import Confidentiality, parse_qualified, qualified
 from casetracker.translit import fold
 from casetracker.visibility import restrict
-from people.choices import OrganizationKind, PersonKind
-from people.models import Organization, Person
+from people.choices import OccupationCategory, OrganizationKind, PersonKind, RecognitionKind, Right, Sex
+from people.models import Organization, Person, Recognition
 from sources.citable import citable_for, citables
 from sources.models import Citation, Source
 
@@ -59,6 +71,26 @@ def sources(run: Run) -> RecordLookup:
     if "sources" not in run.cache:
         run.cache["sources"] = RecordLookup(Source, run.user, name_field="title", noun=gettext("source"))
     return run.cache["sources"]
+
+
+def organizations(run: Run) -> RecordLookup:
+    if "organizations" not in run.cache:
+        run.cache["organizations"] = RecordLookup(
+            Organization, run.user, name_field="name", noun=gettext("organization")
+        )
+    return run.cache["organizations"]
+
+
+def places(run: Run) -> RecordLookup:
+    if "places" not in run.cache:
+        run.cache["places"] = RecordLookup(Place, run.user, name_field="name", noun=gettext("place"))
+    return run.cache["places"]
+
+
+def facilities(run: Run) -> RecordLookup:
+    if "facilities" not in run.cache:
+        run.cache["facilities"] = RecordLookup(Facility, run.user, name_field="name", noun=gettext("facility"))
+    return run.cache["facilities"]
 
 
 def defendants(run: Run) -> DefendantLookup:
@@ -128,6 +160,22 @@ def confidentiality_column() -> Column:
         Confidentiality,
         "restricted",
     )
+
+
+def choice_list_column(name: str, help, choices_class, example: str) -> Column:
+    """Several choices in one cell, separated by ';' (a :class:`casetracker.base_models.ChoiceListField`)."""
+    mapping = cells.choice_map(choices_class.choices)
+    labels = dict(choices_class.choices)
+
+    def read(cell, run, row):
+        raw = cells.text(cell)
+        parts = [part for part in (" ".join(piece.split()) for piece in raw.split(";")) if part]
+        return {name: sorted({cells.choice(part, choices_class.choices, mapping) for part in parts})}
+
+    def show(obj):
+        return "; ".join(str(labels.get(value, value)) for value in getattr(obj, name) or [])
+
+    return Column(name, help, example, read, show, (name,))
 
 
 def name_variants_column(noun: str) -> Column:
@@ -249,6 +297,33 @@ class PersonKindDef(NamedKind):
             date_column("group_size_as_of", gettext_lazy("For a group: the date the size is known as of."), "2012-12"),
             confidentiality_column(),
             text_column("description", gettext_lazy("Who this is, in a sentence or two."), ""),
+            choice_column(
+                "sex", gettext_lazy("As the sources state it: female, male or other. Empty: not stated."), Sex
+            ),
+            date_column("birth_date", gettext_lazy("Date of birth at the precision known (1972, 1972-05)."), "1972"),
+            choice_column(
+                "occupation_category",
+                gettext_lazy("A category to filter on: worker, oil_worker, journalist, lawyer, …"),
+                OccupationCategory,
+                "oil_worker",
+            ),
+            text_column("occupation", gettext_lazy("The occupation in the sources' words."), "oil worker"),
+            choice_list_column(
+                "rights",
+                gettext_lazy("The rights the person was exercising, separated by ';': assembly; labour; …"),
+                Right,
+                "assembly; labour",
+            ),
+            text_column(
+                "ethnicity",
+                gettext_lazy("Special-category: only staff allowed to see it may import this column."),
+                "",
+            ),
+            text_column(
+                "religion",
+                gettext_lazy("Special-category: only staff allowed to see it may import this column."),
+                "",
+            ),
         ]
 
     def natural_candidates(self, run, values):
@@ -523,6 +598,10 @@ class SentenceKindDef(ChildOfDefendant):
         "expected end": None,
         "time served": None,
         "time remaining": None,
+        "recognised by": None,
+        "current place of detention": None,
+        "held there since": None,
+        "time held there": None,
         "sources": None,
     }
 
@@ -828,6 +907,146 @@ def read_record(cell, run, row):
     return {"_target": lookup.get(cells.text(cell))}
 
 
+def coordinate_column(name: str, help) -> Column:
+    def read(cell, run, row):
+        return {name: cells.coordinate(cell)}
+
+    return Column(name, help, "43.3412", read, lambda obj: display(getattr(obj, name)), (name,))
+
+
+class FacilityKindDef(NamedKind):
+    name = "facilities"
+    label = gettext_lazy("facilities")
+    model = Facility
+
+    def columns(self):
+        return [
+            external_id_column(),
+            text_column("name", gettext_lazy("The name most sources use."), "Penal colony UG-157/11", required=True),
+            choice_column(
+                "kind",
+                gettext_lazy("police_custody, pre_trial, prison, penal_colony, psychiatric, house_arrest or other."),
+                FacilityKind,
+                "penal_colony",
+                required=True,
+            ),
+            name_variants_column(gettext("facility")),
+            reference_column(
+                "place", gettext_lazy("The town or region: its exact name."), "Zhanaozen", places, "place"
+            ),
+            coordinate_column("latitude", gettext_lazy("Latitude in decimal degrees (-90 to 90); with longitude.")),
+            coordinate_column("longitude", gettext_lazy("Longitude in decimal degrees (-180 to 180); with latitude.")),
+            text_column("description", gettext_lazy("What is known of the place."), ""),
+        ]
+
+    def prepare(self, run, rows):
+        super().prepare(run, rows)
+        places(run).load(key(row.get("place")) for _n, row in rows)
+
+
+class CustodyStayKindDef(ChildOfDefendant):
+    """Custody stays: where a defendant was held, from when to when; the current place follows from them."""
+
+    name = "custody-stays"
+    label = gettext_lazy("custody stays")
+    model = CustodyStay
+
+    def columns(self):
+        return [
+            external_id_column(),
+            defendant_column(),
+            case_finder_column(),
+            reference_column(
+                "facility",
+                gettext_lazy("The facility: its external_id or exact name."),
+                "Penal colony UG-157/11",
+                facilities,
+                "facility",
+                required=True,
+            ),
+            date_column("start", gettext_lazy("When the stay began, at the precision known."), "2012-10"),
+            date_column("end", gettext_lazy("When it ended (transfer, release); empty while it lasts."), ""),
+            date_column(
+                "known_as_of",
+                gettext_lazy("The date the source shows the person held there; needed when the start is unknown."),
+                "2013-02",
+            ),
+            text_column("note", gettext_lazy("How it is known, in our own words (needed without a source)."), ""),
+            reference_column(
+                "source", gettext_lazy("The source: its external_id or exact title."), "S-0001", sources, "source"
+            ),
+            text_column("excerpt", gettext_lazy("The source's exact words (at most 30 words)."), ""),
+        ]
+
+    def prepare(self, run, rows):
+        super().prepare(run, rows)
+        facilities(run).load(key(row.get("facility")) for _n, row in rows)
+        sources(run).load(key(row.get("source")) for _n, row in rows)
+
+
+class RecognitionKindDef(Kind):
+    """Recognitions as political prisoners; a row with the external_id of one recorded updates it (a withdrawal)."""
+
+    name = "recognitions"
+    label = gettext_lazy("recognitions")
+    model = Recognition
+
+    def columns(self):
+        return [
+            external_id_column(),
+            reference_column(
+                "person",
+                gettext_lazy("The person recognised: their external_id or exact name."),
+                "P-0001",
+                persons,
+                "person",
+                required=True,
+            ),
+            reference_column(
+                "organization",
+                gettext_lazy("Who recognises them: the organization's external_id or exact name."),
+                "Memorial",
+                organizations,
+                "organization",
+                required=True,
+            ),
+            choice_column(
+                "kind",
+                gettext_lazy(
+                    "political_prisoner, conscience, politically_motivated or other. Empty: political_prisoner."
+                ),
+                RecognitionKind,
+                "political_prisoner",
+            ),
+            date_column("date", gettext_lazy("When the recognition was made, at the precision known."), "2012-10"),
+            text_column("grounds", gettext_lazy("The grounds stated, in our own words."), ""),
+            reference_column(
+                "source",
+                gettext_lazy("The source: its external_id or exact title."),
+                "S-0001",
+                sources,
+                "source",
+                required=True,
+            ),
+            text_column("excerpt", gettext_lazy("The source's exact words (at most 30 words)."), ""),
+            date_column("withdrawn", gettext_lazy("When the recognition was withdrawn, if it was."), ""),
+            reference_column(
+                "withdrawal_source",
+                gettext_lazy("The source reporting the withdrawal (external_id or exact title)."),
+                "",
+                sources,
+                "withdrawal_source",
+            ),
+            text_column("withdrawal_excerpt", gettext_lazy("The withdrawal source's exact words."), ""),
+        ]
+
+    def prepare(self, run, rows):
+        super().prepare(run, rows)
+        persons(run).load(key(row.get("person")) for _n, row in rows)
+        organizations(run).load(key(row.get("organization")) for _n, row in rows)
+        sources(run).load(key(row.get(column)) for _n, row in rows for column in ("source", "withdrawal_source"))
+
+
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
@@ -838,6 +1057,9 @@ KINDS: dict[str, Kind] = {
         ChargeKindDef(),
         SentenceKindDef(),
         StatusChangeKindDef(),
+        FacilityKindDef(),
+        CustodyStayKindDef(),
+        RecognitionKindDef(),
         CitationKindDef(),
     )
 }

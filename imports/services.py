@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext
 
+from casetracker.visibility import hidden_fields
+
 from .engine import CHANGED, ERROR, NEW, STATUSES, UNCHANGED, Issue, RowResult, Run
 from .history import importing
 from .kinds import KINDS
@@ -109,7 +111,7 @@ def records_import(
     except FileError as error:
         result.problems.append(Issue(0, None, str(error)))
         return finished(result, content)
-    columns = map_headers(sheet.headers, definition, result)
+    columns = map_headers(sheet.headers, definition, result, user=user)
     if result.problems:
         return finished(result, content)
     rows = [
@@ -139,8 +141,13 @@ def records_import(
     return result
 
 
-def map_headers(headers: list[str], definition, result: ImportResult) -> dict[int, str]:
-    """Column index → column name; unknown, repeated and missing required columns are problems."""
+def map_headers(headers: list[str], definition, result: ImportResult, *, user=None) -> dict[int, str]:
+    """Column index → column name; unknown, repeated and missing required columns are problems.
+
+    A column setting a field ``user`` may not see (:data:`casetracker.visibility.FIELD_RULES`: a person's
+    ethnicity and religion) is a problem too: importing it would write what the user may not read.
+    """
+    hide = hidden_fields(definition.model, user)
     columns: dict[int, str] = {}
     seen: dict[str, int] = {}
     for index, header in enumerate(headers):
@@ -157,6 +164,18 @@ def map_headers(headers: list[str], definition, result: ImportResult) -> dict[in
                     str(header),
                     gettext("not a column of %(kind)s; the columns are: %(columns)s")
                     % {"kind": definition.label, "columns": ", ".join(definition.column_map)},
+                )
+            )
+            continue
+        if set(definition.column_map[name].fields) & hide:
+            result.problems.append(
+                Issue(
+                    1,
+                    str(header),
+                    gettext(
+                        "this column holds special-category data you may not see; remove it, or ask someone "
+                        "allowed to see it to import the sheet"
+                    ),
                 )
             )
             continue

@@ -11,9 +11,27 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.admin import NameVariantInline, RecordAdmin, RestrictedTabularInline
-from sources.admin import CitationInline
+from casetracker.base_models import choice_list_contains
+from casetracker.visibility import restrict
+from sources.admin import COMPACT_TEXT, CitationInline
 
-from .models import Membership, Organization, OrganizationName, Person, PersonName
+from .choices import Right
+from .models import Membership, Organization, OrganizationName, Person, PersonName, Recognition
+
+
+class RightsListFilter(admin.SimpleListFilter):
+    """Persons by a right they were exercising (one of the values of ``rights``)."""
+
+    title = _("right exercised")
+    parameter_name = "right"
+
+    def lookups(self, request, model_admin):
+        return Right.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Right.values:
+            return queryset.filter(choice_list_contains("rights", self.value()))
+        return queryset
 
 
 class PersonNameInline(NameVariantInline):
@@ -28,10 +46,41 @@ class MembershipInline(RestrictedTabularInline):
     autocomplete_fields = ["organization"]
 
 
+class RecognitionInline(RestrictedTabularInline):
+    """Who recognises the person as a political prisoner (or …); a withdrawal is recorded on the row."""
+
+    model = Recognition
+    fk_name = "person"
+    extra = 0
+    fields = ["organization", "kind", "date", "grounds", "source", "excerpt", "withdrawn", "withdrawal_source"]
+    autocomplete_fields = ["organization", "source", "withdrawal_source"]
+    formfield_overrides = COMPACT_TEXT
+
+
+class RecognisedByFilter(admin.SimpleListFilter):
+    """Persons recognised (not withdrawn) by an organization; only recognitions the reader may see count."""
+
+    title = _("recognised by")
+    parameter_name = "recognised_by"
+
+    def lookups(self, request, model_admin):
+        used = restrict(Recognition.objects.current(), request.user).values("organization_id")
+        return [(str(pk), name) for pk, name in Organization.objects.filter(pk__in=used).values_list("pk", "name")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        recognised = restrict(Recognition.objects.current().filter(organization_id=int(value)), request.user)
+        return queryset.filter(pk__in=recognised.values("person_id"))
+
+
 @admin.register(Person)
 class PersonAdmin(RecordAdmin):
     list_display = ["name", "kind", "group_size_display", "confidentiality", "updated"]
-    list_filter = ["kind", "confidentiality"]
+    list_filter = ["kind", "occupation_category", "sex", RightsListFilter, RecognisedByFilter, "confidentiality"]
     search_fields = ["search_text__contains"]
     search_help_text = _("Search by name or any recorded variant (any script).")
     fieldsets = [
@@ -43,8 +92,22 @@ class PersonAdmin(RecordAdmin):
                 "description": _("Only for a group of unidentified persons."),
             },
         ),
+        (
+            _("Profile"),
+            {
+                "fields": ["sex", "birth_date", "occupation_category", "occupation", "rights"],
+                "description": _("Only for an individual, as the sources state it."),
+            },
+        ),
+        (
+            _("Special-category data"),
+            {
+                "fields": ["ethnicity", "religion"],
+                "description": _("Shown only to staff allowed to see special-category data."),
+            },
+        ),
     ]
-    inlines = [PersonNameInline, MembershipInline, CitationInline]
+    inlines = [PersonNameInline, MembershipInline, RecognitionInline, CitationInline]
     list_per_page = 50
 
     @admin.display(description=_("Group size"))
@@ -81,3 +144,29 @@ class MembershipAdmin(RecordAdmin):
     list_filter = ["organization__kind"]
     search_fields = ["person__search_text__contains", "organization__search_text__contains", "role"]
     autocomplete_fields = ["person", "organization"]
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(RecordAdmin):
+    list_display = ["person", "kind", "organization", "date", "withdrawn"]
+    list_select_related = ["person", "organization"]
+    list_filter = [
+        "kind",
+        ("organization", admin.RelatedOnlyFieldListFilter),
+        ("withdrawn", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["person__search_text__contains", "organization__search_text__contains"]
+    fields = [
+        "person",
+        "organization",
+        "kind",
+        "date",
+        "grounds",
+        "source",
+        "excerpt",
+        "withdrawn",
+        "withdrawal_source",
+        "withdrawal_excerpt",
+        "external_id",
+    ]
+    autocomplete_fields = ["person", "organization", "source", "withdrawal_source"]

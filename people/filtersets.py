@@ -4,6 +4,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.api.filters import (
+    ApproximateDateFromFilter,
+    ApproximateDateToFilter,
     ChoicesFilter,
     ConfidentialityFilter,
     CountryFilter,
@@ -12,10 +14,11 @@ from casetracker.api.filters import (
     StableOrderingFilter,
     VisibilityFilterSet,
 )
+from casetracker.base_models import choice_list_contains_any
 from casetracker.visibility import restrict
 
-from .choices import OrganizationKind, PersonKind
-from .models import Membership, Organization, Person
+from .choices import OccupationCategory, OrganizationKind, PersonKind, RecognitionKind, Right, Sex
+from .models import Membership, Organization, Person, Recognition
 
 
 class PersonFilterSet(VisibilityFilterSet):
@@ -33,9 +36,36 @@ class PersonFilterSet(VisibilityFilterSet):
         model="people.Organization",
         help_text=_("Members of this organization (organization id)."),
     )
+    sex = ChoicesFilter(choices=Sex.choices, help_text="Sex as the sources state it; repeat for several.")
+    occupation_category = ChoicesFilter(
+        choices=OccupationCategory.choices, help_text="Occupation category; repeat the parameter for several."
+    )
+    right = django_filters.MultipleChoiceFilter(
+        choices=Right.choices,
+        method="filter_right",
+        help_text="Persons who were exercising this right; repeat the parameter for any of several.",
+    )
+    recognised_by = IdFilter(
+        method="filter_recognised_by",
+        model="people.Organization",
+        help_text="Persons this organization recognises (a recognition not withdrawn) (organization id).",
+    )
+    recognised_as = ChoicesFilter(
+        method="filter_recognised_as",
+        choices=RecognitionKind.choices,
+        help_text="Persons recognised (not withdrawn) by anyone as this (political_prisoner, conscience, …).",
+    )
+    born_from = ApproximateDateFromFilter(field_name="birth_date", help_text="Born on or after (2012, 2012-02, …).")
+    born_to = ApproximateDateToFilter(field_name="birth_date", help_text="Born on or before (2012, 2012-02, …).")
     confidentiality = ConfidentialityFilter()
     ordering = StableOrderingFilter(
-        fields=(("name", "name"), ("created", "created"), ("updated", "updated"), ("id", "id")),
+        fields=(
+            ("name", "name"),
+            ("birth_date", "birth_date"),
+            ("created", "created"),
+            ("updated", "updated"),
+            ("id", "id"),
+        ),
         help_text=_("Sort by these fields, comma-separated; prefix '-' for descending."),
     )
 
@@ -43,9 +73,47 @@ class PersonFilterSet(VisibilityFilterSet):
         model = Person
         fields = []
 
+    def filter_right(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(choice_list_contains_any("rights", value))
+
+    def filter_recognised_by(self, queryset, name, value):
+        return queryset.filter(pk__in=recognised_persons(self, organization_id=value))
+
+    def filter_recognised_as(self, queryset, name, value):
+        return queryset.filter(pk__in=recognised_persons(self, kind__in=value)) if value else queryset
+
     # Subqueries rather than joins on to-many relations: no duplicate rows, no DISTINCT.
     def filter_organization(self, queryset, name, value):
         return queryset.filter(pk__in=Membership.objects.filter(organization_id=value).values("person_id"))
+
+
+def recognised_persons(filterset, **conditions):
+    """Ids of persons with a current (not withdrawn) recognition the filterset's user may see."""
+    return filterset.visible(Recognition.objects.current().filter(**conditions)).values("person_id")
+
+
+class RecognitionFilterSet(VisibilityFilterSet):
+    """Recognitions by person, organization, kind, date and whether withdrawn."""
+
+    person = IdFilter(field_name="person_id", help_text="Recognitions of this person (person id).")
+    organization = IdFilter(field_name="organization_id", help_text="Recognitions by this organization.")
+    kind = ChoicesFilter(choices=RecognitionKind.choices, help_text="Kind of recognition; repeatable.")
+    withdrawn = django_filters.BooleanFilter(
+        field_name="withdrawn", lookup_expr="isnull", exclude=True, help_text="true: withdrawn ones; false: current."
+    )
+    date_after = ApproximateDateFromFilter(field_name="date", help_text="Made on or after this date.")
+    date_before = ApproximateDateToFilter(field_name="date", help_text="Made on or before this date.")
+    confidentiality = ConfidentialityFilter()
+    ordering = StableOrderingFilter(
+        fields=(("date", "date"), ("person__name", "person"), ("organization__name", "organization"), ("id", "id")),
+        help_text="Sort by these fields, comma-separated; prefix '-' for descending.",
+    )
+
+    class Meta:
+        model = Recognition
+        fields = []
 
 
 class OrganizationFilterSet(VisibilityFilterSet):

@@ -9,11 +9,13 @@ and events, ``cases`` adds (:mod:`cases.api.people`, through the hook in
 
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.approximate_dates import ApproximateDate, ApproximateDateField, known, with_as_of
 from casetracker.base_models import (
+    ChoiceListField,
     NameSearchable,
     NameSearchQuerySet,
     NameVariant,
@@ -29,10 +31,10 @@ from casetracker.base_models import (
 from casetracker.choices import Qualifier, qualified
 from casetracker.visibility import RestrictedQuerySet, visible_levels  # noqa: F401  (visible_levels re-exported)
 from sources.citable import register_citable
-from sources.models import citations_relation
+from sources.models import EXCERPT_MAX_CHARS, EXCERPT_MAX_WORDS, Source, citations_relation, excerpt_errors
 from sources.search import register_searchable
 
-from .choices import OrganizationKind, PersonKind
+from .choices import OccupationCategory, OrganizationKind, PersonKind, RecognitionKind, Right, Sex
 
 
 class PersonQuerySet(NameSearchQuerySet):
@@ -93,6 +95,55 @@ class Person(NameSearchable):
     confidentiality = confidentiality_field()
     synthetic = synthetic_field()
 
+    # -- the profile (issue 18): who this person is, as the sources state it ---------------------------
+    sex = models.CharField(
+        max_length=8,
+        choices=Sex.choices,
+        blank=True,
+        help_text=_("The person's sex as the sources state it. Leave empty when they do not; never guess it."),
+    )
+    birth_date = ApproximateDateField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "Date of birth at the precision known ('1972' when a source gives only the year or an age). "
+            "The age at detention is derived from it and the arrest date."
+        ),
+    )
+    occupation_category = models.CharField(
+        max_length=16,
+        choices=OccupationCategory.choices,
+        blank=True,
+        db_index=True,
+        help_text=_("What the person did for a living, as a category to filter on."),
+    )
+    occupation = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_("The occupation in the sources' words, e.g. 'oil worker at Ozenmunaigas'."),
+    )
+    rights = ChoiceListField(
+        choices=Right.choices,
+        help_text=_("The rights the person was exercising when targeted (several may apply)."),
+    )
+    # Special-category data: shown only to staff with people.view_special_category, on every surface
+    # (casetracker.visibility.FIELD_RULES).
+    ethnicity = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Ethnicity as the sources state it. Special-category data: only staff allowed to see it are shown it."
+        ),
+    )
+    religion = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Religion or belief as the sources state it. Special-category data: only staff allowed to see it are "
+            "shown it."
+        ),
+    )
+
     external_id = external_id_field()
     objects = PersonQuerySet.as_manager()
     #: what the sources say about it: deleted with it (the deletion names them first)
@@ -107,6 +158,7 @@ class Person(NameSearchable):
         permissions = [
             ("view_confidential", "Can see restricted and confidential people, cases and sources"),
             ("publish", "Can make people, cases and sources less protected (publish them)"),
+            ("view_special_category", "Can see special-category data of people (ethnicity, religion)"),
         ]
 
     def __str__(self):
@@ -133,10 +185,20 @@ class Person(NameSearchable):
             ApproximateDate.parse(timezone.localdate())
         ):
             errors["group_size_as_of"] = gettext("A size cannot be known as of a date in the future.")
+        if known(self.birth_date) and self.birth_date.is_certainly_after(ApproximateDate.parse(timezone.localdate())):
+            errors["birth_date"] = gettext("A date of birth cannot be in the future.")
+        if self.kind == PersonKind.GROUP:
+            profile = [name for name in PROFILE_FIELDS if getattr(self, name) not in (None, "", [])]
+            for name in profile:
+                errors[name] = gettext("Only an individual has a profile; clear it or make this an individual.")
         errors.update(
             qualified_figure_errors(self.group_size, self.group_size_qualifier, "group_size", "group_size_qualifier")
         )
         raise_if(errors)
+
+
+#: The fields of a person's profile (an individual's only).
+PROFILE_FIELDS = ("sex", "birth_date", "occupation_category", "occupation", "rights", "ethnicity", "religion")
 
 
 def person_str(*, name: str, kind: str, group_size, group_size_qualifier: str, group_size_as_of) -> str:
@@ -276,8 +338,106 @@ class Membership(TrackedModel):
             raise_if({"end": gettext("The role cannot end before it began.")})
 
 
+class RecognitionQuerySet(RestrictedQuerySet):
+    def current(self):
+        """Recognitions not withdrawn."""
+        return self.filter(withdrawn__isnull=True)
+
+
+class Recognition(TrackedModel):
+    """An organization recognises a person as a political prisoner (or prisoner of conscience …).
+
+    Dated, on stated grounds, with its source. A withdrawal is recorded on the same record (its date and
+    source), so the history of who recognised whom, and when it ended, is kept.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="recognitions", help_text=_("The person recognised.")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="recognitions",
+        help_text=_("Who recognises them, e.g. Memorial, Amnesty International, Viasna."),
+    )
+    kind = models.CharField(
+        max_length=24,
+        choices=RecognitionKind.choices,
+        default=RecognitionKind.POLITICAL_PRISONER,
+        db_index=True,
+        help_text=_("What the organization recognises the person as."),
+    )
+    date = ApproximateDateField(
+        null=True, blank=True, db_index=True, help_text=_("When the recognition was made, at the precision known.")
+    )
+    grounds = models.TextField(blank=True, help_text=_("The grounds the organization states, in our own words."))
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="recognitions",
+        help_text=_("The document in which the organization makes the recognition."),
+    )
+    excerpt = models.TextField(
+        max_length=EXCERPT_MAX_CHARS,
+        blank=True,
+        help_text=format_lazy(_("The source's exact words (at most {words} words)."), words=EXCERPT_MAX_WORDS),
+    )
+    withdrawn = ApproximateDateField(
+        null=True,
+        blank=True,
+        help_text=_("When the organization withdrew the recognition, if it did. The record is kept."),
+    )
+    withdrawal_source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recognition_withdrawals",
+        help_text=_("The document that reports the withdrawal. Required with a withdrawal date."),
+    )
+    withdrawal_excerpt = models.TextField(
+        max_length=EXCERPT_MAX_CHARS, blank=True, help_text=_("The withdrawal source's exact words.")
+    )
+    external_id = external_id_field()
+    objects = RecognitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person__name", "date", "id"]
+
+    def __str__(self):
+        text = gettext("%(person)s: %(kind)s (%(organization)s)") % {
+            "person": self.person,
+            "kind": self.get_kind_display(),
+            "organization": self.organization,
+        }
+        if self.withdrawn is not None:
+            text = gettext("%(text)s, withdrawn %(date)s") % {"text": text, "date": self.withdrawn}
+        return text
+
+    def clean(self):
+        errors = excerpt_errors(self.excerpt)
+        errors.update(excerpt_errors(self.withdrawal_excerpt, "withdrawal_excerpt"))
+        if self.person_id and self.person.kind != PersonKind.INDIVIDUAL:
+            errors["person"] = gettext("Only an individual is recognised; name the person, not the group.")
+        today = ApproximateDate.parse(timezone.localdate())
+        for name in ("date", "withdrawn"):
+            value = known(getattr(self, name))
+            if value and value.is_certainly_after(today):
+                errors[name] = gettext("A recognition cannot be dated in the future.")
+        if self.withdrawn is None and (self.withdrawal_source_id or self.withdrawal_excerpt):
+            errors["withdrawn"] = gettext("Give the date of the withdrawal, or clear its source and excerpt.")
+        if self.withdrawn is not None and not self.withdrawal_source_id:
+            errors["withdrawal_source"] = gettext("Give the source that reports the withdrawal.")
+        if self.withdrawal_excerpt and not self.withdrawal_source_id:
+            errors["withdrawal_excerpt"] = gettext("An excerpt needs the source it is quoted from.")
+        if known(self.date) and known(self.withdrawn) and self.withdrawn.is_certainly_before(self.date):
+            errors.setdefault("withdrawn", gettext("A recognition cannot be withdrawn before it was made."))
+        raise_if(errors)
+
+
 # What citations may point at (sources.citable): the API's name, and what the label (__str__) reads.
 register_citable(Person, name="person")
 register_citable(Organization, name="organization")
 register_citable(Membership, name="membership", joins=("person", "organization"))
+register_citable(Recognition, name="recognition", joins=("person", "organization"))
 register_searchable(Person, kind="person", fields=("name", "search_text", "description"))

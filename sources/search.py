@@ -40,6 +40,7 @@ from casetracker.visibility import (
     follows,
     level_expression,
     protected_by,
+    protected_fields,
     restrict,
     restricts,
     visible_levels,
@@ -82,7 +83,17 @@ SEARCH_KINDS: list[str] = []
 def register_searchable(
     model: type[Model], *, kind: str, fields: tuple[str, ...], joins: tuple[str, ...] = ()
 ) -> type[Model]:
-    """Say that records of ``model`` are found by search, by the text of ``fields``."""
+    """Say that records of ``model`` are found by search, by the text of ``fields``.
+
+    A field the field-level rule protects (:data:`casetracker.visibility.FIELD_RULES`) is refused: the
+    index is one text per record, shown to whoever may see the record.
+    """
+    special = set(fields) & set(protected_fields(model))
+    if special:
+        raise ValueError(
+            f"{model._meta.label}: {', '.join(sorted(special))} may be seen only with a permission "
+            "(casetracker.visibility.FIELD_RULES) and cannot be searched by everyone who sees the record."
+        )
     entry = Searchable(model, kind, tuple(fields), tuple(joins))
     if model in _BY_MODEL or kind in _BY_KIND:
         if (_BY_MODEL.get(model) or _BY_KIND[kind]) == entry:

@@ -61,7 +61,11 @@ def test_editor_changes_case_records_but_cannot_see_confidential_people():
 
 
 def test_senior_editor_is_editor_plus_confidential_people_and_publishing():
-    assert _codenames(SENIOR_EDITOR) - _codenames(EDITOR) == {"people.view_confidential", "people.publish"}
+    assert _codenames(SENIOR_EDITOR) - _codenames(EDITOR) == {
+        "people.view_confidential",
+        "people.publish",
+        "people.view_special_category",
+    }
     assert "people.publish" not in _codenames(EDITOR)
 
 

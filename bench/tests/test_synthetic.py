@@ -20,9 +20,12 @@ from bench.synthetic import (
 from cases.models import (
     Case,
     Charge,
+    CustodyStay,
     Defendant,
     Event,
     EventFigure,
+    Facility,
+    FacilityName,
     LegalArticle,
     Place,
     PlaceName,
@@ -44,7 +47,7 @@ from cases.tests.factories import (
     TrialFactory,
 )
 from casetracker.choices import Confidentiality
-from people.models import Membership, Organization, OrganizationName, Person, PersonName
+from people.models import Membership, Organization, OrganizationName, Person, PersonName, Recognition
 from people.tests.factories import MembershipFactory, OrganizationFactory, PersonFactory, PersonNameFactory
 from sources.models import Citation, Source
 
@@ -71,6 +74,10 @@ ALL_MODELS = (
     Charge,
     Sentence,
     Citation,
+    Facility,
+    FacilityName,
+    CustodyStay,
+    Recognition,
 )
 
 
@@ -392,3 +399,19 @@ def test_real_records_keep_their_own_confidentiality_and_are_never_flagged():
     assert real.synthetic is False and real.confidentiality == Confidentiality.CONFIDENTIAL
     assert Organization.objects.filter(synthetic=False).count() == 1
     assert LegalArticle.objects.filter(synthetic=False).count() == 1
+
+
+def test_profiles_custody_histories_and_recognitions_are_generated_and_agree_with_the_rules():
+    synthetic_seed(counts=TINY.replace(facilities=5, recognitions=20), seed=4)
+
+    assert Facility.objects.count() == 5
+    assert Recognition.objects.count() == 20
+    assert Person.objects.exclude(birth_date=None).exists()
+    assert Person.objects.exclude(rights=[]).exists()
+    assert CustodyStay.objects.exists()
+    held = Defendant.objects.exclude(current_facility=None)
+    assert held.exists()
+    for defendant in Defendant.objects.all():
+        expected = (defendant.current_facility_id, defendant.custody_since)
+        defendant.refresh_custody()
+        assert (defendant.current_facility_id, defendant.custody_since) == expected, defendant.pk

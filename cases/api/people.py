@@ -13,13 +13,14 @@ from django_filters.constants import EMPTY_VALUES
 from rest_framework import serializers
 
 from casetracker.api.fields import ApproximateDateField, BriefRelatedField
-from casetracker.api.filters import IdFilter
+from casetracker.api.filters import ChoicesFilter, IdFilter
 from casetracker.api.serializers import SelfUrlField
 from people.api import extensions
 from people.filtersets import PersonFilterSet
 
-from ..choices import DefendantStatus
-from ..models import Case, Defendant, Event
+from ..choices import DefendantStatus, TreatmentConcern
+from ..filtersets import in_region
+from ..models import Allegation, Case, Defendant, Event
 
 
 class PersonDefendantSerializer(serializers.Serializer):
@@ -40,6 +41,15 @@ class PersonDefendantSerializer(serializers.Serializer):
     status_display = serializers.CharField(
         read_only=True,
         help_text=_("The current status with its dates, e.g. 'Serving a prison sentence (as of 2012-12)'."),
+    )
+    current_facility = BriefRelatedField(
+        read_only=True,
+        allow_null=True,
+        view_name="api:facility-detail",
+        help_text=_("Where the person is held now in this case (from the custody history); null when not known."),
+    )
+    custody_display = serializers.CharField(
+        read_only=True, help_text=_("The current place of detention with its dates, e.g. 'Colony 157 since 2013-02'.")
     )
 
 
@@ -62,6 +72,34 @@ def _persons_in_case(filterset, queryset, value):
     return queryset.filter(pk__in=defendants.values("person_id"))
 
 
+def _persons_held_at(filterset, queryset, value):
+    defendants = filterset.visible(Defendant.objects.filter(current_facility_id=value))
+    return queryset.filter(pk__in=defendants.values("person_id"))
+
+
+def _persons_held_in_region(filterset, queryset, value):
+    defendants = filterset.visible(Defendant.objects.filter(in_region("current_facility__", value)))
+    return queryset.filter(pk__in=defendants.values("person_id"))
+
+
+class _PersonChoicesFilter(ChoicesFilter):
+    """A choices filter whose query ``query(filterset, queryset, values)`` is given by the app that adds it."""
+
+    def __init__(self, *args, query, **kwargs):
+        self.query = query
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return self.query(self.parent, qs, value)
+
+
+def _persons_with_concern(filterset, queryset, values):
+    concerns = filterset.visible(Allegation.objects.filter(concern__in=values))
+    return queryset.filter(pk__in=concerns.values("concerns_person_id"))
+
+
 def _persons_in_event(filterset, queryset, value):
     return queryset.filter(pk__in=Event.persons.through.objects.filter(event_id=value).values("person_id"))
 
@@ -72,7 +110,7 @@ def _events_field():
 
 def register():
     """Fill the people API's hook (``people.api.extensions``); called once, from ``CasesConfig.ready``."""
-    defendants = Defendant.objects.select_related("case").order_by("case__title", "id")
+    defendants = Defendant.objects.select_related("case", "current_facility").order_by("case__title", "id")
     extensions.add_detail_field(
         extensions.PERSON,
         "defendants",
@@ -85,6 +123,24 @@ def register():
         prefetch=lambda view: view.visible_prefetch("defendants", defendants, to_attr="visible_defendants"),
     )
     extensions.add_detail_field(extensions.PERSON, "events", _events_field, prefetch=lambda view: "events")
+    from .serializers import TreatmentConcernSerializer
+
+    concerns = Allegation.objects.select_related("alleged_by_person", "alleged_by_organization", "source").order_by(
+        "concern_date", "id"
+    )
+    extensions.add_detail_field(
+        extensions.PERSON,
+        "treatment_concerns",
+        lambda: TreatmentConcernSerializer(
+            many=True,
+            read_only=True,
+            source="visible_treatment_concerns",
+            help_text="Concerns about the person's treatment in custody, each attributed to whoever reports it.",
+        ),
+        prefetch=lambda view: view.visible_prefetch(
+            "treatment_concerns", concerns, to_attr="visible_treatment_concerns"
+        ),
+    )
     extensions.add_detail_field(
         extensions.ORGANIZATION,
         "cases",
@@ -103,6 +159,31 @@ def register():
         "case",
         _PersonIdFilter(
             query=_persons_in_case, model="cases.Case", help_text=gettext("Persons prosecuted in this case (case id).")
+        ),
+    )
+    extensions.add_filter(
+        PersonFilterSet,
+        "facility",
+        _PersonIdFilter(
+            query=_persons_held_at, model="cases.Facility", help_text="Persons held at this facility now (facility id)."
+        ),
+    )
+    extensions.add_filter(
+        PersonFilterSet,
+        "region",
+        _PersonIdFilter(
+            query=_persons_held_in_region,
+            model="cases.Place",
+            help_text="Persons held now at a facility in this place or region (place id).",
+        ),
+    )
+    extensions.add_filter(
+        PersonFilterSet,
+        "concern",
+        _PersonChoicesFilter(
+            query=_persons_with_concern,
+            choices=TreatmentConcern.choices,
+            help_text="Persons about whom a treatment concern of this kind is recorded (health, …); repeatable.",
         ),
     )
     extensions.add_filter(

@@ -34,9 +34,11 @@ from ..models import (
     Allegation,
     Case,
     Charge,
+    CustodyStay,
     Defendant,
     Event,
     EventFigure,
+    Facility,
     LegalArticle,
     Place,
     Sentence,
@@ -71,6 +73,117 @@ class PlaceSerializer(RecordSerializer):
         model = Place
         fields = ["id", "url", "name", "kind", "country", "region", "names", "citations"]
         extra_kwargs = {"country": {"validators": [validate_country_code]}}
+
+
+class FacilitySerializer(RecordSerializer):
+    """A place of detention, with every name sources use and, when known, where it is on a map."""
+
+    names_relation = "names"
+
+    url = SelfUrlField("api:facility-detail")
+    names = NameVariantSerializer(
+        many=True,
+        required=False,
+        help_text="Other names (official numbers, transliterations). Sending a list replaces the old one.",
+    )
+    citations = CitationsField()
+
+    class Meta:
+        model = Facility
+        fields = [
+            "id",
+            "url",
+            "name",
+            "kind",
+            "place",
+            "latitude",
+            "longitude",
+            "description",
+            "names",
+            "citations",
+            "created",
+            "updated",
+        ]
+
+
+class FacilityHeldSerializer(serializers.Serializer):
+    """A defendant held at the facility now."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = SelfUrlField("api:defendant-detail")
+    person = BriefRelatedField(read_only=True, view_name="api:person-detail")
+    case = BriefRelatedField(read_only=True, view_name="api:case-detail")
+    custody_since = ApproximateDateField(
+        read_only=True, allow_null=True, help_text=model_help(Defendant, "custody_since")
+    )
+    custody_as_of = ApproximateDateField(
+        read_only=True, allow_null=True, help_text=model_help(Defendant, "custody_as_of")
+    )
+
+
+class FacilityDetailSerializer(FacilitySerializer):
+    """A facility with the (visible) defendants held there now."""
+
+    held_now = FacilityHeldSerializer(
+        many=True, read_only=True, source="visible_held", help_text="Defendants whose current place of detention it is."
+    )
+
+    class Meta(FacilitySerializer.Meta):
+        fields = [*FacilitySerializer.Meta.fields, "held_now"]
+
+
+class CustodyStaySerializer(RecordSerializer):
+    """A dated, sourced stay of a defendant in a place of detention. The current place is derived from these."""
+
+    url = SelfUrlField("api:custodystay-detail")
+    dates_display = serializers.CharField(read_only=True, help_text="The dates in words: 'since 2013-02 (as of …)'.")
+
+    class Meta:
+        model = CustodyStay
+        fields = [
+            "id",
+            "url",
+            "defendant",
+            "facility",
+            "start",
+            "end",
+            "known_as_of",
+            "dates_display",
+            "note",
+            "source",
+            "excerpt",
+            "created",
+            "updated",
+        ]
+
+
+class TreatmentConcernSerializer(serializers.Serializer):
+    """A concern about a person's treatment in custody: an allegation, always read with who makes it."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = SelfUrlField("api:allegation-detail")
+    concern = serializers.CharField(read_only=True, help_text="What it concerns (health, ill_treatment, …).")
+    concern_date = ApproximateDateField(read_only=True, allow_null=True, help_text="When it happened or began.")
+    attribution = serializers.CharField(
+        read_only=True, help_text="The claim with who makes it: 'Human Rights Watch alleges that …'."
+    )
+    source = BriefRelatedField(read_only=True, view_name="api:source-detail")
+    excerpt = serializers.CharField(read_only=True)
+    response = serializers.CharField(read_only=True)
+
+
+class DefendantCustodySerializer(serializers.Serializer):
+    """A stay in a defendant's custody history."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = SelfUrlField("api:custodystay-detail")
+    facility = BriefRelatedField(read_only=True, view_name="api:facility-detail")
+    start = ApproximateDateField(read_only=True, allow_null=True)
+    end = ApproximateDateField(read_only=True, allow_null=True)
+    known_as_of = ApproximateDateField(read_only=True, allow_null=True)
+    dates_display = serializers.CharField(read_only=True)
+    source = BriefRelatedField(read_only=True, allow_null=True, view_name="api:source-detail")
+    excerpt = serializers.CharField(read_only=True)
 
 
 class FigureSerializer(serializers.Serializer):
@@ -187,6 +300,9 @@ class AllegationSerializer(RecordSerializer):
             "response_source",
             "response_excerpt",
             "note",
+            "concern",
+            "concerns_person",
+            "concern_date",
             "citations",
             "created",
             "updated",
@@ -286,6 +402,18 @@ class DefendantSerializer(RecordSerializer):
         read_only=True, allow_null=True, help_text=model_help(Defendant, "status_as_of")
     )
     status_display = serializers.CharField(read_only=True, help_text=STATUS_DISPLAY_HELP)
+    current_facility = BriefRelatedField(
+        read_only=True,
+        allow_null=True,
+        view_name="api:facility-detail",
+        help_text=model_help(Defendant, "current_facility"),
+    )
+    custody_since = ApproximateDateField(
+        read_only=True, allow_null=True, help_text=model_help(Defendant, "custody_since")
+    )
+    custody_as_of = ApproximateDateField(
+        read_only=True, allow_null=True, help_text=model_help(Defendant, "custody_as_of")
+    )
     citations = CitationsField()
 
     class Meta:
@@ -300,6 +428,9 @@ class DefendantSerializer(RecordSerializer):
             "status_date",
             "status_as_of",
             "status_display",
+            "current_facility",
+            "custody_since",
+            "custody_as_of",
             "description",
             "citations",
             "created",
@@ -351,19 +482,52 @@ class DefendantStatusChangeSerializer(serializers.Serializer):
     excerpt = serializers.CharField(read_only=True)
 
 
+class AgeSerializer(serializers.Serializer):
+    """An age derived from two approximate dates."""
+
+    youngest = serializers.IntegerField(read_only=True, help_text="The youngest the person can have been.")
+    oldest = serializers.IntegerField(read_only=True, help_text="The oldest the person can have been.")
+    display = serializers.CharField(
+        read_only=True, source="__str__", help_text="The age in words: '40', or 'about 40' when only years are known."
+    )
+
+
 @extend_schema_serializer(examples=seed_examples("defendants", detail=True))
 class DefendantDetailSerializer(DefendantSerializer):
     """A defendant with charges, trials, sentences and the dated history of their status."""
 
+    age_at_arrest = AgeSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The person's age when arrested or detained, from their date of birth (null when either is unknown).",
+    )
     charges = DefendantChargeSerializer(many=True, read_only=True)
     trials = CaseTrialSerializer(many=True, read_only=True, source="case.trials", help_text=_("The case's trials."))
     sentences = DefendantSentenceSerializer(many=True, read_only=True)
     status_changes = DefendantStatusChangeSerializer(
         many=True, read_only=True, help_text=_("The status history, oldest first.")
     )
+    custody_stays = DefendantCustodySerializer(
+        many=True, read_only=True, help_text="Where the defendant has been held, oldest first."
+    )
+    treatment_concerns = TreatmentConcernSerializer(
+        many=True,
+        read_only=True,
+        source="person.treatment_concerns.all",
+        help_text="Concerns about the person's treatment in custody, each attributed to whoever reports it.",
+    )
 
     class Meta(DefendantSerializer.Meta):
-        fields = [*DefendantSerializer.Meta.fields, "charges", "trials", "sentences", "status_changes"]
+        fields = [
+            *DefendantSerializer.Meta.fields,
+            "age_at_arrest",
+            "charges",
+            "trials",
+            "sentences",
+            "status_changes",
+            "custody_stays",
+            "treatment_concerns",
+        ]
 
 
 @extend_schema_serializer(examples=seed_examples("status-changes", detail=False))

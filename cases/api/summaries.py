@@ -268,7 +268,8 @@ class SentenceSummaryBase(QueryParameterCheckMixin, GenericAPIView):
             "One row per sentence, the same columns as the CSV and XLSX files: defendant, case, charges, court, "
             "verdict date, kind, term (in words and months, with its qualifier), start, expected end, actual "
             "release, status (with the date it is known as of: 'Serving (as of 2012-12)'), time served and remaining "
-            "as of `as_of` (only as far as the status is known), and sources. Dates keep their precision "
+            "as of `as_of` (only as far as the status is known), who recognises the person as a political prisoner, "
+            "the current place of detention with since when and for how long, and sources. Dates keep their precision "
             "('2012-10'). Filters are those of /api/v1/sentences/. "
         )
         + PROTECTION_NOTE
@@ -294,6 +295,10 @@ class SentenceSummaryBase(QueryParameterCheckMixin, GenericAPIView):
                 "status_as_of": "2012-12",
                 "time_served": None,
                 "time_remaining": None,
+                "recognised_by": None,
+                "place_of_detention": None,
+                "detained_there_since": None,
+                "time_there": None,
                 "sources": "News article on Zhanaozen one year after the shooting of 16 December 2011",
             },
             response_only=True,

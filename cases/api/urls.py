@@ -11,9 +11,11 @@ from .views import (
     AllegationViewSet,
     CaseViewSet,
     ChargeViewSet,
+    CustodyStayViewSet,
     DefendantViewSet,
     EventFigureViewSet,
     EventViewSet,
+    FacilityViewSet,
     LegalArticleViewSet,
     PlaceViewSet,
     SentenceViewSet,
@@ -29,6 +31,8 @@ router.register("allegations", AllegationViewSet, basename="allegation")
 router.register("cases", CaseViewSet, basename="case")
 router.register("defendants", DefendantViewSet, basename="defendant")
 router.register("status-changes", StatusChangeViewSet, basename="statuschange")
+router.register("facilities", FacilityViewSet, basename="facility")
+router.register("custody-stays", CustodyStayViewSet, basename="custodystay")
 router.register("legal-articles", LegalArticleViewSet, basename="legalarticle")
 router.register("charges", ChargeViewSet, basename="charge")
 router.register("trials", TrialViewSet, basename="trial")

@@ -23,9 +23,11 @@ from ..filtersets import (
     AllegationFilterSet,
     CaseFilterSet,
     ChargeFilterSet,
+    CustodyStayFilterSet,
     DefendantFilterSet,
     EventFigureFilterSet,
     EventFilterSet,
+    FacilityFilterSet,
     LegalArticleFilterSet,
     PlaceFilterSet,
     SentenceFilterSet,
@@ -36,9 +38,11 @@ from ..models import (
     Allegation,
     Case,
     Charge,
+    CustodyStay,
     Defendant,
     Event,
     EventFigure,
+    Facility,
     LegalArticle,
     Place,
     Sentence,
@@ -52,10 +56,13 @@ from .serializers import (
     CaseDetailSerializer,
     CaseSerializer,
     ChargeSerializer,
+    CustodyStaySerializer,
     DefendantDetailSerializer,
     DefendantSerializer,
     EventFigureSerializer,
     EventSerializer,
+    FacilityDetailSerializer,
+    FacilitySerializer,
     LegalArticleSerializer,
     NewStatusChangeSerializer,
     PlaceSerializer,
@@ -69,6 +76,73 @@ class PlaceViewSet(RecordViewSet):
     queryset = Place.objects.select_related("region").prefetch_related("names")
     serializer_class = PlaceSerializer
     filterset_class = PlaceFilterSet
+
+
+class FacilityViewSet(RecordViewSet):
+    """Places of detention; ``geojson/`` gives those with coordinates as a GeoJSON FeatureCollection for maps."""
+
+    queryset = Facility.objects.select_related("place").prefetch_related("names")
+    serializer_class = FacilitySerializer
+    detail_serializer_class = FacilityDetailSerializer
+    filterset_class = FacilityFilterSet
+
+    def shape_detail_queryset(self, queryset):
+        return queryset.prefetch_related(
+            self.visible_prefetch(
+                "current_defendants",
+                Defendant.objects.select_related("person", "case").order_by("person__name", "id"),
+                to_attr="visible_held",
+            )
+        )
+
+    def allowed_query_parameters(self) -> set[str]:
+        allowed = super().allowed_query_parameters()
+        if self.action == "geojson":
+            allowed |= set(self.filterset_class.base_filters)
+        return allowed
+
+    @extend_schema(
+        summary="Facilities as GeoJSON",
+        description=(
+            "The facilities matching the list's filters that have coordinates, as a GeoJSON (RFC 7946) "
+            "FeatureCollection: one Point feature per facility, with its id, name, kind, place, how many "
+            "defendants you may see are held there now, and its API address."
+        ),
+        responses={200: OpenApiResponse(description="A GeoJSON FeatureCollection.")},
+    )
+    @action(detail=False, methods=["get"], url_path="geojson")
+    def geojson(self, request):
+        queryset = self.filter_queryset(self.get_queryset()).filter(latitude__isnull=False, longitude__isnull=False)
+        queryset = queryset.annotate(
+            held_now=visible_count(Defendant.objects.all(), request.user, outer="current_facility")
+        )
+        features = [
+            {
+                "type": "Feature",
+                "id": facility.pk,
+                # GeoJSON orders a position longitude first.
+                "geometry": {"type": "Point", "coordinates": [float(facility.longitude), float(facility.latitude)]},
+                "properties": {
+                    "name": facility.name,
+                    "kind": facility.kind,
+                    "kind_display": str(facility.get_kind_display()),
+                    "place": str(facility.place) if facility.place_id else None,
+                    "held_now": facility.held_now,
+                    "url": request.build_absolute_uri(f"/api/v1/facilities/{facility.pk}/"),
+                },
+            }
+            for facility in queryset
+        ]
+        return Response({"type": "FeatureCollection", "features": features})
+
+
+class CustodyStayViewSet(RecordViewSet):
+    """A dated, sourced stay of a defendant in a facility. Saving or deleting one re-derives the defendant's
+    current place of detention."""
+
+    queryset = CustodyStay.objects.select_related("defendant__person", "defendant__case", "facility", "source")
+    serializer_class = CustodyStaySerializer
+    filterset_class = CustodyStayFilterSet
 
 
 class EventViewSet(RecordViewSet):
@@ -127,7 +201,7 @@ class CaseViewSet(RecordViewSet):
 
 
 class DefendantViewSet(RecordViewSet):
-    queryset = Defendant.objects.select_related("person", "case")
+    queryset = Defendant.objects.select_related("person", "case", "current_facility")
     serializer_class = DefendantSerializer
     detail_serializer_class = DefendantDetailSerializer
     filterset_class = DefendantFilterSet
@@ -139,6 +213,14 @@ class DefendantViewSet(RecordViewSet):
             "case__trials__place",
             "sentences__trial__case",
             "status_changes__source",
+            "custody_stays__facility",
+            "custody_stays__source",
+            self.visible_prefetch(
+                "person__treatment_concerns",
+                Allegation.objects.select_related("alleged_by_person", "alleged_by_organization", "source").order_by(
+                    "concern_date", "id"
+                ),
+            ),
         )
 
     @extend_schema(

@@ -9,9 +9,11 @@ from cases.models import (
     Allegation,
     Case,
     Charge,
+    CustodyStay,
     Defendant,
     Event,
     EventFigure,
+    Facility,
     LegalArticle,
     Place,
     Sentence,
@@ -23,9 +25,12 @@ from cases.tests.factories import (
     CaseFactory,
     ChargeFactory,
     CitationFactory,
+    CustodyStayFactory,
     DefendantFactory,
     EventFactory,
     EventFigureFactory,
+    FacilityFactory,
+    FacilityNameFactory,
     LegalArticleFactory,
     PlaceFactory,
     PlaceNameFactory,
@@ -35,8 +40,14 @@ from cases.tests.factories import (
     TrialFactory,
 )
 from casetracker.choices import Confidentiality
-from people.models import Membership, Organization, Person
-from people.tests.factories import MembershipFactory, OrganizationFactory, PersonFactory, PersonNameFactory
+from people.models import Membership, Organization, Person, Recognition
+from people.tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    PersonFactory,
+    PersonNameFactory,
+    RecognitionFactory,
+)
 from sources.models import Citation, Source
 
 # Every list endpoint of /api/v1/ and the model it lists.
@@ -57,6 +68,9 @@ LIST_ENDPOINTS = {
     "charges": Charge,
     "trials": Trial,
     "sentences": Sentence,
+    "facilities": Facility,
+    "custody-stays": CustodyStay,
+    "recognitions": Recognition,
 }
 
 
@@ -77,6 +91,9 @@ class Graph:
     charge: Charge
     trial: Trial
     sentence: Sentence
+    facility: Facility | None = None
+    custody_stay: CustodyStay | None = None
+    recognition: Recognition | None = None
 
 
 def make_graph(
@@ -110,6 +127,10 @@ def make_graph(
     charge = ChargeFactory(defendant=defendant, article=article)
     trial = TrialFactory(case=case, place=place, court=OrganizationFactory(kind="court"))
     sentence = SentenceFactory(defendant=defendant, trial=trial)
+    facility = FacilityFactory(place=place, latitude="43.340000", longitude="52.860000")
+    FacilityNameFactory(facility=facility)
+    custody_stay = CustodyStayFactory(defendant=defendant, facility=facility, source=source, start="2012-06")
+    recognition = RecognitionFactory(person=person, organization=organization, source=source)
     for record in (
         person,
         organization,
@@ -143,6 +164,9 @@ def make_graph(
         charge=charge,
         trial=trial,
         sentence=sentence,
+        facility=facility,
+        custody_stay=custody_stay,
+        recognition=recognition,
     )
 
 

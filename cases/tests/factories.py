@@ -6,6 +6,7 @@ from cases.choices import (
     CaseKind,
     DefendantStatus,
     EventKind,
+    FacilityKind,
     FigureMeasure,
     SentenceKind,
     SentenceStatus,
@@ -14,9 +15,12 @@ from cases.models import (
     Allegation,
     Case,
     Charge,
+    CustodyStay,
     Defendant,
     Event,
     EventFigure,
+    Facility,
+    FacilityName,
     LegalArticle,
     Place,
     PlaceName,
@@ -116,6 +120,32 @@ class StatusChangeFactory(factory.django.DjangoModelFactory):
     defendant = factory.SubFactory(DefendantFactory)
     status = DefendantStatus.DETAINED
     date = "2012-02"
+    source = factory.SubFactory(SourceFactory)
+
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Facility
+
+    name = factory.Sequence(lambda n: f"Facility {n}")
+    kind = FacilityKind.PENAL_COLONY
+
+
+class FacilityNameFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FacilityName
+
+    facility = factory.SubFactory(FacilityFactory)
+    name = factory.Sequence(lambda n: f"Facility variant {n}")
+
+
+class CustodyStayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CustodyStay
+
+    defendant = factory.SubFactory(DefendantFactory)
+    facility = factory.SubFactory(FacilityFactory)
+    start = "2012-06"
     source = factory.SubFactory(SourceFactory)
 
 

@@ -110,6 +110,7 @@ def status_inline_post(defendant, **row):
     }
     prefixes = {
         "status_changes": 0,
+        "custody_stays": 0,
         "charges": 0,
         "sentences": 0,
         "sources-citation-content_type-object_id": 0,

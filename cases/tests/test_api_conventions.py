@@ -111,6 +111,9 @@ def test_api_root_lists_every_resource():
         "charges",
         "trials",
         "sentences",
+        "facilities",
+        "custody-stays",
+        "recognitions",
     ):
         assert body[resource].endswith(f"/api/v1/{resource}/")
     assert body["sentence-summaries-csv"].endswith("/api/v1/sentence-summaries.csv")

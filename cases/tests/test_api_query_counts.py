@@ -19,6 +19,15 @@ def count_queries(client, url):
     return len(queries), response.json()
 
 
+def concern(person, source):
+    """A treatment concern about ``person`` (an allegation), for the person and defendant briefs."""
+    from cases.tests.factories import AllegationFactory
+
+    AllegationFactory(
+        concern="health", concerns_person=person, source=source, alleged_by_description="relatives", claim="x"
+    )
+
+
 @pytest.mark.parametrize("resource", list(LIST_ENDPOINTS))
 def test_list_query_count_does_not_grow_with_rows(resource, senior_user):
     url = f"/api/v1/{resource}/?page_size=500"
@@ -41,7 +50,7 @@ def test_list_query_count_does_not_grow_with_rows(resource, senior_user):
         )
 
 
-@pytest.mark.parametrize("resource", ["persons", "cases", "defendants", "events", "organizations"])
+@pytest.mark.parametrize("resource", ["persons", "cases", "defendants", "events", "organizations", "facilities"])
 def test_detail_query_count_does_not_grow_with_related_rows(resource, senior_user):
     graph = make_graph()
     record = {
@@ -50,6 +59,7 @@ def test_detail_query_count_does_not_grow_with_related_rows(resource, senior_use
         "defendants": graph.defendant,
         "events": graph.event,
         "organizations": graph.organization,
+        "facilities": graph.facility,
     }[resource]
     client = client_for(senior_user)
     url = f"/api/v1/{resource}/{record.pk}/"
@@ -62,6 +72,9 @@ def test_detail_query_count_does_not_grow_with_related_rows(resource, senior_use
             more.defendant.save()
             more.membership.person = graph.person
             more.membership.save()
+            more.recognition.person = graph.person
+            more.recognition.save()
+            concern(graph.person, more.source)
         elif resource == "cases":
             more.defendant.case = graph.case
             more.defendant.save()
@@ -70,6 +83,12 @@ def test_detail_query_count_does_not_grow_with_related_rows(resource, senior_use
             more.charge.save()
             more.sentence.defendant = graph.defendant
             more.sentence.save()
+            more.custody_stay.defendant = graph.defendant
+            more.custody_stay.save()
+            concern(graph.defendant.person, more.source)
+        elif resource == "facilities":
+            more.custody_stay.facility = graph.facility
+            more.custody_stay.save()  # the defendant is now held there
         elif resource == "events":
             graph.event.persons.add(more.person)
         else:

@@ -138,9 +138,9 @@ def test_xlsx_has_bold_frozen_header_widths_and_real_dates():
     assert header == column_headers(as_of=AS_OF)
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:Q3"
+    assert sheet.auto_filter.ref == "A1:U3"
     assert sheet.column_dimensions["A"].width == 30
-    assert sheet.column_dimensions["Q"].width == 60
+    assert sheet.column_dimensions["U"].width == 60
     records = {
         values[0]: dict(zip(header, values, strict=True)) for values in sheet.iter_rows(min_row=2, values_only=True)
     }

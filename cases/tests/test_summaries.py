@@ -55,6 +55,10 @@ def test_columns_are_in_the_fixed_order_with_headers_a_person_reads():
         "status_as_of",
         "time_served",
         "time_remaining",
+        "recognised_by",
+        "place_of_detention",
+        "detained_there_since",
+        "time_there",
         "sources",
     )
     headers = column_headers(as_of=AS_OF)
@@ -267,9 +271,9 @@ def make_cited_sentences(count):
 
 
 # 1 query for the sentences with their person, case, trial, court and place; then per chunk
-# 2: the charges with their articles, and the citations (with source titles) of the
-# sentences, defendants, trials and charges.
-QUERIES_PER_CHUNK = 2
+# 3: the charges with their articles, the citations (with source titles) of the
+# sentences, defendants, trials and charges, and the current recognitions of the persons.
+QUERIES_PER_CHUNK = 3  # charges, cited sources, recognitions
 
 
 def test_query_count_does_not_grow_with_rows(django_assert_num_queries):

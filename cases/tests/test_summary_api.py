@@ -98,12 +98,12 @@ def test_list_filters_like_the_sentence_list(api):
 
 def test_list_query_count_does_not_grow_with_rows(api, django_assert_num_queries, unthrottled):
     SentenceFactory()
-    # count, the page of sentences with person/case/trial/court/place, charges, citations
-    with django_assert_num_queries(REQUEST_TRANSACTION + 4):
+    # count, the page of sentences with person/case/trial/court/place/facility, charges, citations, recognitions
+    with django_assert_num_queries(REQUEST_TRANSACTION + 5):
         assert len(api.get(LIST).json()["results"]) == 1
     for _ in range(49):
         SentenceFactory()
-    with django_assert_num_queries(REQUEST_TRANSACTION + 4):
+    with django_assert_num_queries(REQUEST_TRANSACTION + 5):
         assert len(api.get(LIST).json()["results"]) == 50
 
 
@@ -203,12 +203,12 @@ def test_xlsx_download_reads_back(api):
 
 def test_file_query_count_does_not_grow_with_rows(api, django_assert_num_queries, unthrottled):
     SentenceFactory()
-    # the sentences with person/case/trial/court/place, then per chunk: charges, citations
-    with django_assert_num_queries(REQUEST_TRANSACTION + 3):
+    # the sentences with person/case/trial/court/place/facility, then per chunk: charges, citations, recognitions
+    with django_assert_num_queries(REQUEST_TRANSACTION + 4):
         assert len(csv_records(api.get(CSV))) == 1
     for _ in range(49):
         SentenceFactory()
-    with django_assert_num_queries(REQUEST_TRANSACTION + 3):
+    with django_assert_num_queries(REQUEST_TRANSACTION + 4):
         assert len(csv_records(api.get(CSV))) == 50
 
 

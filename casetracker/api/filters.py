@@ -20,7 +20,7 @@ from drf_spectacular.utils import extend_schema_field
 from casetracker.approximate_dates import ApproximateDateFormField, prefixes
 from casetracker.base_models import name_match, name_match_rank
 from casetracker.choices import Confidentiality
-from casetracker.visibility import at_level, is_governed, restrict, restricts
+from casetracker.visibility import at_level, is_governed, path_is_hidden, restrict, restricts
 
 from .fields import ISO_DATE, ISO_DATE_MESSAGE
 
@@ -328,6 +328,14 @@ class VisibilityFilterSet(django_filters.FilterSet):
     :mod:`casetracker.visibility`. Without a request the filterset behaves
     as for an anonymous client: public records only.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The field-level rule (casetracker.visibility.FIELD_RULES): no filtering by a field the user may not see.
+        model = self._meta.model
+        for name, filter_ in list(self.filters.items()):
+            if filter_.field_name and path_is_hidden(model, filter_.field_name, self.user):
+                del self.filters[name]
 
     @property
     def user(self):

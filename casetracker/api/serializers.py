@@ -19,7 +19,7 @@ from rest_framework.settings import api_settings
 
 from casetracker.approximate_dates import ApproximateDateField as ApproximateDateModelField
 from casetracker.base_models import repeated_name_error
-from casetracker.visibility import LEVEL_FIELD, is_governed, is_visible, level_change_error, rule_for
+from casetracker.visibility import LEVEL_FIELD, hidden_fields, is_governed, is_visible, level_change_error, rule_for
 
 from .fields import (
     ApproximateDateField,
@@ -184,6 +184,15 @@ class RecordSerializer(serializers.ModelSerializer):
 
     #: the related name of the model's name variants, when it has a writable ``names`` list
     names_relation: str | None = None
+
+    def get_fields(self):
+        # The field-level rule (casetracker.visibility.FIELD_RULES): a field the reader may not see is neither
+        # shown nor accepted, as if the model did not have it.
+        fields = super().get_fields()
+        user = getattr(self.context.get("request"), "user", None)
+        for name in hidden_fields(self.Meta.model, user):
+            fields.pop(name, None)
+        return fields
 
     def build_relational_field(self, field_name, relation_info):
         field_class, field_kwargs = super().build_relational_field(field_name, relation_info)

@@ -327,3 +327,49 @@ def test_sentence_kind_labels_and_values_are_both_read(senior_user):
         result = run(sheet("defendant,kind,term", f"D1,{kind},3 years"), "sentences", senior_user)
         assert result.ok and result.rows[0].status == "new"
     assert SentenceKind.SUSPENDED == "suspended"
+
+
+# -- issue 18: facilities, custody stays, recognitions ------------------------------------------------
+
+
+def test_facilities_custody_stays_and_recognitions_import_and_set_the_current_place(senior_user):
+    from cases.models import Facility
+    from cases.tests.factories import PlaceFactory
+    from people.models import Recognition
+    from people.tests.factories import OrganizationFactory
+
+    PlaceFactory(name="Zhanaozen")
+    OrganizationFactory(name="Memorial")
+    SourceFactory(title="Report")
+    kozlov = DefendantFactory(person=PersonFactory(name="Vladimir Kozlov"), case=CaseFactory(), arrested="2012-01")
+    facilities = sheet(
+        "external_id,name,kind,name_variants,place,latitude,longitude",
+        "F1,Colony 157,penal_colony,УГ-157/11,Zhanaozen,43.3412,52.8619",
+    )
+    result = run(facilities, "facilities", senior_user, dry_run=False)
+    assert result.applied, [str(i.message) for i in result.problems + result.errors]
+    colony = Facility.objects.get(external_id="F1")
+    assert (str(colony.place), str(colony.latitude)) == ("Zhanaozen", "43.341200")
+    stays = sheet("defendant,facility,start,source,excerpt", "Vladimir Kozlov,F1,2012-10,Report,held in colony 157")
+    result = run(stays, "custody-stays", senior_user, dry_run=False)
+    assert result.applied, [str(i.message) for i in result.problems + result.errors]
+    kozlov.refresh_from_db()
+    assert kozlov.current_facility == colony
+    recognitions = sheet(
+        "external_id,person,organization,kind,date,source",
+        "R1,Vladimir Kozlov,Memorial,political_prisoner,2012-10,Report",
+    )
+    result = run(recognitions, "recognitions", senior_user, dry_run=False)
+    assert result.applied, [str(i.message) for i in result.problems + result.errors]
+    assert Recognition.objects.get(external_id="R1").organization.name == "Memorial"
+    withdrawn = sheet("external_id,person,organization,source,withdrawn", "R1,Vladimir Kozlov,Memorial,Report,2016")
+    refused = run(withdrawn, "recognitions", senior_user, dry_run=False)
+    assert not refused.applied
+    assert [issue.column for issue in refused.errors] == ["withdrawal_source"]
+
+
+def test_a_bad_coordinate_is_an_error_at_the_cell(senior_user):
+    result = run(sheet("name,kind,latitude,longitude", "X,prison,north,52"), "facilities", senior_user)
+    assert [issue.column for issue in result.errors] == ["latitude"]
+    result = run(sheet("name,kind,latitude,longitude", "X,prison,95,52"), "facilities", senior_user)
+    assert [issue.column for issue in result.errors] == ["latitude"]

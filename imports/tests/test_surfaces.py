@@ -139,6 +139,9 @@ def test_external_id_is_editable_in_the_admin_of_every_model_that_has_it(rf, sen
         "defendant",
         "charge",
         "sentence",
+        "facility",
+        "custodystay",
+        "recognition",
     }
     request = rf.get("/admin/")
     request.user = senior_user

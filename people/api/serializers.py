@@ -8,7 +8,8 @@ from casetracker.api.examples import seed_examples
 from casetracker.api.fields import ApproximateDateField, BriefRelatedField, QualifiedFigureField
 from casetracker.api.serializers import NameVariantSerializer, RecordSerializer, SelfUrlField
 from casetracker.base_models import validate_country_code
-from people.models import Membership, Organization, Person
+from people.choices import Right
+from people.models import Membership, Organization, Person, Recognition
 from sources.api.serializers import CitationsField
 
 from . import extensions
@@ -34,6 +35,11 @@ class PersonSerializer(RecordSerializer):
         help_text=_("Other ways the name is written (transliterations, scripts). Sending a list replaces the old one."),
     )
     citations = CitationsField()
+    rights = serializers.ListField(
+        child=serializers.ChoiceField(choices=Right.choices),
+        required=False,
+        help_text=Person._meta.get_field("rights").help_text,
+    )
 
     class Meta:
         model = Person
@@ -45,6 +51,14 @@ class PersonSerializer(RecordSerializer):
             "group_size",
             "group_size_as_of",
             "description",
+            "sex",
+            "birth_date",
+            "occupation_category",
+            "occupation",
+            "rights",
+            # Special-category: left out by RecordSerializer for readers without people.view_special_category.
+            "ethnicity",
+            "religion",
             "confidentiality",
             "names",
             "citations",
@@ -64,14 +78,31 @@ class PersonMembershipSerializer(serializers.Serializer):
     end = ApproximateDateField(read_only=True, allow_null=True)
 
 
+class PersonRecognitionSerializer(serializers.Serializer):
+    """Who recognises the person as what, since when, on what grounds; withdrawn ones are kept."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = SelfUrlField("api:recognition-detail")
+    organization = BriefRelatedField(read_only=True, view_name="api:organization-detail")
+    kind = serializers.CharField(read_only=True)
+    date = ApproximateDateField(read_only=True, allow_null=True)
+    grounds = serializers.CharField(read_only=True)
+    source = BriefRelatedField(read_only=True, view_name="api:source-detail")
+    excerpt = serializers.CharField(read_only=True)
+    withdrawn = ApproximateDateField(read_only=True, allow_null=True)
+
+
 @extend_schema_serializer(examples=seed_examples("persons", detail=True))
 class PersonDetailSerializer(PersonSerializer):
-    """A person with their memberships, the cases they are prosecuted in, and events they took part in."""
+    """A person with their memberships, recognitions, the cases they are prosecuted in, and events."""
 
     memberships = PersonMembershipSerializer(many=True, read_only=True)
+    recognitions = PersonRecognitionSerializer(
+        many=True, read_only=True, help_text="Recognitions as a political prisoner (or prisoner of conscience …)."
+    )
 
     class Meta(PersonSerializer.Meta):
-        fields = [*PersonSerializer.Meta.fields, "memberships"]
+        fields = [*PersonSerializer.Meta.fields, "memberships", "recognitions"]
 
     def get_fields(self):
         # The cases and events come from the ``cases`` app (registered in people.api.extensions).
@@ -135,3 +166,30 @@ class MembershipSerializer(RecordSerializer):
     class Meta:
         model = Membership
         fields = ["id", "url", "person", "organization", "role", "start", "end", "citations", "created", "updated"]
+
+
+class RecognitionSerializer(RecordSerializer):
+    """An organization recognises a person as a political prisoner (or prisoner of conscience …), with a source."""
+
+    url = SelfUrlField("api:recognition-detail")
+    citations = CitationsField()
+
+    class Meta:
+        model = Recognition
+        fields = [
+            "id",
+            "url",
+            "person",
+            "organization",
+            "kind",
+            "date",
+            "grounds",
+            "source",
+            "excerpt",
+            "withdrawn",
+            "withdrawal_source",
+            "withdrawal_excerpt",
+            "citations",
+            "created",
+            "updated",
+        ]

@@ -1,8 +1,8 @@
 """Persons, organizations and memberships."""
 
 from casetracker.api.views import RecordViewSet
-from people.filtersets import MembershipFilterSet, OrganizationFilterSet, PersonFilterSet
-from people.models import Membership, Organization, Person
+from people.filtersets import MembershipFilterSet, OrganizationFilterSet, PersonFilterSet, RecognitionFilterSet
+from people.models import Membership, Organization, Person, Recognition
 from people.selectors import membership_list, organization_list, person_list
 
 from . import extensions
@@ -12,6 +12,7 @@ from .serializers import (
     OrganizationSerializer,
     PersonDetailSerializer,
     PersonSerializer,
+    RecognitionSerializer,
 )
 
 
@@ -26,7 +27,10 @@ class PersonViewSet(RecordViewSet):
 
     def shape_detail_queryset(self, queryset):
         return queryset.prefetch_related(
-            "memberships__organization", *extensions.detail_prefetches(extensions.PERSON, self)
+            "memberships__organization",
+            "recognitions__organization",
+            "recognitions__source",
+            *extensions.detail_prefetches(extensions.PERSON, self),
         )
 
 
@@ -55,3 +59,9 @@ class MembershipViewSet(RecordViewSet):
 
     def base_queryset(self):
         return membership_list(user=self.request.user)
+
+
+class RecognitionViewSet(RecordViewSet):
+    queryset = Recognition.objects.select_related("person", "organization", "source", "withdrawal_source")
+    serializer_class = RecognitionSerializer
+    filterset_class = RecognitionFilterSet

@@ -2,7 +2,7 @@ import factory
 
 from casetracker.choices import Confidentiality
 from people.choices import OrganizationKind, PersonKind
-from people.models import Membership, Organization, OrganizationName, Person, PersonName
+from people.models import Membership, Organization, OrganizationName, Person, PersonName, Recognition
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -54,3 +54,14 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     organization = factory.SubFactory(OrganizationFactory)
     role = "member"
+
+
+class RecognitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recognition
+
+    person = factory.SubFactory(PersonFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    kind = "political_prisoner"
+    date = "2012-10"
+    source = factory.SubFactory("cases.tests.factories.SourceFactory")

@@ -28,9 +28,12 @@ from cases.tests.factories import (
     CaseFactory,
     ChargeFactory,
     CitationFactory,
+    CustodyStayFactory,
     DefendantFactory,
     EventFactory,
     EventFigureFactory,
+    FacilityFactory,
+    FacilityNameFactory,
     LegalArticleFactory,
     PlaceFactory,
     PlaceNameFactory,
@@ -47,6 +50,7 @@ from people.tests.factories import (
     OrganizationNameFactory,
     PersonFactory,
     PersonNameFactory,
+    RecognitionFactory,
 )
 from sources.choices import SourceKind
 
@@ -54,12 +58,17 @@ PUBLIC = Confidentiality.PUBLIC.value
 RESTRICTED = Confidentiality.RESTRICTED.value
 CONFIDENTIAL = Confidentiality.CONFIDENTIAL.value
 PROTECTED_LEVELS = (RESTRICTED, CONFIDENTIAL)
+#: Not a confidentiality level: special-category data (a person's ethnicity and religion), shown only to
+#: staff with ``people.view_special_category`` (casetracker.visibility.FIELD_RULES), whatever the record's level.
+SPECIAL = "special-category"
 
 
 @dataclass
 class Planted:
     #: level -> the marker strings planted at that level ("public" ones may be shown to anyone)
-    markers: dict[str, list[str]] = field(default_factory=lambda: {PUBLIC: [], RESTRICTED: [], CONFIDENTIAL: []})
+    markers: dict[str, list[str]] = field(
+        default_factory=lambda: {PUBLIC: [], RESTRICTED: [], CONFIDENTIAL: [], SPECIAL: []}
+    )
     #: level -> the records that level protects (directly, or through a protected record they belong to)
     hidden: dict[str, list[Model]] = field(default_factory=lambda: {RESTRICTED: [], CONFIDENTIAL: []})
     #: the records anyone may see
@@ -82,7 +91,8 @@ class Planted:
 
     def protected_markers(self, visible_levels) -> dict[str, str]:
         """Marker -> level, for every marker planted at a level not in ``visible_levels``."""
-        return {m: level for level in PROTECTED_LEVELS if level not in visible_levels for m in self.markers[level]}
+        levels = (*PROTECTED_LEVELS, SPECIAL)
+        return {m: level for level in levels if level not in visible_levels for m in self.markers[level]}
 
     def hidden_records(self, visible_levels) -> dict[tuple[type[Model], int], str]:
         """(model, pk) -> level, for every record protected at a level not in ``visible_levels``."""
@@ -135,7 +145,17 @@ def plant() -> Planted:
     case = CaseFactory(title=M(PUBLIC, "Qpb-Public-Trial-Case"), kind=CaseKind.CRIMINAL, opened="2012-01")
     case.events.add(event)
     case.organizations.add(org)
-    person = PersonFactory(name=M(PUBLIC, "Qpb-Public-Defendant"), description=M(PUBLIC, "Qpb-Oil-Worker"))
+    person = PersonFactory(
+        name=M(PUBLIC, "Qpb-Public-Defendant"),
+        description=M(PUBLIC, "Qpb-Oil-Worker"),
+        occupation=M(PUBLIC, "Qpb-Occupation-Words"),
+        rights=["assembly", "labour"],
+        birth_date="1972",
+        # Special-category: shown to no one without people.view_special_category, on any surface.
+        ethnicity=M(SPECIAL, "Zqx-Special-Earlier-Origin"),
+        religion=M(SPECIAL, "Zqx-Special-Religion"),
+    )
+    person.ethnicity = M(SPECIAL, "Zqx-Special-Ethnicity")  # the history keeps the earlier value: a diff to hide
     person_name = PersonNameFactory(person=person, name=M(PUBLIC, "Qpb-Variant-Of-Defendant"))
     person.save()
     event.persons.add(person)
@@ -152,6 +172,17 @@ def plant() -> Planted:
         source=source,
         excerpt=M(PUBLIC, "Qpb-Detained-Excerpt"),
     )
+    colony = FacilityFactory(
+        name=M(PUBLIC, "Qpb-Penal-Colony"), kind="penal_colony", place=town, latitude="43.34", longitude="52.86"
+    )
+    colony_name = FacilityNameFactory(facility=colony, name=M(PUBLIC, "Qpb-Colony-Number"))
+    colony.save()
+    stay = CustodyStayFactory(
+        defendant=defendant, facility=colony, start="2012-06", source=source, excerpt=M(PUBLIC, "Qpb-Held-In-Colony")
+    )
+    recognition = RecognitionFactory(
+        person=person, organization=org, source=source, grounds=M(PUBLIC, "Qpb-Recognition-Grounds")
+    )
     claim = AllegationFactory(
         event=event,
         source=source,
@@ -166,6 +197,10 @@ def plant() -> Planted:
     ]
     public_document = _document(source, M(PUBLIC, "Qpb-Report-Document-Text"), "Qpb-Filename-Of-Report.txt", p)
     p.show(
+        recognition,
+        colony,
+        colony_name,
+        stay,
         public_document,
         region,
         town,
@@ -200,12 +235,16 @@ def plant() -> Planted:
         trial=trial,
         membership=membership,
         sentence=sentence,
+        colony=colony,
     )
 
     # -- a confidential defendant in the public case ---------------------------------------------------
     C = CONFIDENTIAL  # noqa: N806
     witness = PersonFactory(
-        name=M(C, "Zqx-Confidential-Witness"), description=M(C, "Zqx-Witness-Description"), confidentiality=C
+        name=M(C, "Zqx-Confidential-Witness"),
+        description=M(C, "Zqx-Witness-Description"),
+        confidentiality=C,
+        ethnicity=M(C, "Zqx-Witness-Ethnicity"),
     )
     witness_names = [
         PersonNameFactory(person=witness, name=M(C, "Zqx-Witness-Alias"), language="en"),
@@ -244,6 +283,23 @@ def plant() -> Planted:
             excerpt=M(C, "Zqx-Witness-Status-Excerpt"),
         ),
     ]
+    # Where the confidential witness is held: the stay is as confidential as its defendant.
+    w_stay = CustodyStayFactory(
+        defendant=w_defendant,
+        facility=colony,
+        start="2012-06",
+        source=None,
+        note=M(C, "Zqx-Witness-Custody-Note"),
+    )
+    w_concern = AllegationFactory(
+        source=source,
+        alleged_by_organization=org,
+        alleged_by_description="",
+        claim=M(C, "Zqx-Witness-Concern-Claim"),
+        excerpt=M(C, "Zqx-Witness-Concern-Excerpt"),
+        concern="health",
+        concerns_person=witness,
+    )
     w_citations = [
         CitationFactory(source=source, content_object=witness, excerpt=M(C, "Zqx-Witness-Citation-Excerpt")),
         CitationFactory(source=source, content_object=w_defendant, excerpt=M(C, "Zqx-Witness-Defendant-Excerpt")),
@@ -258,7 +314,19 @@ def plant() -> Planted:
         excerpt=M(C, "Zqx-Quoted-Witness-Words"),
         response=M(C, "Zqx-Answer-To-Witness"),
     )
-    p.hide(C, witness, *witness_names, w_defendant, *w_charges, w_sentence, *w_status, *w_citations, w_claim)
+    p.hide(
+        C,
+        witness,
+        *witness_names,
+        w_defendant,
+        *w_charges,
+        w_sentence,
+        *w_status,
+        w_stay,
+        w_concern,
+        *w_citations,
+        w_claim,
+    )
     p.records.update(witness=witness, witness_defendant=w_defendant, witness_sentence=w_sentence)
 
     # -- a confidential case with public defendants and a trial ----------------------------------------
@@ -335,6 +403,34 @@ def plant() -> Planted:
         source=interview,
         excerpt=M(C, "Zqx-Interview-Status-Excerpt"),
     )
+    # A recognition of the public person known only from the interview: it follows its source.
+    i_recognition = RecognitionFactory(
+        person=person,
+        organization=org,
+        kind="conscience",
+        source=interview,
+        grounds=M(C, "Zqx-Interview-Recognition-Grounds"),
+    )
+    # A concern about the public person's treatment, known only from the interview.
+    i_concern = AllegationFactory(
+        source=interview,
+        alleged_by_organization=org,
+        alleged_by_description="",
+        claim=M(C, "Zqx-Interview-Concern-Claim"),
+        excerpt=M(C, "Zqx-Interview-Concern-Excerpt"),
+        concern="hunger_strike",
+        concerns_person=person,
+        concern_date="2013-01",
+    )
+    # A transfer of the public defendant known only from the interview: the stay follows its source.
+    i_stay = CustodyStayFactory(
+        defendant=defendant,
+        facility=colony,
+        known_as_of="2013-01",
+        start=None,
+        source=interview,
+        excerpt=M(C, "Zqx-Interview-Custody-Excerpt"),
+    )
     i_claim = AllegationFactory(
         event=event,
         source=source,
@@ -346,7 +442,19 @@ def plant() -> Planted:
     )
     # Its recording's transcript, stored as a document: the file and its text are as confidential as the source.
     i_document = _document(interview, M(C, "Zqx-Interview-Transcript-Text"), "Zqx-Transcript-File.txt", p)
-    p.hide(C, interview, i_citation, i_event_citation, i_figure, i_status, i_claim, i_document)
+    p.hide(
+        C,
+        interview,
+        i_citation,
+        i_event_citation,
+        i_figure,
+        i_status,
+        i_stay,
+        i_recognition,
+        i_concern,
+        i_claim,
+        i_document,
+    )
     p.records.update(interview=interview, interview_document=i_document)
 
     # -- a person public at first, then renamed and made confidential (history keeps the real name) -----
@@ -387,6 +495,9 @@ def plant() -> Planted:
     )
     a_citation = CitationFactory(source=source, content_object=activist, excerpt=M(R, "Zqx-Restricted-Excerpt"))
     a_membership = MembershipFactory(person=activist, organization=org, role=M(R, "Zqx-Restricted-Member-Role"))
+    a_recognition = RecognitionFactory(
+        person=activist, organization=org, source=source, grounds=M(R, "Zqx-Restricted-Recognition-Grounds")
+    )
     event.persons.add(activist)
     a_claim = AllegationFactory(
         event=event,
@@ -416,6 +527,7 @@ def plant() -> Planted:
         a_status,
         a_citation,
         a_membership,
+        a_recognition,
         a_claim,
         memo,
         memo_citation,

@@ -39,7 +39,7 @@ from casetracker.roles import EDITOR, SENIOR_EDITOR, VIEWER, roles_sync
 
 from .discover import Crawler, Leak, crawl_admin, crawl_api
 from .import_pages import crawl_imports
-from .plant import CONFIDENTIAL, PUBLIC, RESTRICTED, plant
+from .plant import CONFIDENTIAL, PUBLIC, RESTRICTED, SPECIAL, plant
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ ROLES = {
             signed_in=True,
             staff=True,
             group=SENIOR_EDITOR,
-            levels=(PUBLIC, RESTRICTED, CONFIDENTIAL),
+            levels=(PUBLIC, RESTRICTED, CONFIDENTIAL, SPECIAL),
             minimum_urls=1250,
         ),
     ]
@@ -134,7 +134,7 @@ def _user_for(role: Role):
     if role.all_but_confidential:
         user.user_permissions.set(
             Permission.objects.filter(content_type__app_label__in=["sources", "people", "cases"]).exclude(
-                codename="view_confidential"
+                codename__in=["view_confidential", "view_special_category"]
             )
         )
     return user
