@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0013_allegation_help_text'),
+        ('cases', '0016_sentence_term_order_indexes'),
         ('sources', '0005_search_vector_column'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -14,7 +14,7 @@ FILL_AND_INDEX = backfill_folded_migration(
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0013_allegation_help_text"),
+        ("cases", "0014_translatable_names"),
     ]
 
     operations = [

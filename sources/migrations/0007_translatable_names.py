@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('sources', '0005_search_vector_column'),
+        ('sources', '0006_search_entry_level'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

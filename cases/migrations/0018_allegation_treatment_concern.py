@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0014_facilities_custody_stays_current_facility'),
-        ('people', '0011_recognitions'),
+        ('cases', '0017_facilities_custody_stays_current_facility'),
+        ('people', '0013_recognitions'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0010_person_profile_and_special_category'),
+        ('people', '0012_person_profile_and_special_category'),
         ('sources', '0005_search_vector_column'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

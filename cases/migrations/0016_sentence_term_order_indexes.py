@@ -31,7 +31,7 @@ def drop_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0013_allegation_help_text"),
+        ("cases", "0015_search_folded"),
     ]
 
     operations = [

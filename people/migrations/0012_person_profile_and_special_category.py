@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0009_external_id'),
+        ('people', '0011_search_folded'),
     ]
 
     operations = [

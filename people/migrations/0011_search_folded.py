@@ -12,7 +12,7 @@ FILL_AND_INDEX = backfill_folded_migration(
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0009_external_id"),
+        ("people", "0010_translatable_names"),
     ]
 
     operations = [

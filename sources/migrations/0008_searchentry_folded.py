@@ -32,7 +32,7 @@ def drop_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sources", "0005_search_vector_column"),
+        ("sources", "0007_translatable_names"),
     ]
 
     operations = [
