@@ -155,7 +155,9 @@ class RejectNulMiddleware:
             "Remove it and send the request again."
         ) % {"code": "%00", "where": where}
         if request.path.startswith(API_PREFIX):
-            return problem_response(request, status.HTTP_400_BAD_REQUEST, "nul_character", message)
+            # Like every 400, it lists what is wrong (here the request as a whole: field null).
+            errors = [{"field": None, "code": "nul_character", "message": str(message)}]
+            return problem_response(request, status.HTTP_400_BAD_REQUEST, "nul_character", message, errors=errors)
         title = _("Bad request")
         page = format_html(
             '<!doctype html><html lang="en"><title>{}</title><h1>{}</h1><p>{}</p></html>', title, title, message

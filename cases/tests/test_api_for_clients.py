@@ -77,7 +77,8 @@ def test_a_409_names_the_dependants_by_kind_and_id(staff_user):
 
 
 def test_a_nul_byte_is_a_problem():
-    assert_problem(client_for(None).get("/api/v1/persons/?q=a%00b"), 400, "nul_character")
+    body = assert_problem(client_for(None).get("/api/v1/persons/?q=a%00b"), 400, "nul_character")
+    assert body["errors"] == [{"field": None, "code": "nul_character", "message": body["detail"]}]
 
 
 def test_too_many_requests_is_a_problem_with_rate_limit_headers(settings):

@@ -335,7 +335,9 @@ def response_shape(page: Page, asked_id: int, *, body_too: bool = False):
         if isinstance(data.get("results"), list):
             shape.append(("results", len(data["results"])))
         if body_too and page.status >= 400:
-            shape.append(("body", json.dumps(data, sort_keys=True).replace(str(asked_id), "<id>")))
+            # The id as a whole number only: a problem's "status": 401 must not become "<id>01" for id 4.
+            body = re.sub(rf"(?<!\d){asked_id}(?!\d)", "<id>", json.dumps(data, sort_keys=True))
+            shape.append(("body", body))
     elif isinstance(data, list):
         shape.append(("items", len(data)))
     elif page.status == 200:
