@@ -37,7 +37,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casetracker.visibility import restrict
+from casetracker.visibility import hidden_fields, restrict
 
 from .fields import absolute_url
 from .pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, _positive_int, link_header
@@ -194,6 +194,14 @@ class ChangesView(QueryParameterCheckMixin, APIView):
             if action == "updated":
                 earlier_row = rows.get((kind, before)) or previous.get((kind, before))
                 changed = _diff(row, earlier_row) if earlier_row is not None else []
+                # Fields the reader may not see (special-category data) are neither named nor hinted at:
+                # a change to them alone is no change for this reader.
+                hidden = hidden_fields(resources[kind], user)
+                if hidden and changed:
+                    shown_changes = [name for name in changed if name not in hidden]
+                    if not shown_changes:
+                        continue
+                    changed = shown_changes
             url = None if action == "deleted" else absolute_url(self.request, f"/api/v1/{kind}/{row.id}/")
             results.append(
                 {"kind": kind, "id": row.id, "action": action, "time": moment, "changed": changed, "url": url}
