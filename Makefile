@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/casetracker
 
-.PHONY: run setup install messages translations translations-check seed test test-fast test-postgres lint format hooks diagram ci clean browser smoke bench clients bench-first-pages
+.PHONY: run setup install messages translations translations-check seed test test-fast test-postgres lint format hooks diagram ci clean browser smoke bench clients bench-first-pages gettext
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,7 @@ run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: set everything up and run the whole test suite (SQLite unless DATABASE_URL is set)
-test: install browser
+test: install browser gettext clients
 	$(PY) -m pytest
 
 ## test-fast: the quick check while working: everything but the tests marked slow (browser, schemathesis,
@@ -54,11 +54,18 @@ test-fast: install
 	$(PY) -m pytest -q -m "not slow" -n auto
 
 ## test-postgres: the same suite against PostgreSQL
-test-postgres: install browser
+test-postgres: install browser gettext clients
 	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest
 
-## browser: Debian's chromium for the real-browser tests (apt-get; Playwright downloads no browser)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+## gettext: GNU gettext's xgettext, which the translation check extracts our strings with (apt-get)
+gettext:
+	@command -v xgettext >/dev/null || { \
+	  echo "Installing gettext with apt-get for the translation check ..."; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q gettext; }
+
+## browser: Debian's chromium for the real-browser tests (apt-get; Playwright downloads no browser)
 browser:
 	@test -x /usr/bin/chromium || { \
 	  echo "Installing chromium with apt-get for the browser tests ..."; \
@@ -66,8 +73,11 @@ browser:
 
 ## clients: the client generators and TypeScript compiler the generated-client test uses (npm ci in clients/;
 ## the versions are pinned in clients/package-lock.json; nothing downloads when the test runs)
-clients:
+clients: clients/node_modules/.installed
+
+clients/node_modules/.installed: clients/package.json clients/package-lock.json
 	cd clients && npm ci --no-audit --no-fund
+	touch $@
 
 ## smoke: the production stack without Docker (entrypoint + gunicorn + PostgreSQL), then a clean stop
 smoke: install

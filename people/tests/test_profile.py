@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from cases.tests.api_data import client_for
 from cases.tests.factories import CaseFactory, DefendantFactory
+from casetracker.problems import errors_by_field
 from casetracker.approximate_dates import ApproximateDate, age_at
 from casetracker.visibility import hidden_fields
 from people.models import Person
@@ -120,7 +121,7 @@ def test_a_bad_right_is_a_400_naming_rights(staff_user):
         "/api/v1/persons/", {"name": "X", "rights": ["assembly", "flying"]}, format="json"
     )
     assert response.status_code == 400
-    assert list(response.json()) == ["rights"]
+    assert list(errors_by_field(response.json())) == ["rights"]
 
 
 def test_persons_filter_by_right_occupation_and_sex_on_every_engine(profiled):
