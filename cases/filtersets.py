@@ -215,12 +215,12 @@ class FacilityFilterSet(VisibilityFilterSet):
 
     q = SearchFilter(
         field_name="search_text",
-        help_text="Search the name and every recorded variant (any script, case-insensitive).",
+        help_text=_("Search the name and every recorded variant (any script, case-insensitive)."),
     )
-    kind = ChoicesFilter(choices=FacilityKind.choices, help_text="Facility kind; repeat the parameter for several.")
-    place = IdFilter(field_name="place_id", help_text="Facilities at this place (place id).")
+    kind = ChoicesFilter(choices=FacilityKind.choices, help_text=_("Facility kind; repeat the parameter for several."))
+    place = IdFilter(field_name="place_id", help_text=_("Facilities at this place (place id)."))
     region = IdFilter(
-        method="filter_region", model="cases.Place", help_text="Facilities in this place or region (place id)."
+        method="filter_region", model="cases.Place", help_text=_("Facilities in this place or region (place id).")
     )
     ordering = ordering_by(("name", "name"), ("kind", "kind"), ("id", "id"))
 
@@ -235,16 +235,16 @@ class FacilityFilterSet(VisibilityFilterSet):
 class CustodyStayFilterSet(VisibilityFilterSet):
     """Custody stays by defendant, person, case, facility, region, source and dates."""
 
-    defendant = IdFilter(field_name="defendant_id", help_text="Stays of this defendant (defendant id).")
-    person = IdFilter(field_name="defendant__person_id", help_text="Stays of this person (person id).")
-    case = IdFilter(field_name="defendant__case_id", help_text="Stays of defendants in this case (case id).")
-    facility = IdFilter(field_name="facility_id", help_text="Stays at this facility (facility id).")
+    defendant = IdFilter(field_name="defendant_id", help_text=_("Stays of this defendant (defendant id)."))
+    person = IdFilter(field_name="defendant__person_id", help_text=_("Stays of this person (person id)."))
+    case = IdFilter(field_name="defendant__case_id", help_text=_("Stays of defendants in this case (case id)."))
+    facility = IdFilter(field_name="facility_id", help_text=_("Stays at this facility (facility id)."))
     region = IdFilter(
-        method="filter_region", model="cases.Place", help_text="Stays at facilities in this place or region."
+        method="filter_region", model="cases.Place", help_text=_("Stays at facilities in this place or region.")
     )
-    source = IdFilter(field_name="source_id", help_text="Stays reported by this source (source id).")
-    start_after = ApproximateDateFromFilter(field_name="start", help_text="Began on or after this date.")
-    start_before = ApproximateDateToFilter(field_name="start", help_text="Began on or before this date.")
+    source = IdFilter(field_name="source_id", help_text=_("Stays reported by this source (source id)."))
+    start_after = ApproximateDateFromFilter(field_name="start", help_text=_("Began on or after this date."))
+    start_before = ApproximateDateToFilter(field_name="start", help_text=_("Began on or before this date."))
     confidentiality = ConfidentialityFilter()
     ordering = ordering_by(
         ("start", "start"),

@@ -173,33 +173,39 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "recognised_by",
-        "Recognised by",
+        _("Recognised by"),
         width=40,
-        description="The organizations that recognise the person as a political prisoner, prisoner of conscience "
-        "… (recognitions not withdrawn), with the kind and date: 'Memorial: Political prisoner (2012-10)'; several "
-        "separated by ';'.",
+        description=_(
+            "The organizations that recognise the person as a political prisoner, prisoner of conscience "
+            "… (recognitions not withdrawn), with the kind and date: 'Memorial: Political prisoner (2012-10)'; "
+            "several separated by ';'."
+        ),
     ),
     Column(
         "place_of_detention",
-        "Current place of detention",
+        _("Current place of detention"),
         width=36,
-        description="Where the defendant is held now, from the custody history (the latest stay without an end), "
-        "with since when and the date it is known as of: 'Colony 157 since 2013-02 (as of 2014-06)'.",
+        description=_(
+            "Where the defendant is held now, from the custody history (the latest stay without an end), "
+            "with since when and the date it is known as of: 'Colony 157 since 2013-02 (as of 2014-06)'."
+        ),
     ),
     Column(
         "detained_there_since",
-        "Held there since",
+        _("Held there since"),
         DATE,
         13,
-        "When the current stay began, at the precision known; empty when the source does not say.",
+        _("When the current stay began, at the precision known; empty when the source does not say."),
     ),
     Column(
         "time_there",
-        "Time held there",
+        _("Time held there"),
         width=20,
-        description="How long the defendant has been at the current place of detention as of the export date "
-        "(or 'at least' as of the date it is known as of when the start is unknown), in words; 'about' when "
-        "the start is not known to the day.",
+        description=_(
+            "How long the defendant has been at the current place of detention as of the export date "
+            "(or 'at least' as of the date it is known as of when the start is unknown), in words; 'about' when "
+            "the start is not known to the day."
+        ),
     ),
     Column(
         "sources",

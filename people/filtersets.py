@@ -36,27 +36,27 @@ class PersonFilterSet(VisibilityFilterSet):
         model="people.Organization",
         help_text=_("Members of this organization (organization id)."),
     )
-    sex = ChoicesFilter(choices=Sex.choices, help_text="Sex as the sources state it; repeat for several.")
+    sex = ChoicesFilter(choices=Sex.choices, help_text=_("Sex as the sources state it; repeat for several."))
     occupation_category = ChoicesFilter(
-        choices=OccupationCategory.choices, help_text="Occupation category; repeat the parameter for several."
+        choices=OccupationCategory.choices, help_text=_("Occupation category; repeat the parameter for several.")
     )
     right = django_filters.MultipleChoiceFilter(
         choices=Right.choices,
         method="filter_right",
-        help_text="Persons who were exercising this right; repeat the parameter for any of several.",
+        help_text=_("Persons who were exercising this right; repeat the parameter for any of several."),
     )
     recognised_by = IdFilter(
         method="filter_recognised_by",
         model="people.Organization",
-        help_text="Persons this organization recognises (a recognition not withdrawn) (organization id).",
+        help_text=_("Persons this organization recognises (a recognition not withdrawn) (organization id)."),
     )
     recognised_as = ChoicesFilter(
         method="filter_recognised_as",
         choices=RecognitionKind.choices,
-        help_text="Persons recognised (not withdrawn) by anyone as this (political_prisoner, conscience, …).",
+        help_text=_("Persons recognised (not withdrawn) by anyone as this (political_prisoner, conscience, …)."),
     )
-    born_from = ApproximateDateFromFilter(field_name="birth_date", help_text="Born on or after (2012, 2012-02, …).")
-    born_to = ApproximateDateToFilter(field_name="birth_date", help_text="Born on or before (2012, 2012-02, …).")
+    born_from = ApproximateDateFromFilter(field_name="birth_date", help_text=_("Born on or after (2012, 2012-02, …)."))
+    born_to = ApproximateDateToFilter(field_name="birth_date", help_text=_("Born on or before (2012, 2012-02, …)."))
     confidentiality = ConfidentialityFilter()
     ordering = StableOrderingFilter(
         fields=(
@@ -97,18 +97,18 @@ def recognised_persons(filterset, **conditions):
 class RecognitionFilterSet(VisibilityFilterSet):
     """Recognitions by person, organization, kind, date and whether withdrawn."""
 
-    person = IdFilter(field_name="person_id", help_text="Recognitions of this person (person id).")
-    organization = IdFilter(field_name="organization_id", help_text="Recognitions by this organization.")
-    kind = ChoicesFilter(choices=RecognitionKind.choices, help_text="Kind of recognition; repeatable.")
+    person = IdFilter(field_name="person_id", help_text=_("Recognitions of this person (person id)."))
+    organization = IdFilter(field_name="organization_id", help_text=_("Recognitions by this organization."))
+    kind = ChoicesFilter(choices=RecognitionKind.choices, help_text=_("Kind of recognition; repeatable."))
     withdrawn = django_filters.BooleanFilter(
-        field_name="withdrawn", lookup_expr="isnull", exclude=True, help_text="true: withdrawn ones; false: current."
+        field_name="withdrawn", lookup_expr="isnull", exclude=True, help_text=_("true: withdrawn ones; false: current.")
     )
-    date_after = ApproximateDateFromFilter(field_name="date", help_text="Made on or after this date.")
-    date_before = ApproximateDateToFilter(field_name="date", help_text="Made on or before this date.")
+    date_after = ApproximateDateFromFilter(field_name="date", help_text=_("Made on or after this date."))
+    date_before = ApproximateDateToFilter(field_name="date", help_text=_("Made on or before this date."))
     confidentiality = ConfidentialityFilter()
     ordering = StableOrderingFilter(
         fields=(("date", "date"), ("person__name", "person"), ("organization__name", "organization"), ("id", "id")),
-        help_text="Sort by these fields, comma-separated; prefix '-' for descending.",
+        help_text=_("Sort by these fields, comma-separated; prefix '-' for descending."),
     )
 
     class Meta:

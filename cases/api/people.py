@@ -135,7 +135,7 @@ def register():
             many=True,
             read_only=True,
             source="visible_treatment_concerns",
-            help_text="Concerns about the person's treatment in custody, each attributed to whoever reports it.",
+            help_text=_("Concerns about the person's treatment in custody, each attributed to whoever reports it."),
         ),
         prefetch=lambda view: view.visible_prefetch(
             "treatment_concerns", concerns, to_attr="visible_treatment_concerns"
@@ -165,7 +165,9 @@ def register():
         PersonFilterSet,
         "facility",
         _PersonIdFilter(
-            query=_persons_held_at, model="cases.Facility", help_text="Persons held at this facility now (facility id)."
+            query=_persons_held_at,
+            model="cases.Facility",
+            help_text=_("Persons held at this facility now (facility id)."),
         ),
     )
     extensions.add_filter(
@@ -174,7 +176,7 @@ def register():
         _PersonIdFilter(
             query=_persons_held_in_region,
             model="cases.Place",
-            help_text="Persons held now at a facility in this place or region (place id).",
+            help_text=_("Persons held now at a facility in this place or region (place id)."),
         ),
     )
     extensions.add_filter(
@@ -183,7 +185,7 @@ def register():
         _PersonChoicesFilter(
             query=_persons_with_concern,
             choices=TreatmentConcern.choices,
-            help_text="Persons about whom a treatment concern of this kind is recorded (health, …); repeatable.",
+            help_text=_("Persons about whom a treatment concern of this kind is recorded (health, …); repeatable."),
         ),
     )
     extensions.add_filter(

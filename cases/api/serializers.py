@@ -84,7 +84,7 @@ class FacilitySerializer(RecordSerializer):
     names = NameVariantSerializer(
         many=True,
         required=False,
-        help_text="Other names (official numbers, transliterations). Sending a list replaces the old one.",
+        help_text=_("Other names (official numbers, transliterations). Sending a list replaces the old one."),
     )
     citations = CitationsField()
 
@@ -125,7 +125,10 @@ class FacilityDetailSerializer(FacilitySerializer):
     """A facility with the (visible) defendants held there now."""
 
     held_now = FacilityHeldSerializer(
-        many=True, read_only=True, source="visible_held", help_text="Defendants whose current place of detention it is."
+        many=True,
+        read_only=True,
+        source="visible_held",
+        help_text=_("Defendants whose current place of detention it is."),
     )
 
     class Meta(FacilitySerializer.Meta):
@@ -136,7 +139,7 @@ class CustodyStaySerializer(RecordSerializer):
     """A dated, sourced stay of a defendant in a place of detention. The current place is derived from these."""
 
     url = SelfUrlField("api:custodystay-detail")
-    dates_display = serializers.CharField(read_only=True, help_text="The dates in words: 'since 2013-02 (as of …)'.")
+    dates_display = serializers.CharField(read_only=True, help_text=_("The dates in words: 'since 2013-02 (as of …)'."))
 
     class Meta:
         model = CustodyStay
@@ -162,10 +165,10 @@ class TreatmentConcernSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     url = SelfUrlField("api:allegation-detail")
-    concern = serializers.CharField(read_only=True, help_text="What it concerns (health, ill_treatment, …).")
-    concern_date = ApproximateDateField(read_only=True, allow_null=True, help_text="When it happened or began.")
+    concern = serializers.CharField(read_only=True, help_text=_("What it concerns (health, ill_treatment, …)."))
+    concern_date = ApproximateDateField(read_only=True, allow_null=True, help_text=_("When it happened or began."))
     attribution = serializers.CharField(
-        read_only=True, help_text="The claim with who makes it: 'Human Rights Watch alleges that …'."
+        read_only=True, help_text=_("The claim with who makes it: 'Human Rights Watch alleges that …'.")
     )
     source = BriefRelatedField(read_only=True, view_name="api:source-detail")
     excerpt = serializers.CharField(read_only=True)
@@ -485,10 +488,12 @@ class DefendantStatusChangeSerializer(serializers.Serializer):
 class AgeSerializer(serializers.Serializer):
     """An age derived from two approximate dates."""
 
-    youngest = serializers.IntegerField(read_only=True, help_text="The youngest the person can have been.")
-    oldest = serializers.IntegerField(read_only=True, help_text="The oldest the person can have been.")
+    youngest = serializers.IntegerField(read_only=True, help_text=_("The youngest the person can have been."))
+    oldest = serializers.IntegerField(read_only=True, help_text=_("The oldest the person can have been."))
     display = serializers.CharField(
-        read_only=True, source="__str__", help_text="The age in words: '40', or 'about 40' when only years are known."
+        read_only=True,
+        source="__str__",
+        help_text=_("The age in words: '40', or 'about 40' when only years are known."),
     )
 
 
@@ -499,7 +504,9 @@ class DefendantDetailSerializer(DefendantSerializer):
     age_at_arrest = AgeSerializer(
         read_only=True,
         allow_null=True,
-        help_text="The person's age when arrested or detained, from their date of birth (null when either is unknown).",
+        help_text=_(
+            "The person's age when arrested or detained, from their date of birth (null when either is unknown)."
+        ),
     )
     charges = DefendantChargeSerializer(many=True, read_only=True)
     trials = CaseTrialSerializer(many=True, read_only=True, source="case.trials", help_text=_("The case's trials."))
@@ -508,13 +515,13 @@ class DefendantDetailSerializer(DefendantSerializer):
         many=True, read_only=True, help_text=_("The status history, oldest first.")
     )
     custody_stays = DefendantCustodySerializer(
-        many=True, read_only=True, help_text="Where the defendant has been held, oldest first."
+        many=True, read_only=True, help_text=_("Where the defendant has been held, oldest first.")
     )
     treatment_concerns = TreatmentConcernSerializer(
         many=True,
         read_only=True,
         source="person.treatment_concerns.all",
-        help_text="Concerns about the person's treatment in custody, each attributed to whoever reports it.",
+        help_text=_("Concerns about the person's treatment in custody, each attributed to whoever reports it."),
     )
 
     class Meta(DefendantSerializer.Meta):

@@ -7,6 +7,7 @@ never show a record the user may not see.
 """
 
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -103,12 +104,12 @@ class FacilityViewSet(RecordViewSet):
 
     @extend_schema(
         summary="Facilities as GeoJSON",
-        description=(
+        description=_(
             "The facilities matching the list's filters that have coordinates, as a GeoJSON (RFC 7946) "
             "FeatureCollection: one Point feature per facility, with its id, name, kind, place, how many "
             "defendants you may see are held there now, and its API address."
         ),
-        responses={200: OpenApiResponse(description="A GeoJSON FeatureCollection.")},
+        responses={200: OpenApiResponse(description=_("A GeoJSON FeatureCollection."))},
     )
     @action(detail=False, methods=["get"], url_path="geojson")
     def geojson(self, request):

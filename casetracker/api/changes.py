@@ -29,7 +29,9 @@ from datetime import datetime
 
 from django.db import connection
 from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -52,31 +54,38 @@ HISTORY_COLUMNS = {"history_id", "history_date", "history_change_reason", "histo
 class FeedEntrySerializer(serializers.Serializer):
     """One change to one record."""
 
-    kind = serializers.CharField(help_text="The resource, as in its address: `persons`, `defendants` …")
-    id = serializers.IntegerField(help_text="The record's id.")
+    kind = serializers.CharField(help_text=gettext_lazy("The resource, as in its address: `persons`, `defendants` …"))
+    id = serializers.IntegerField(help_text=gettext_lazy("The record's id."))
     action = serializers.ChoiceField(
         choices=CHANGE_ACTIONS,
-        help_text=(
+        help_text=gettext_lazy(
             "`created`: fetch the record (new, or newly visible to you); `updated`: fetch it again; "
             "`deleted`: drop your copy (deleted, or no longer visible to you)."
         ),
     )
-    time = serializers.DateTimeField(help_text="When the change was made.")
+    time = serializers.DateTimeField(help_text=gettext_lazy("When the change was made."))
     changed = serializers.ListField(
         child=serializers.CharField(),
-        help_text="For `updated`: the fields whose stored value changed (may be empty for a link change).",
+        help_text=gettext_lazy(
+            "For `updated`: the fields whose stored value changed (may be empty for a link change)."
+        ),
     )
-    url = serializers.CharField(allow_null=True, help_text="The record's address; null when it was deleted.")
+    url = serializers.CharField(
+        allow_null=True, help_text=gettext_lazy("The record's address; null when it was deleted.")
+    )
 
 
 class ChangeFeedPageSerializer(serializers.Serializer):
     """A page of the change feed."""
 
     cursor = serializers.CharField(
-        help_text="Where this page ends: keep it, and ask for `?since=<cursor>` to get what happened after."
+        help_text=gettext_lazy(
+            "Where this page ends: keep it, and ask for `?since=<cursor>` to get what happened after."
+        )
     )
     next = serializers.CharField(
-        allow_null=True, help_text="The next page, or null when there is nothing newer yet (poll with `cursor`)."
+        allow_null=True,
+        help_text=gettext_lazy("The next page, or null when there is nothing newer yet (poll with `cursor`)."),
     )
     results = FeedEntrySerializer(many=True)
 
@@ -214,7 +223,7 @@ class ChangesView(QueryParameterCheckMixin, APIView):
             OpenApiParameter(
                 "since",
                 {"type": "string", "pattern": "^[A-Za-z0-9_-]*$"},
-                description=(
+                description=gettext_lazy(
                     "The `cursor` of the last page you read; empty (`since=`) or left out to start from the "
                     "first change. Opaque: send it back as given."
                 ),
@@ -222,8 +231,14 @@ class ChangesView(QueryParameterCheckMixin, APIView):
             OpenApiParameter(
                 "page_size",
                 {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-                description=f"History rows read per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}); "
-                "a page shows only the changes you may see among them, so it may hold fewer.",
+                description=format_lazy(
+                    gettext_lazy(
+                        "History rows read per page, 1 to {maximum} (default {default}); "
+                        "a page shows only the changes you may see among them, so it may hold fewer."
+                    ),
+                    maximum=MAX_PAGE_SIZE,
+                    default=DEFAULT_PAGE_SIZE,
+                ),
             ),
         ],
         responses={200: ChangeFeedPageSerializer},

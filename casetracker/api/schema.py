@@ -198,7 +198,7 @@ class RecordAutoSchema(AutoSchema):
                     "Link",
                     {"type": "string", "example": '<https://example.org/api/v1/cases/?page=2>; rel="next"'},
                     OpenApiParameter.HEADER,
-                    description=(
+                    description=gettext(
                         "The other pages (RFC 8288): `next`, `prev`, `first`, and `last` in page-number mode; "
                         "the same URLs as the body's `next` and `previous`."
                     ),
@@ -213,14 +213,14 @@ class RecordAutoSchema(AutoSchema):
                     "RateLimit-Policy",
                     {"type": "string", "example": '"anon";q=120;w=60'},
                     OpenApiParameter.HEADER,
-                    description="Anonymous clients only: the quota, q requests per window of w seconds.",
+                    description=gettext("Anonymous clients only: the quota, q requests per window of w seconds."),
                     response=["200", "429"],
                 ),
                 OpenApiParameter(
                     "RateLimit",
                     {"type": "string", "example": '"anon";r=117;t=42'},
                     OpenApiParameter.HEADER,
-                    description="Anonymous clients only: r requests left, t seconds until the window ends.",
+                    description=gettext("Anonymous clients only: r requests left, t seconds until the window ends."),
                     response=["200", "429"],
                 ),
             ]

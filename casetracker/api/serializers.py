@@ -82,14 +82,14 @@ extend_schema_field({"type": "string", "format": "uri", "readOnly": True})(SelfU
 class ProblemSerializer(serializers.Serializer):
     """A problem document (RFC 9457, ``application/problem+json``): what went wrong and what to do."""
 
-    type = serializers.CharField(help_text="The problem type as a URI: `urn:casetracker:problem:` and the code.")
-    title = serializers.CharField(help_text="The HTTP status in a few words, in the requested language.")
-    status = serializers.IntegerField(help_text="The HTTP status code.")
-    detail = serializers.CharField(help_text="What went wrong and what to do about it, for a person.")
+    type = serializers.CharField(help_text=_("The problem type as a URI: `urn:casetracker:problem:` and the code."))
+    title = serializers.CharField(help_text=_("The HTTP status in a few words, in the requested language."))
+    status = serializers.IntegerField(help_text=_("The HTTP status code."))
+    detail = serializers.CharField(help_text=_("What went wrong and what to do about it, for a person."))
     code = serializers.CharField(
-        help_text="What went wrong, for a program: stable, e.g. `not_found`, `validation_error`, `throttled`."
+        help_text=_("What went wrong, for a program: stable, e.g. `not_found`, `validation_error`, `throttled`.")
     )
-    instance = serializers.CharField(help_text="The path of the request that went wrong.")
+    instance = serializers.CharField(help_text=_("The path of the request that went wrong."))
 
 
 class FieldErrorSerializer(serializers.Serializer):
@@ -97,34 +97,34 @@ class FieldErrorSerializer(serializers.Serializer):
 
     field = serializers.CharField(
         allow_null=True,
-        help_text=(
+        help_text=_(
             "The field or query parameter, as a dotted path for nested fields (`term.value`, `names.1.name`); "
             "null for a problem with the request as a whole."
         ),
     )
-    code = serializers.CharField(help_text="What is wrong, for a program: e.g. `required`, `invalid`, `max_length`.")
-    message = serializers.CharField(help_text="What is wrong and what to send instead, for a person.")
+    code = serializers.CharField(help_text=_("What is wrong, for a program: e.g. `required`, `invalid`, `max_length`."))
+    message = serializers.CharField(help_text=_("What is wrong and what to send instead, for a person."))
 
 
 class ValidationProblemSerializer(ProblemSerializer):
     """A 400: each bad field or query parameter, and what is wrong with it."""
 
-    errors = FieldErrorSerializer(many=True, help_text="Each problem, by field.")
+    errors = FieldErrorSerializer(many=True, help_text=_("Each problem, by field."))
 
 
 class DependentSerializer(serializers.Serializer):
     """A record that depends on the one being deleted."""
 
-    kind = serializers.CharField(help_text="The kind of record, `app.model` (e.g. `cases.defendant`).")
-    id = serializers.IntegerField(help_text="Its id.")
-    label = serializers.CharField(help_text="Its label.")
+    kind = serializers.CharField(help_text=_("The kind of record, `app.model` (e.g. `cases.defendant`)."))
+    id = serializers.IntegerField(help_text=_("Its id."))
+    label = serializers.CharField(help_text=_("Its label."))
 
 
 class ConflictProblemSerializer(ProblemSerializer):
     """A 409: the record is needed by others and was not deleted."""
 
-    dependents = DependentSerializer(many=True, help_text="The records that depend on this one that you may see.")
-    hidden_dependents = serializers.IntegerField(help_text="How many more depend on it that you may not see.")
+    dependents = DependentSerializer(many=True, help_text=_("The records that depend on this one that you may see."))
+    hidden_dependents = serializers.IntegerField(help_text=_("How many more depend on it that you may not see."))
 
 
 class UnknownParameterProblemSerializer(ValidationProblemSerializer):
@@ -134,10 +134,10 @@ class UnknownParameterProblemSerializer(ValidationProblemSerializer):
     sometimes_absent = ("unknown", "allowed")
 
     unknown = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="The query parameters not taken here."
+        child=serializers.CharField(), required=False, help_text=_("The query parameters not taken here.")
     )
     allowed = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="The query parameters taken here."
+        child=serializers.CharField(), required=False, help_text=_("The query parameters taken here.")
     )
 
 

@@ -76,7 +76,7 @@ def problems_in(extracted_catalog, committed_catalog):
         if not message.id:
             continue
         shown = message.id if isinstance(message.id, str) else message.id[0]
-        committed = committed_catalog.get(message.id)
+        committed = committed_catalog.get(message.id, context=message.context)
         if (
             committed is None
             or committed.string in ("", None)

@@ -98,7 +98,7 @@ class PersonDetailSerializer(PersonSerializer):
 
     memberships = PersonMembershipSerializer(many=True, read_only=True)
     recognitions = PersonRecognitionSerializer(
-        many=True, read_only=True, help_text="Recognitions as a political prisoner (or prisoner of conscience …)."
+        many=True, read_only=True, help_text=_("Recognitions as a political prisoner (or prisoner of conscience …).")
     )
 
     class Meta(PersonSerializer.Meta):

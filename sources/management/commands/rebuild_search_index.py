@@ -42,10 +42,12 @@ class Command(BaseCommand):
 
         def keys_progress(label, done):
             if options["verbosity"] >= 2:
-                self.stdout.write(f"{done:,} {label} checked")
+                self.stdout.write(gettext("%(records)s checked: %(count)s") % {"records": label, "count": f"{done:,}"})
 
         # First the records' own search keys (names and titles across scripts): the entries read them.
         keys = search_keys_rebuild(progress=keys_progress)
-        self.stdout.write(f"Search keys of names and titles: {keys:,} records updated.")
+        self.stdout.write(
+            gettext("Search keys of names and titles: %(count)s records updated.") % {"count": f"{keys:,}"}
+        )
         written = search_index_rebuild(progress=progress)
         self.stdout.write(gettext("Search index rebuilt: %(count)s entries.") % {"count": f"{written:,}"})
