@@ -161,6 +161,28 @@ class NameVariantSerializer(serializers.Serializer):
         return attrs
 
 
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice the model may leave blank ("not stated"): read and written as ``null``, so clients see one
+    nullable enum rather than an enum plus a stray ``""`` (which generated clients cannot type). ``""`` is
+    still accepted on writes; either is stored as the model's blank value."""
+
+    def __init__(self, **kwargs):
+        self.blank_as_null = kwargs.get("allow_blank", False)
+        if self.blank_as_null:
+            kwargs["allow_null"] = True
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data):
+        if self.blank_as_null and data is None:
+            return (True, "")
+        return super().validate_empty_values(data)
+
+    def to_representation(self, value):
+        if self.blank_as_null and value in ("", None):
+            return None
+        return super().to_representation(value)
+
+
 class RecordSerializer(serializers.ModelSerializer):
     """Base for every resource serializer.
 
@@ -181,6 +203,7 @@ class RecordSerializer(serializers.ModelSerializer):
         ApproximateDateModelField: ApproximateDateField,
     }
     serializer_related_field = BriefRelatedField
+    serializer_choice_field = BlankAsNullChoiceField
 
     #: the related name of the model's name variants, when it has a writable ``names`` list
     names_relation: str | None = None
