@@ -7,7 +7,6 @@ them here too, so the tests do not depend on the order commands were run in.
 
 import subprocess
 import sys
-from casetracker.problems import errors_by_field
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from django.utils import translation
 from rest_framework import serializers
 
 from cases.models import Defendant, StatusChange
+from casetracker.problems import errors_by_field
 from people.choices import PersonKind
 from people.models import Person
 from tests.html_forms import main_form

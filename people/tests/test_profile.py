@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 
 from cases.tests.api_data import client_for
 from cases.tests.factories import CaseFactory, DefendantFactory
-from casetracker.problems import errors_by_field
 from casetracker.approximate_dates import ApproximateDate, age_at
+from casetracker.problems import errors_by_field
 from casetracker.visibility import hidden_fields
 from people.models import Person
 from people.tests.factories import GroupFactory, PersonFactory
