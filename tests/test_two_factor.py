@@ -69,6 +69,16 @@ def test_only_those_who_may_see_confidential_records_must_use_it(senior, viewer,
     assert not two_factor_required(django_user_model.objects.create_user("reader", password=PASSWORD))
 
 
+def test_those_who_may_see_special_category_data_must_use_it_too(django_user_model):
+    from django.contrib.auth.models import Permission
+
+    staff = django_user_model.objects.create_user("ethnicity-reader", password=PASSWORD, is_staff=True)
+    assert not two_factor_required(staff)
+    staff.user_permissions.add(Permission.objects.get(codename="view_special_category"))
+    staff = django_user_model.objects.get(pk=staff.pk)  # a fresh copy: permissions are cached per object
+    assert two_factor_required(staff)
+
+
 # The admin login ------------------------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """Two-factor sign-in (django-otp): an authenticator app (TOTP) plus single-use recovery codes.
 
 Who needs it: every active staff member who may see confidential records
-(``people.view_confidential``: Senior editors and superusers) must sign in with a code; anyone
+(``people.view_confidential``: Senior editors and superusers) or special-category data
+(``people.view_special_category``: ethnicity, religion) must sign in with a code; anyone
 else may enrol, and once enrolled signs in with a code too. The admin login asks for the code
 after the password (``casetracker.accounts.admin_site``), and so does the API token login
 (``casetracker.api.auth``, field ``otp``).
@@ -19,14 +20,17 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 CONFIDENTIAL_PERMISSION = "people.view_confidential"
+#: the permissions whose holders must sign in with a second factor
+PROTECTED_DATA_PERMISSIONS = (CONFIDENTIAL_PERMISSION, "people.view_special_category")
 APP_DEVICE_NAME = "authenticator app"
 RECOVERY_DEVICE_NAME = "recovery codes"
 RECOVERY_CODE_COUNT = 10
 
 
 def two_factor_required(user) -> bool:
-    """Must this user sign in with a second factor? Staff who may see confidential records must."""
-    return bool(user.is_active and user.is_staff and user.has_perm(CONFIDENTIAL_PERMISSION))
+    """Must this user sign in with a second factor? Staff who may see confidential records or special-category
+    data must."""
+    return bool(user.is_active and user.is_staff and any(user.has_perm(name) for name in PROTECTED_DATA_PERMISSIONS))
 
 
 def two_factor_enabled(user) -> bool:
