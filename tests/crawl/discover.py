@@ -233,8 +233,8 @@ class Crawler:
         """A hidden record must answer like one that does not exist."""
         if page is None or missing is None:
             return
-        mine = response_shape(page, hidden_id, body_too=body_too)
-        theirs = response_shape(missing, MISSING_ID, body_too=body_too)
+        mine = response_shape(page, body_too=body_too)
+        theirs = response_shape(missing, body_too=body_too, asked_id=MISSING_ID, shown_as=hidden_id)
         if mine != theirs:
             self.leak(
                 method,
@@ -324,9 +324,12 @@ def response_body(response) -> tuple[str, bool]:
     return raw.decode("utf-8", "replace"), False
 
 
-def response_shape(page: Page, asked_id: int, *, body_too: bool = False):
+def response_shape(page: Page, *, body_too: bool = False, asked_id: int | None = None, shown_as: int | None = None):
     """What must not depend on whether a record exists: the status, how many rows a list or
-    export has, and (for write errors) the error body with the id taken out."""
+    export has, and (for write errors) the error body. For the missing record's answer, its id
+    (``asked_id``, a number no other part of a body holds) is written as the hidden record's
+    (``shown_as``), so the two bodies must be identical: replacing the hidden id instead would also
+    rewrite any other number equal to it ("The request has 2 problems" for id 2)."""
     shape: list = [page.status]
     data = page.json
     if isinstance(data, dict):
@@ -335,8 +338,9 @@ def response_shape(page: Page, asked_id: int, *, body_too: bool = False):
         if isinstance(data.get("results"), list):
             shape.append(("results", len(data["results"])))
         if body_too and page.status >= 400:
-            # The id as a whole number only: a problem's "status": 401 must not become "<id>01" for id 4.
-            body = re.sub(rf"(?<!\d){asked_id}(?!\d)", "<id>", json.dumps(data, sort_keys=True))
+            body = json.dumps(data, sort_keys=True)
+            if asked_id is not None and shown_as is not None:
+                body = re.sub(rf"(?<!\d){asked_id}(?!\d)", str(shown_as), body)
             shape.append(("body", body))
     elif isinstance(data, list):
         shape.append(("items", len(data)))
