@@ -50,12 +50,12 @@ def test_the_export_pages_by_key_when_server_side_cursors_are_off(sentences, mon
     chunks = -(-len(with_cursor) // 5)
     if connection.vendor == "postgresql":
         # One query per chunk of 5 (and one finding nothing after a full last chunk), each chunk with
-        # its two queries for charges and sources.
-        queries = chunks + (len(with_cursor) % 5 == 0) + 2 * chunks
+        # its three queries for charges, sources and recognitions.
+        queries = chunks + (len(with_cursor) % 5 == 0) + 3 * chunks
     else:
         # SQLite has no server-side cursors to switch off: its iterator already fetches in chunks.
         assert server_side_cursors("default")
-        queries = 1 + 2 * chunks
+        queries = 1 + 3 * chunks
     with django_assert_num_queries(queries):
         without = list(sentence_summary_rows(filters={"ordering": "-term_months"}, chunk_size=5))
     assert without == with_cursor
