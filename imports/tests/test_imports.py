@@ -315,9 +315,10 @@ def test_queries_per_row_do_not_grow_with_rows(senior_user):
     with CaptureQueriesContext(connection) as large:
         run(prisoners(40, start=100), "persons", senior_user, dry_run=False)
     per_row = (len(large) - len(small)) / 30
-    # A person row: the lookup, the insert, its history, its name variants' search text, and its entry in the
-    # full-text search index (sources.search): a constant, whatever the sheet's length.
-    assert per_row <= 10, f"{per_row} queries per row"
+    # A person row: the lookup, the insert, its history, its name variants' search text, its entry in the
+    # full-text search index (sources.search) with its level by the visibility rule, and the re-levelling of
+    # the entries that follow it (issue 13): a constant, whatever the sheet's length.
+    assert per_row <= 12, f"{per_row} queries per row"
     assert len(small) - 10 * per_row < 15  # and a small constant for the sheet
 
 
