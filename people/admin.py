@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.admin import NameVariantInline, RecordAdmin, RestrictedTabularInline
+from casetracker.api.filters import MAX_ID
 from casetracker.base_models import choice_list_contains
 from casetracker.visibility import restrict
 from sources.admin import COMPACT_TEXT, CitationInline
@@ -71,8 +72,8 @@ class RecognisedByFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        if not value.isdigit():
-            return queryset.none()
+        if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
+            return queryset.none()  # no organization has such an id (and the database could not hold it)
         recognised = restrict(Recognition.objects.current().filter(organization_id=int(value)), request.user)
         return queryset.filter(pk__in=recognised.values("person_id"))
 

@@ -1,6 +1,8 @@
 """Filters for the ``people`` API lists."""
 
 import django_filters
+from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.api.filters import (
@@ -19,6 +21,29 @@ from casetracker.visibility import restrict
 
 from .choices import OccupationCategory, OrganizationKind, PersonKind, RecognitionKind, Right, Sex
 from .models import Membership, Organization, Person, Recognition
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """``true``/``false`` (or ``1``/``0``) only: anything else is a 400 naming the parameter, not ignored."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise forms.ValidationError(gettext("Send true or false."), code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class PersonFilterSet(VisibilityFilterSet):
@@ -100,7 +125,7 @@ class RecognitionFilterSet(VisibilityFilterSet):
     person = IdFilter(field_name="person_id", help_text=_("Recognitions of this person (person id)."))
     organization = IdFilter(field_name="organization_id", help_text=_("Recognitions by this organization."))
     kind = ChoicesFilter(choices=RecognitionKind.choices, help_text=_("Kind of recognition; repeatable."))
-    withdrawn = django_filters.BooleanFilter(
+    withdrawn = StrictBooleanFilter(
         field_name="withdrawn", lookup_expr="isnull", exclude=True, help_text=_("true: withdrawn ones; false: current.")
     )
     date_after = ApproximateDateFromFilter(field_name="date", help_text=_("Made on or after this date."))
