@@ -1,8 +1,6 @@
 """Filters for the ``people`` API lists."""
 
 import django_filters
-from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.api.filters import (
@@ -14,6 +12,7 @@ from casetracker.api.filters import (
     IdFilter,
     SearchFilter,
     StableOrderingFilter,
+    StrictBooleanFilter,
     VisibilityFilterSet,
 )
 from casetracker.base_models import choice_list_contains_any
@@ -21,29 +20,6 @@ from casetracker.visibility import restrict
 
 from .choices import OccupationCategory, OrganizationKind, PersonKind, RecognitionKind, Right, Sex
 from .models import Membership, Organization, Person, Recognition
-
-
-class StrictBooleanField(forms.NullBooleanField):
-    """``true``/``false`` (or ``1``/``0``) only: anything else is a 400 naming the parameter, not ignored."""
-
-    widget = forms.TextInput
-
-    def to_python(self, value):
-        if value in (None, ""):
-            return None
-        text = str(value).strip().lower()
-        if text in ("true", "1"):
-            return True
-        if text in ("false", "0"):
-            return False
-        raise forms.ValidationError(gettext("Send true or false."), code="invalid")
-
-    def validate(self, value):
-        pass
-
-
-class StrictBooleanFilter(django_filters.BooleanFilter):
-    field_class = StrictBooleanField
 
 
 class PersonFilterSet(VisibilityFilterSet):
