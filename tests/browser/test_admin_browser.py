@@ -279,7 +279,7 @@ def test_swagger_ui_renders_the_operations_without_any_request_leaving_the_machi
 def test_redoc_renders_under_the_csp_with_no_outside_font_or_script(offline_page, seeded, live_server):
     page = offline_page
     requested = []
-    page.on("request", lambda request: requested.append(request.url)); page.on("console", lambda m: print("CONSOLE", m.type, m.text[:500])); page.on("pageerror", lambda e: print("PAGEERROR", str(e)[:800]))
+    page.on("request", lambda request: requested.append(request.url))
     response = page.goto("/api/redoc/")
     assert "default-src 'self'" in response.headers["content-security-policy"]
     page.locator("h1", has_text="casetracker API").first.wait_for(state="visible")
