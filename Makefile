@@ -44,9 +44,11 @@ setup: install
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## test: set everything up and run the whole test suite (SQLite unless DATABASE_URL is set)
+## test: set everything up and run the whole test suite (SQLite unless DATABASE_URL is set), spread over the
+## cores with pytest-xdist (each worker has its own test database; a crawl role's tests stay on one worker)
+XDIST ?= -n auto --dist loadgroup
 test: install browser gettext clients
-	$(PY) -m pytest
+	$(PY) -m pytest $(XDIST)
 
 ## test-fast: the quick check while working: everything but the tests marked slow (browser, schemathesis,
 ## the fuzzer, the crawl, subprocesses, backups, outages), spread over the cores with pytest-xdist
@@ -55,7 +57,7 @@ test-fast: install
 
 ## test-postgres: the same suite against PostgreSQL
 test-postgres: install browser gettext clients
-	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest
+	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest $(XDIST)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

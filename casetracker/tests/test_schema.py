@@ -246,6 +246,7 @@ def test_schemathesis_finds_nothing_for_anonymous_clients(settings, api_records)
                         "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "409"]}
                     },
                 },
+                CHANGE_FEED_CURSOR,
             ],
         }
     )
@@ -253,6 +254,13 @@ def test_schemathesis_finds_nothing_for_anonymous_clients(settings, api_records)
 
 
 WRITES = ["POST", "PUT", "PATCH", "DELETE"]
+
+# The change feed's `since` is an opaque cursor the server hands out (in `next`): the schema can say it is a
+# string, not which strings the server made, so a made-up one is a 400 naming `since`: an answer, not a failure.
+CHANGE_FEED_CURSOR = {
+    "include-path": "/api/v1/changes/",
+    "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404"]}},
+}
 
 
 @pytest.mark.slow
@@ -280,6 +288,7 @@ def test_schemathesis_finds_nothing_for_staff_with_a_token(settings, api_records
                         }
                     },
                 },
+                CHANGE_FEED_CURSOR,
             ],
         }
     )

@@ -231,7 +231,9 @@ def leak_report(result: CrawlResult) -> str:
     return "\n".join(lines)
 
 
-ROLE_NAMES = list(ROLES)
+# A role's two tests share one crawl (``crawl`` keeps it per process): under pytest-xdist they go to one worker
+# (``make test`` runs ``--dist loadgroup``), so each role is crawled once however the suite is spread.
+ROLE_NAMES = [pytest.param(name, marks=pytest.mark.xdist_group(f"crawl-{name}")) for name in ROLES]
 
 
 pytestmark = [
