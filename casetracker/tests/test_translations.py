@@ -42,28 +42,43 @@ def extracted(tmp_path_factory):
     """Our strings as they are in the code now: makemessages run on a temporary copy of the catalogs."""
     if shutil.which("xgettext") is None:
         pytest.fail("GNU gettext's xgettext is needed to extract the strings: apt-get install gettext.")
-    work = tmp_path_factory.mktemp("locale")
+    # makemessages walks the current directory and writes each file's strings to the `locale` directory
+    # beside it: run it in a temporary tree of links to our code with a copy of the catalogs as its
+    # `locale`, so the repository's catalogs are neither written nor read as the extraction.
+    work = tmp_path_factory.mktemp("extract")
+    for entry in ROOT.iterdir():
+        if entry.name not in NOT_EXTRACTED and not entry.name.startswith("."):
+            (work / entry.name).symlink_to(entry)
     for language in LANGUAGES:
-        target = work / language / "LC_MESSAGES"
+        target = work / "locale" / language / "LC_MESSAGES"
         target.mkdir(parents=True)
         shutil.copy(ROOT / "locale" / language / "LC_MESSAGES" / "django.po", target / "django.po")
     completed = subprocess.run(
-        [sys.executable, "-c", EXTRACT, str(work)], cwd=ROOT, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", EXTRACT, str(work / "locale"), str(ROOT)],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert completed.returncode == 0, completed.stderr
-    return {language: catalog(work / language / "LC_MESSAGES" / "django.po") for language in LANGUAGES}
+    return {language: catalog(work / "locale" / language / "LC_MESSAGES" / "django.po") for language in LANGUAGES}
 
 
-# makemessages writes next to LOCALE_PATHS: point them at the temporary copy.
+#: what the extraction leaves out (the same as `make translations` ignores), and the catalogs themselves
+NOT_EXTRACTED = {"locale", "bench", "fixtures", "node_modules", "clients", "staticfiles", "tests", "artifacts", "docs"}
+
+
+# Run in the temporary tree (its links are followed: `symlinks=True`), with LOCALE_PATHS at its copy of the catalogs.
 EXTRACT = """
 import os, sys
+sys.path.insert(0, sys.argv[2])  # the code is imported from the repository itself
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casetracker.settings")
 import django
 from django.conf import settings
 django.setup()
 settings.LOCALE_PATHS = [sys.argv[1]]
 from django.core.management import call_command
-call_command("makemessages", locale=["ru", "kk"], no_obsolete=True, no_location=True, verbosity=0,
+call_command("makemessages", locale=["ru", "kk"], no_obsolete=True, no_location=True, verbosity=0, symlinks=True,
              ignore_patterns=[".venv/*", "bench/*", "fixtures/*", "node_modules/*", "staticfiles/*", "tests/*",
                               "*/tests/*", "artifacts/*"])
 """
