@@ -45,8 +45,8 @@ run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: set everything up and run the whole test suite (SQLite unless DATABASE_URL is set), spread over the
-## cores with pytest-xdist (each worker has its own test database; a crawl role's tests stay on one worker)
-XDIST ?= -n auto --dist loadgroup
+## cores with pytest-xdist (each worker has its own test database)
+XDIST ?= -n auto
 test: install browser gettext clients
 	$(PY) -m pytest $(XDIST)
 

@@ -170,8 +170,9 @@ def test_an_outage_is_a_503_logged_once_and_the_service_recovers(cluster, server
     api = [fetch(anonymous, base + "/api/v1/persons/") for _ in range(REQUESTS_DURING_OUTAGE)]
     assert {status for status, _h, _b in api} == {503}
     status, headers, body = api[-1]
-    assert headers["Content-Type"].startswith("application/json")
-    assert "try again" in json.loads(body)["detail"].lower()
+    assert headers["Content-Type"].startswith("application/problem+json")  # RFC 9457, like every API error
+    problem = json.loads(body)
+    assert problem["status"] == 503 and "try again" in problem["detail"].lower(), problem
     assert int(headers["Retry-After"]) > 0
     status, headers, body = fetch(staff, base + "/admin/cases/case/")
     assert status == 503 and headers["Content-Type"].startswith("text/html")

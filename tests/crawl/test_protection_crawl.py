@@ -2,15 +2,14 @@
 
 ``plant.py`` plants public records and restricted and confidential ones linked to them,
 each with a marker; ``discover.py`` finds every admin and API address by itself (admin
-registry, URL conf, OpenAPI schema) and visits each. Every role gets two tests from one
-crawl (run once per role and shared):
+registry, URL conf, OpenAPI schema) and visits each. Every role gets one test, one crawl,
+that checks, reporting every problem at once:
 
-- ``test_crawl_reaches_every_surface``: the crawl really covered the site: a minimum number
-  of addresses, and every marker the role may see was seen somewhere (for the Senior editor,
-  who may see everything, every protected marker: the crawl can find what it looks for);
-- ``test_crawl_finds_no_leak``: no protected marker, existence oracle, hidden record's page
-  or 5xx, all reported at once (address pattern, level, marker, first address, status and
-  a 120-character context).
+- the crawl really covered the site: a minimum number of addresses, and every marker the
+  role may see was seen somewhere (for the Senior editor, who may see everything, every
+  protected marker: the crawl can find what it looks for);
+- no protected marker, existence oracle, hidden record's page or 5xx (address pattern,
+  level, marker, first address, status and a 120-character context).
 
 Roles: anonymous, signed in but not staff, Viewer, Editor, Senior editor (the positive
 control), and a staff member with every permission but the confidential one, crawled only
@@ -231,9 +230,7 @@ def leak_report(result: CrawlResult) -> str:
     return "\n".join(lines)
 
 
-# A role's two tests share one crawl (``crawl`` keeps it per process): under pytest-xdist they go to one worker
-# (``make test`` runs ``--dist loadgroup``), so each role is crawled once however the suite is spread.
-ROLE_NAMES = [pytest.param(name, marks=pytest.mark.xdist_group(f"crawl-{name}")) for name in ROLES]
+ROLE_NAMES = list(ROLES)
 
 
 pytestmark = [
@@ -243,28 +240,31 @@ pytestmark = [
 ]
 
 
-@pytest.mark.parametrize("role_name", ROLE_NAMES)
-def test_crawl_reaches_every_surface(role_name):
-    result = crawl(role_name)
-    role = ROLES[role_name]
+def reach_problems(role: Role, result: CrawlResult) -> list[str]:
+    """What says the crawl did not really cover the site as ``role``."""
     problems = []
     if result.urls < role.minimum_urls:
         problems.append(
-            f"the crawl covered only {result.urls} addresses as {role_name} (expected at least "
+            f"the crawl covered only {result.urls} addresses as {role.name} (expected at least "
             f"{role.minimum_urls}): is discovery broken? Addresses per pattern: {json.dumps(result.surfaces)}"
         )
     unseen = sorted(m for m, level in result.markers.items() if level in role.levels and m not in result.seen)
     if unseen and not role.deletes_only:
         problems.append(
-            f"records {role_name} may see were never shown to them: {unseen}. The crawl cannot find what it "
+            f"records {role.name} may see were never shown to them: {unseen}. The crawl cannot find what it "
             "does not reach (or the site hides more than it should)."
         )
-    if problems:
-        pytest.fail("\n".join(problems), pytrace=False)
+    return problems
 
 
+# One test per role, so one crawl per role wherever pytest-xdist runs it (two tests sharing a crawl were
+# crawled twice when they landed on different workers).
 @pytest.mark.parametrize("role_name", ROLE_NAMES)
-def test_crawl_finds_no_leak(role_name):
+def test_crawl_reaches_every_surface_and_finds_no_leak(role_name):
+    role = ROLES[role_name]
     result = crawl(role_name)
+    problems = reach_problems(role, result)
     if result.leaks:
-        pytest.fail(leak_report(result), pytrace=False)
+        problems.append(leak_report(result))
+    if problems:
+        pytest.fail("\n\n".join(problems), pytrace=False)
