@@ -756,7 +756,13 @@ class Defendant(TrackedModel):
     @property
     def status_display(self) -> str:
         """The current status with what is known of its dates: 'Imprisoned since 2012-10 (as of 2012-12)'."""
-        return dated_status(self.get_status_display(), took_effect=self.status_date, as_of=self.status_as_of)
+        # The enum's label, not get_status_display(): that builds a dict of every lazy choice label (a
+        # translation lookup each) on every call, which was most of a defendant list's serialising time.
+        try:
+            label = str(DefendantStatus(self.status).label)
+        except ValueError:  # a value outside the choices reads as itself, as get_status_display() had it
+            label = self.status
+        return dated_status(label, took_effect=self.status_date, as_of=self.status_as_of)
 
     def clean(self):
         if known(self.arrested) and self.arrested.is_certainly_after(ApproximateDate.parse(timezone.localdate())):
@@ -1362,7 +1368,11 @@ def sentence_status_str(status: str, status_as_of: ApproximateDate | None) -> st
 
     :attr:`Sentence.status_display` and the exports (plain values) both use it.
     """
-    return with_as_of(str(SentenceStatus(status).label) if status in SentenceStatus.values else status, status_as_of)
+    try:
+        label = str(SentenceStatus(status).label)
+    except ValueError:  # a value outside the choices reads as itself
+        label = status
+    return with_as_of(label, status_as_of)
 
 
 def term_in_words(months: int | None, qualifier: str = "") -> str:
