@@ -161,6 +161,9 @@ class Person(NameSearchable):
             ("view_special_category", "Can see special-category data of people (ethnicity, religion)"),
         ]
 
+    #: the columns ``__str__`` reads (lists load only these of a related record: see ``load_for_briefs``)
+    label_fields = ("name", "kind", "group_size", "group_size_qualifier", "group_size_as_of")
+
     def __str__(self):
         return person_str(
             name=self.name,
@@ -265,6 +268,9 @@ class Organization(NameSearchable):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["name", "id"]
+
+    #: the columns ``__str__`` reads (lists load only these of a related record: see ``load_for_briefs``)
+    label_fields = ("name",)
 
     def __str__(self):
         return self.name

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from casetracker.api.schema import ERROR_DESCRIPTIONS
 from casetracker.api.serializers import ProblemSerializer, ValidationProblemSerializer
-from casetracker.api.views import RecordViewSet
+from casetracker.api.views import RecordViewSet, load_for_briefs, prefetch_briefs
 from casetracker.deletion import record_delete
 from casetracker.visibility import visible_count
 from people.models import Person
@@ -178,12 +178,14 @@ class AllegationViewSet(RecordViewSet):
 
 
 class CaseViewSet(RecordViewSet):
-    queryset = Case.objects.prefetch_related("events", "organizations")
+    queryset = Case.objects.all()
     serializer_class = CaseSerializer
     detail_serializer_class = CaseDetailSerializer
     filterset_class = CaseFilterSet
 
     def shape_queryset(self, queryset):
+        # Events and organizations are shown as briefs: only their labels' columns.
+        queryset = queryset.prefetch_related(*prefetch_briefs(Case, "events", "organizations"))
         # A correlated subquery, not a join with GROUP BY: the page query stays a plain scan.
         return queryset.annotate(
             defendant_count=visible_count(Defendant.objects.all(), self.request.user, outer="case")
@@ -206,6 +208,9 @@ class DefendantViewSet(RecordViewSet):
     serializer_class = DefendantSerializer
     detail_serializer_class = DefendantDetailSerializer
     filterset_class = DefendantFilterSet
+
+    def shape_list_queryset(self, queryset):
+        return load_for_briefs(queryset, "person", "case", "current_facility")
 
     def shape_detail_queryset(self, queryset):
         return queryset.prefetch_related(
@@ -326,3 +331,6 @@ class SentenceViewSet(RecordViewSet):
     queryset = Sentence.objects.select_related("defendant__person", "defendant__case", "trial__case")
     serializer_class = SentenceSerializer
     filterset_class = SentenceFilterSet
+
+    def shape_list_queryset(self, queryset):
+        return load_for_briefs(queryset, "defendant", "defendant__person", "defendant__case", "trial", "trial__case")
