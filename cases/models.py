@@ -635,7 +635,10 @@ class Defendant(TrackedModel):
     """A person (or group) prosecuted in a case, with where they stand today.
 
     ``status`` is the latest entry of the dated :class:`StatusChange` history
-    and is changed only by ``cases.services.defendant_change_status``.
+    and is changed only by ``cases.services.defendant_change_status``. It and
+    the current place of detention count only the changes and stays every
+    reader of the defendant may see (:meth:`shown_with`), and are re-derived
+    when a level changes (``cases.signals``).
     """
 
     case = models.ForeignKey(
