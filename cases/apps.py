@@ -9,5 +9,7 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from .api import people
+        from .signals import connect_derived_signals
 
         people.register()
+        connect_derived_signals()

@@ -32,7 +32,7 @@ from casetracker.base_models import (
     synthetic_field,
 )
 from casetracker.choices import Qualifier, qualified, split_qualifier
-from casetracker.visibility import RestrictedQuerySet
+from casetracker.visibility import RestrictedQuerySet, effective_level, no_more_protected_than
 from people.models import Organization, Person
 from sources.citable import register_citable
 from sources.models import (  # noqa: F401  (EXCERPT_MAX_WORDS re-exported)
@@ -644,7 +644,10 @@ class Defendant(TrackedModel):
     """A person (or group) prosecuted in a case, with where they stand today.
 
     ``status`` is the latest entry of the dated :class:`StatusChange` history
-    and is changed only by ``cases.services.defendant_change_status``.
+    and is changed only by ``cases.services.defendant_change_status``. It and
+    the current place of detention count only the changes and stays every
+    reader of the defendant may see (:meth:`shown_with`), and are re-derived
+    when a level changes (``cases.signals``).
     """
 
     case = models.ForeignKey(
@@ -742,13 +745,25 @@ class Defendant(TrackedModel):
             return ""
         return dated_status(str(self.current_facility), took_effect=self.custody_since, as_of=self.custody_as_of)
 
-    def refresh_custody(self) -> None:
+    def shown_with(self, records: models.QuerySet, level: str | None = None) -> models.QuerySet:
+        """``records`` (this defendant's status changes or custody stays) that every reader of the defendant sees.
+
+        Those whose level by the rule is no more protected than the defendant's own (``level``, worked out
+        when not given): the current status and place of detention, shown wherever the defendant is, are
+        derived from these only, so a change reported by a confidential source never shows through them.
+        """
+        return no_more_protected_than(records, level or effective_level(self))
+
+    def refresh_custody(self, level: str | None = None) -> None:
         """Set the current place of detention from the latest custody stay (:func:`custody_timeline`).
 
         The latest stay, by the date it began or, when that is unknown, the date it is known as of, is
-        the current one while it has no end; a stay that ended leaves no current facility.
+        the current one while it has no end; a stay that ended leaves no current facility. Only the stays
+        every reader of the defendant may see count (:meth:`shown_with`); ``level`` is the defendant's
+        level by the rule, when the caller knows it.
         """
-        latest = self.custody_stays.order_by(custody_timeline().desc(), "-created", "-id").first()
+        stays = self.shown_with(self.custody_stays.all(), level)
+        latest = stays.order_by(custody_timeline().desc(), "-created", "-id").first()
         current = latest if latest is not None and latest.end is None else None
         values = (
             current.facility_id if current else None,

@@ -283,6 +283,16 @@ def at_level(model: type[Model], level: str) -> Q:
     return result
 
 
+def no_more_protected_than(queryset: QuerySet, level: str) -> QuerySet:
+    """The records of ``queryset`` whose level by the rule is ``level`` or more open.
+
+    They are the records every reader who may see a record at ``level`` may also see: what may be derived
+    from them (a defendant's current status from its status changes) can be shown wherever that record is.
+    """
+    where = condition(queryset.model, LEVEL_ORDER[: level_rank(level) + 1])
+    return queryset if where is None else queryset.filter(where)
+
+
 def level_expression(model: type[Model]):
     """An expression giving each record of ``model`` its level by the rule (for ``annotate``).
 
