@@ -28,6 +28,7 @@ Use :meth:`RestrictedQuerySet.restrict` (every model's manager has it) or
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -414,6 +415,9 @@ def restrict_prefetches(queryset: QuerySet, user) -> QuerySet:
     for lookup in lookups:
         if isinstance(lookup, Prefetch):
             if lookup.queryset is not None:
+                # A copy: the Prefetch may be shared (a viewset's class-level queryset), and narrowing it in
+                # place would carry one reader's restriction to the next request.
+                lookup = copy.copy(lookup)
                 lookup.queryset = restrict(lookup.queryset, user)
             restricted.setdefault(lookup.prefetch_to, lookup)
             continue

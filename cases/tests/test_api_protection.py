@@ -213,3 +213,20 @@ def test_a_link_to_a_hidden_trial_reads_as_no_link(graphs):
     row = client_for(None).get(f"/api/v1/sentences/{shared.sentence.pk}/").json()
     assert row["trial"] is None
     assert hidden.case.title not in client_for(None).get(f"/api/v1/defendants/{shared.defendant.pk}/").content.decode()
+
+
+def test_a_shared_prefetch_is_not_narrowed_in_place():
+    """A viewset's class-level Prefetch is shared by every request: narrowing it for one reader must not
+    change it for the next (casetracker.visibility.restrict_prefetches copies it)."""
+    from django.db.models import Prefetch
+
+    from cases.models import Defendant, StatusChange
+    from cases.tests.factories import StatusChangeFactory
+    from casetracker.visibility import restrict_prefetches
+
+    shared = Prefetch("status_changes", queryset=StatusChange.objects.all())
+    queryset = Defendant.objects.prefetch_related(shared)
+    restrict_prefetches(queryset, None)
+    assert shared.queryset.query.where.children == [], "the shared Prefetch was narrowed in place"
+    StatusChangeFactory()  # and the restricted copy still works
+    assert list(restrict_prefetches(queryset, None))
