@@ -68,8 +68,8 @@ def load_for_briefs(queryset: QuerySet, *paths: str) -> QuerySet:
 
 def prefetch_briefs(model, *lookups: str) -> list[Prefetch]:
     """Prefetches of the to-many relations ``lookups`` of ``model`` shown as briefs, loading only
-    :func:`brief_columns` of each related record. Build them per request (in a viewset hook), not on the
-    class: :func:`casetracker.visibility.restrict_prefetches` narrows a ``Prefetch``'s queryset in place."""
+    :func:`brief_columns` of each related record (narrowed per reader by
+    :func:`casetracker.visibility.restrict_prefetches`, which narrows a copy)."""
     prefetches = []
     for lookup in lookups:
         related = model._meta.get_field(lookup).related_model
