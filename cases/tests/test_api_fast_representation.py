@@ -1,0 +1,98 @@
+"""The lists' fast representation (``RecordSerializer.to_representation``: plain columns read from the loaded
+row) gives exactly what DRF's own field-by-field representation gives, for every resource of the API, its
+list and its detail, on the seed data, as a reader who sees everything and as an anonymous client."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.db import transaction
+from rest_framework import serializers
+from rest_framework.test import APIRequestFactory, force_authenticate
+
+from cases.api.urls import router as cases_router
+from casetracker.api.serializers import RecordSerializer, representation_plan
+from people.api.urls import router as people_router
+from sources.api.urls import router as sources_router
+
+pytestmark = pytest.mark.django_db
+
+ROUTERS = (people_router, sources_router, cases_router)
+VIEWSETS = [(prefix, viewset) for router in ROUTERS for prefix, viewset, _basename in router.registry]
+READERS = ("superuser", "anonymous")
+
+
+def _view(viewset, user, action: str):
+    request = APIRequestFactory().get("/api/v1/")
+    force_authenticate(request, user=user)
+    view = viewset(action=action, action_map={"get": action}, format_kwarg=None, kwargs={})
+    view.request = view.initialize_request(request)
+    view.args = ()
+    return view
+
+
+def _compare(viewset, user) -> tuple[int, list]:
+    """(rows compared, [(action, fast row, DRF's row)] that differ) for the list and detail serializers;
+    None compared when the resource's serializers are not :class:`RecordSerializer`s (DRF's path only)."""
+    compared, differences = None, []
+    for action in ("list", "retrieve"):
+        view = _view(viewset, user, action)
+        serializer_class = view.get_serializer_class()
+        if not issubclass(serializer_class, RecordSerializer):
+            continue
+        objects = list(view.get_queryset()[:40])
+        compared = (compared or 0) + len(objects)
+        view.prepare(objects, serializer_class)
+        serializer = serializer_class(objects, many=True, context=view.get_serializer_context())
+        drf = [serializers.ModelSerializer.to_representation(serializer.child, obj) for obj in objects]
+        for fast_row, drf_row in zip(serializer.data, drf, strict=True):
+            if dict(fast_row) != dict(drf_row):
+                differences.append((action, fast_row, drf_row))
+    return compared, differences
+
+
+@pytest.fixture(scope="module")
+def comparisons(django_db_setup, django_db_blocker):
+    """{(resource, reader): (rows compared, differences)} on the seed and a small synthetic set, built and
+    compared in a transaction rolled back at the end."""
+    results = {}
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_seed", stdout=io.StringIO())
+        call_command(
+            "seed_synthetic", "--scale", "0.002", "--documents", "5", stdout=io.StringIO(), stderr=io.StringIO()
+        )
+        readers = {
+            "superuser": get_user_model().objects.create_superuser("fast-reader", "fast@example.org", "x"),
+            "anonymous": AnonymousUser(),
+        }
+        for prefix, viewset in VIEWSETS:
+            for name, user in readers.items():
+                results[(prefix, name)] = _compare(viewset, user)
+        transaction.set_rollback(True)
+    return results
+
+
+@pytest.mark.parametrize("prefix", [prefix for prefix, _viewset in VIEWSETS])
+@pytest.mark.parametrize("reader", READERS)
+def test_fast_representation_is_drfs(comparisons, prefix, reader):
+    compared, differences = comparisons[(prefix, reader)]
+    assert not differences, differences[:3]
+    if reader == "superuser" and compared is not None:
+        assert compared, f"{prefix}: nothing in the seed or the synthetic set to compare"
+
+
+def test_plan_reads_plain_columns_and_leaves_the_rest_to_drf():
+    from cases.api.serializers import SentenceSerializer
+    from cases.models import Sentence
+
+    serializer = SentenceSerializer(context={"request": None})
+    plan = {name: (column, keep) for name, column, keep, _field in representation_plan(serializer, Sentence)}
+    assert plan["id"][0] == "id"
+    assert plan["note"] == ("note", (str,))  # text DRF would return unchanged
+    # a link, a brief, a nested figure, a derived date: through DRF
+    for name in ("url", "defendant", "person", "term", "expected_end"):
+        assert plan[name][0] is None, name
