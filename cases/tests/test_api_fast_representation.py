@@ -93,6 +93,7 @@ def test_plan_reads_plain_columns_and_leaves_the_rest_to_drf():
     plan = {name: (column, keep) for name, column, keep, _field in representation_plan(serializer, Sentence)}
     assert plan["id"][0] == "id"
     assert plan["note"] == ("note", (str,))  # text DRF would return unchanged
-    # a link, a brief, a nested figure, a derived date: through DRF
-    for name in ("url", "defendant", "person", "term", "expected_end"):
+    assert plan["start"][0] == "start"  # an approximate date: its descriptor only converts what is assigned
+    # a link, a brief, a nested figure, a computed label: through DRF
+    for name in ("url", "defendant", "person", "term", "status_display"):
         assert plan[name][0] is None, name

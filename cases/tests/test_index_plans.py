@@ -44,3 +44,33 @@ def test_the_sentence_list_ordered_by_term_reads_an_index(ordering, index):
         SentenceFactory(term_months=term)
     page = SentenceFilterSet(data={"ordering": ordering}, queryset=Sentence.objects.all()).qs[:100]
     assert index in _index_names(page)
+
+
+def test_the_summaries_first_page_for_a_reader_who_sees_only_visible_rows_walks_the_case_title_index():
+    """Anonymous readers get only the sentences they may see, so nothing is masked and the default order
+    (case title, case, person name, id) is the names themselves: the case title index gives the first two
+    and only the rows of a page's cases are sorted by person (an incremental sort), not every sentence."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from cases.selectors import sentence_summary_queryset
+
+    for _ in range(3):
+        SentenceFactory()
+    page = sentence_summary_queryset(user=AnonymousUser())[:100]
+    order_by = str(page.query).rsplit("ORDER BY", 1)[1]
+    assert "CASE" not in order_by
+    sql, params = page.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    names, types, nodes = set(), set(), [plan[0]["Plan"]]
+    while nodes:
+        node = nodes.pop()
+        types.add(node["Node Type"])
+        names.add(node.get("Index Name"))
+        nodes += node.get("Plans", [])
+    assert "Sort" not in types
+    assert "case_title_id_idx" in names

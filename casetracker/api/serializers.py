@@ -195,6 +195,12 @@ _KEPT_AS_IS = {
 }
 
 
+def _reads_loaded_column(descriptor) -> bool:
+    """Whether reading the attribute is reading the loaded row: Django's descriptor of a concrete column (or a
+    subclass that changes only how a value is assigned, such as the approximate dates')."""
+    return isinstance(descriptor, DeferredAttribute) and type(descriptor).__get__ is DeferredAttribute.__get__
+
+
 def representation_plan(serializer, model) -> list[tuple]:
     """For each readable field of ``serializer``: ``(name, column, types kept as they are, field)``;
     ``column`` is the key of the loaded row that holds the value (``None``: read it through DRF)."""
@@ -205,7 +211,7 @@ def representation_plan(serializer, model) -> list[tuple]:
         if (
             len(source) == 1
             and type(field).get_attribute is serializers.Field.get_attribute
-            and type(getattr(model, source[0], None)) is DeferredAttribute
+            and _reads_loaded_column(getattr(model, source[0], None))
         ):
             model_field = model._meta.get_field(source[0])
             if model_field.concrete and not model_field.is_relation and model_field.attname == source[0]:
