@@ -35,7 +35,7 @@ def _view(viewset, user, action: str):
     return view
 
 
-def _compare(viewset, user) -> tuple[int, list]:
+def _compare(viewset, user) -> tuple[int | None, list]:
     """(rows compared, [(action, fast row, DRF's row)] that differ) for the list and detail serializers;
     None compared when the resource's serializers are not :class:`RecordSerializer`s (DRF's path only)."""
     compared, differences = None, []
