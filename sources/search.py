@@ -209,9 +209,15 @@ def dependents(instance: Model) -> list[tuple[Searchable, QuerySet]]:
     return found
 
 
-def relevel_dependents(sender, instance, raw=False, **kwargs):
-    """``post_save`` of a record that protects others: their entries take their new level (one UPDATE per kind)."""
-    if raw:
+def relevel_dependents(sender, instance, created=False, raw=False, **kwargs):
+    """``post_save`` of a record that protects others: their entries take their new level (one UPDATE per kind).
+
+    Not for a record just created: a record follows another through a link to it (a foreign key, a
+    citation's object id), and no committed row links to a record that did not exist, so nothing has
+    followed it yet. The UPDATE is compiled from the whole rule (``level_expression``) and was most of
+    the cost of creating a record.
+    """
+    if raw or created:
         return
     for searchable, records in dependents(instance):
         relevel(searchable, records)
