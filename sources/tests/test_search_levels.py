@@ -9,7 +9,9 @@ import io
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from cases.tests.factories import (
     AllegationFactory,
@@ -51,6 +53,21 @@ def test_a_new_record_is_indexed_at_its_level():
     source = SourceFactory(confidentiality=CONFIDENTIAL)
     citation = CitationFactory(source=SourceFactory(), content_object=person)
     assert (stored(person), stored(source), stored(citation)) == (RESTRICTED, CONFIDENTIAL, RESTRICTED)
+
+
+def test_creating_a_record_relevels_nothing_and_an_update_relevels_its_followers():
+    """A record just created has no followers (nothing links to it yet): its save writes its own entry and
+    re-levels no other; saved again, it re-levels the entries that follow it."""
+    with CaptureQueriesContext(connection) as created:
+        person = PersonFactory()
+    relevels = [q["sql"] for q in created.captured_queries if q["sql"].startswith('UPDATE "sources_searchentry"')]
+    assert relevels == []
+    citation = CitationFactory(source=SourceFactory(), content_object=person)
+    with CaptureQueriesContext(connection) as saved:
+        set_level(person, CONFIDENTIAL)
+    assert any(q["sql"].startswith('UPDATE "sources_searchentry"') for q in saved.captured_queries)
+    assert stored(citation) == CONFIDENTIAL
+    assert_in_step()
 
 
 def test_a_source_made_confidential_takes_its_documents_and_citations_with_it():
