@@ -143,13 +143,16 @@ def _queries(url, params) -> int:
 
 
 def test_search_query_counts_do_not_grow_with_matches():
+    searches = (("/api/v1/persons/", "Козлов"), ("/api/v1/places/", "Ақтау"))
     PersonFactory(name="Vladimir Kozlov")
     PlaceFactory(name="Aqtau")
-    few = {url: _queries(url, {"q": q}) for url, q in (("/api/v1/persons/", "Козлов"), ("/api/v1/places/", "Ақтау"))}
+    for url, q in searches:  # once first: what a running service has cached (content types) is not counted
+        _queries(url, {"q": q})
+    few = {url: _queries(url, {"q": q}) for url, q in searches}
     for n in range(12):
         PersonFactory(name=f"Козлов {n}")
         PlaceFactory(name=f"Aktau {n}")
-    many = {url: _queries(url, {"q": q}) for url, q in (("/api/v1/persons/", "Козлов"), ("/api/v1/places/", "Ақтау"))}
+    many = {url: _queries(url, {"q": q}) for url, q in searches}
     assert many == few
 
 
