@@ -1,7 +1,11 @@
 """Linked records for the API tests: one "prosecution graph" touches every resource."""
 
+import io
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.core.management import call_command
+from django.db import transaction
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -180,3 +184,16 @@ def client_for(user=None, *, token: bool = True) -> APIClient:
         else:
             client.force_login(user)
     return client
+
+
+@contextmanager
+def seed_and_synthetic_rolled_back(django_db_blocker):
+    """The seed and a small synthetic set (every kind of record), in a transaction rolled back on leaving: for a
+    module-scoped fixture that compares many records once rather than loading them for every test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_seed", stdout=io.StringIO())
+        call_command(
+            "seed_synthetic", "--scale", "0.002", "--documents", "5", stdout=io.StringIO(), stderr=io.StringIO()
+        )
+        yield
+        transaction.set_rollback(True)

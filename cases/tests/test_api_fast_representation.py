@@ -4,17 +4,14 @@ list and its detail, on the seed data, as a reader who sees everything and as an
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.core.management import call_command
-from django.db import transaction
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory, force_authenticate
 
 from cases.api.urls import router as cases_router
+from cases.tests.api_data import seed_and_synthetic_rolled_back
 from casetracker.api.serializers import RecordSerializer, representation_plan
 from people.api.urls import router as people_router
 from sources.api.urls import router as sources_router
@@ -60,11 +57,7 @@ def comparisons(django_db_setup, django_db_blocker):
     """{(resource, reader): (rows compared, differences)} on the seed and a small synthetic set, built and
     compared in a transaction rolled back at the end."""
     results = {}
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_seed", stdout=io.StringIO())
-        call_command(
-            "seed_synthetic", "--scale", "0.002", "--documents", "5", stdout=io.StringIO(), stderr=io.StringIO()
-        )
+    with seed_and_synthetic_rolled_back(django_db_blocker):
         readers = {
             "superuser": get_user_model().objects.create_superuser("fast-reader", "fast@example.org", "x"),
             "anonymous": AnonymousUser(),
@@ -72,7 +65,6 @@ def comparisons(django_db_setup, django_db_blocker):
         for prefix, viewset in VIEWSETS:
             for name, user in readers.items():
                 results[(prefix, name)] = _compare(viewset, user)
-        transaction.set_rollback(True)
     return results
 
 

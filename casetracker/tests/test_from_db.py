@@ -4,14 +4,12 @@ with columns deferred; and Django's own path is taken when a receiver listens to
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.apps import apps
-from django.core.management import call_command
-from django.db import models, transaction
+from django.db import models
 from django.db.models.signals import post_init
 
+from cases.tests.api_data import seed_and_synthetic_rolled_back
 from casetracker.approximate_dates import ApproximateDate, ApproximateDateField
 from casetracker.base_models import CleanTextModel
 
@@ -63,14 +61,8 @@ def _differences(model) -> tuple[int, list[str]]:
 @pytest.fixture(scope="module")
 def comparisons(django_db_setup, django_db_blocker):
     """{model label: (records compared, differences)} on the seed and a small synthetic set, rolled back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_seed", stdout=io.StringIO())
-        call_command(
-            "seed_synthetic", "--scale", "0.002", "--documents", "3", stdout=io.StringIO(), stderr=io.StringIO()
-        )
-        results = {model._meta.label_lower: _differences(model) for model in MODELS}
-        transaction.set_rollback(True)
-    return results
+    with seed_and_synthetic_rolled_back(django_db_blocker):
+        return {model._meta.label_lower: _differences(model) for model in MODELS}
 
 
 @pytest.mark.parametrize("label", [model._meta.label_lower for model in MODELS])
