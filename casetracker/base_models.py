@@ -56,7 +56,7 @@ class CleanTextModel(models.Model):
         ``pre_init``/``post_init``; for a list page of a hundred rows with their related records, several
         hundred instances, that was the largest single cost in Python. Here the loaded columns go straight
         into the instance's ``__dict__`` (a column not loaded is absent, as Django defers it), except those
-        whose descriptor converts what is assigned (the approximate dates), which are still set through it.
+        whose descriptor converts what is assigned (approximate dates, files), which are still set through it.
         When a receiver listens to ``pre_init`` or ``post_init`` for the model, Django's own path is taken.
         """
         if pre_init.has_listeners(cls) or post_init.has_listeners(cls):
