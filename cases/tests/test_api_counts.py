@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.tests.api_data import client_for
-from cases.tests.factories import SourceFactory
+from cases.tests.factories import DefendantFactory, SourceFactory
 from casetracker.api.pagination import planner_estimate
 from sources.models import Source
 
@@ -91,3 +91,18 @@ def test_the_schema_documents_count_is_exact():
     schema = client_for(None).get("/api/schema/", {"format": "json"}).json()
     page = schema["components"]["schemas"]["PaginatedSourceList"]
     assert page["properties"]["count_is_exact"]["type"] == "boolean"
+
+
+def test_the_count_reads_ids_only_and_computes_no_annotation_the_page_shows(settings):
+    """A case's ``defendant_count`` is a correlated subquery shown on the page; counting the matches (and,
+    above the limit, asking the planner) selects their ids alone, so it is not computed for every match."""
+    settings.API_EXACT_COUNT_LIMIT = 2
+    for _ in range(3):
+        DefendantFactory()
+    with CaptureQueriesContext(connection) as queries:
+        body = client_for(None).get("/api/v1/cases/", {"page_size": 2}).json()
+    assert [row["defendant_count"] for row in body["results"]] == [1, 1]
+    counting = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("SELECT COUNT(*)", "EXPLAIN"))]
+    assert counting
+    for sql in counting:
+        assert "cases_defendant" not in sql, sql

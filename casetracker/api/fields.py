@@ -197,6 +197,12 @@ class QualifiedFigureField(serializers.Field):
         return {self.value_field: value, self.qualifier_field: qualifier if value is not None else ""}
 
 
+def prefetched_attr(relation: str) -> str:
+    """The attribute holding the records of the to-many ``relation`` prefetched as a plain list
+    (``Prefetch(..., to_attr=prefetched_attr(relation))``), which :class:`VisibleManyRelatedField` reads."""
+    return f"_prefetched_{relation}"
+
+
 class VisibleManyRelatedField(serializers.ManyRelatedField):
     """A to-many relation that drops, in Python, any record the user may not see.
 
@@ -209,6 +215,13 @@ class VisibleManyRelatedField(serializers.ManyRelatedField):
         if not isinstance(data, list):
             self.fail("not_a_list", input_type=type(data).__name__)
         return super().to_internal_value(data)
+
+    def get_attribute(self, instance):
+        # A list prefetched by ``prefetch_briefs`` when there is one, without building a related manager.
+        prefetched = instance.__dict__.get(prefetched_attr(self.source))
+        if prefetched is not None:
+            return prefetched
+        return super().get_attribute(instance)
 
     def to_representation(self, iterable):
         request = self.context.get("request")

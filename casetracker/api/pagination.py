@@ -56,6 +56,8 @@ def link_header(links: dict[str, str | None]) -> str:
 def planner_estimate(queryset) -> int:
     """How many rows PostgreSQL's planner expects ``queryset`` to return (``EXPLAIN``, nothing run)."""
     queryset = queryset.order_by()
+    if queryset._fields is None:
+        queryset = queryset.values("pk")  # the same rows, planned without the annotations only shown
     connection = connections[queryset.db]
     sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     with connection.cursor() as cursor:
@@ -97,9 +99,16 @@ class BoundedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
+        if not hasattr(self.object_list, "query"):
+            return len(self.object_list)
+        # Only the ids: an annotation shown on the page (a case's correlated count of defendants) is not
+        # computed for each of the rows counted; one the filters use stays in the WHERE clause.
+        matches = self.object_list.order_by()
+        if matches._fields is None:
+            matches = matches.values("pk")
         if not self._bounded():
-            return self.object_list.count()
-        counted = self.object_list.order_by()[: self.exact_limit + 1].count()
+            return matches.count()
+        counted = matches[: self.exact_limit + 1].count()
         if counted <= self.exact_limit:
             return counted
         self.count_is_exact = False

@@ -32,6 +32,7 @@ from casetracker.deletion import record_delete
 from casetracker.visibility import LEVEL_FIELD, is_governed, restrict, restrict_prefetches, rule_for, visible_prefetch
 
 from .exceptions import PreconditionFailed, PreconditionRequired
+from .fields import prefetched_attr
 from .filters import MAX_ID
 from .renderers import ORJSONRenderer
 
@@ -69,11 +70,18 @@ def load_for_briefs(queryset: QuerySet, *paths: str) -> QuerySet:
 def prefetch_briefs(model, *lookups: str) -> list[Prefetch]:
     """Prefetches of the to-many relations ``lookups`` of ``model`` shown as briefs, loading only
     :func:`brief_columns` of each related record (narrowed per reader by
-    :func:`casetracker.visibility.restrict_prefetches`, which narrows a copy)."""
+    :func:`casetracker.visibility.restrict_prefetches`, which narrows a copy).
+
+    Each is kept as a plain list (:func:`~casetracker.api.fields.prefetched_attr`), which
+    :class:`~casetracker.api.fields.VisibleManyRelatedField` reads: Django's own prefetch cache would build
+    a related manager and a filtered queryset for every row and relation only to hold the rows, and the
+    field would build the manager again to read them (a third of a list page of cases).
+    """
     prefetches = []
     for lookup in lookups:
         related = model._meta.get_field(lookup).related_model
-        prefetches.append(Prefetch(lookup, queryset=related._base_manager.only(*brief_columns(related))))
+        queryset = related._base_manager.only(*brief_columns(related))
+        prefetches.append(Prefetch(lookup, queryset=queryset, to_attr=prefetched_attr(lookup)))
     return prefetches
 
 
