@@ -153,6 +153,16 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DISABLE_SERVER_SIDE_CURSORS = env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False)
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DISABLE_SERVER_SIDE_CURSORS
 
+# PostgreSQL: a statement run this many times on a connection is prepared, so the server stops planning
+# it again (a list page plans its count, its page and its citations: about a third of the page's time
+# in the database). Statements keep their values in the text (client-side binding), so each prepared
+# plan is the plan for those values, never a generic one. 0 switches it off; it is off by default
+# behind PgBouncer in transaction mode (DATABASE_DISABLE_SERVER_SIDE_CURSORS), whose server connections
+# change between transactions. casetracker.db.PreparingCursor; docs/deployment-scale.md
+DATABASE_PREPARE_THRESHOLD = env_int("DATABASE_PREPARE_THRESHOLD", 0 if DISABLE_SERVER_SIDE_CURSORS else 5)
+if DATABASE_PREPARE_THRESHOLD < 0:
+    raise ImproperlyConfigured("DATABASE_PREPARE_THRESHOLD must be 0 (never prepare) or more.")
+
 # A read replica (streaming replication of the primary): reads and exports go there, writes to
 # the primary, and a client that has just written reads the primary for REPLICA_PIN_SECONDS
 # (casetracker.replica). In tests the replica is a mirror of the test database.
