@@ -211,14 +211,20 @@ def content_type_id(model: type[Model]) -> int:
 
 
 def condition(
-    model: type[Model], levels: Iterable[str], prefix: str = "", *, cited: Mapping[int, Collection[int]] | None = None
+    model: type[Model],
+    levels: Iterable[str],
+    prefix: str = "",
+    *,
+    cited: Mapping[int, Collection[int]] | None = None,
+    cited_checked: bool = False,
 ) -> Q | None:
     """A ``Q`` selecting the records of ``model`` visible at ``levels``, or ``None`` if all are.
 
     ``prefix`` is the lookup path from the queried model to ``model``
     (``"defendant__"``), so the rule of a related model can be applied to a
     query on another one. ``cited`` (citations only): the query is already narrowed to
-    these cited records (content type id → ids), so only they are checked.
+    these cited records (content type id → ids), so only they are checked; ``cited_checked``: they were
+    found visible already (:func:`restrict`).
     """
     levels = list(levels)
     rule = rule_for(model)
@@ -234,7 +240,7 @@ def condition(
             inner = Q(**{f"{prefix}{name}__isnull": True}) | inner
         parts.append(inner)
     if rule.cites:
-        parts.append(_cited_record_condition(model, levels, prefix, cited))
+        parts.append(_cited_record_condition(model, levels, prefix, cited, cited_checked))
     if not parts:
         return None
     result = parts[0]
@@ -244,17 +250,26 @@ def condition(
 
 
 def _cited_record_condition(
-    citation_model: type[Model], levels: list[str], prefix: str, cited: Mapping[int, Collection[int]] | None = None
+    citation_model: type[Model],
+    levels: list[str],
+    prefix: str,
+    cited: Mapping[int, Collection[int]] | None = None,
+    cited_checked: bool = False,
 ) -> Q:
     """Citations whose cited record is visible (citations of models that cannot be cited never are).
 
     With ``cited``, only those records are looked at: a page's citations are then checked by
-    primary key, not against every visible record of every citable table.
+    primary key, not against every visible record of every citable table. With ``cited_checked`` as
+    well, those records are known to be visible and the query holds only their citations: what is left
+    to check is that their kind can be cited (their ids again would only mislead the planner).
     """
     result = Q(pk__in=[])
     for model in rule_model(citation_model).cited_models():
         type_id = content_type_id(model)
         if cited is not None and type_id not in cited:
+            continue
+        if cited is not None and cited_checked:
+            result |= Q(**{f"{prefix}content_type_id": type_id})
             continue
         inner = condition(model, levels)
         if inner is None:
@@ -365,15 +380,24 @@ def follows(model: type[Model], target: type[Model]) -> bool:
     return False
 
 
-def restrict(queryset: QuerySet | None, user, *, cited: Mapping[int, Collection[int]] | None = None) -> QuerySet | None:
+def restrict(
+    queryset: QuerySet | None,
+    user,
+    *,
+    cited: Mapping[int, Collection[int]] | None = None,
+    cited_checked: bool = False,
+) -> QuerySet | None:
     """``queryset`` narrowed to the records ``user`` may see.
 
     ``cited`` (a query of citations already narrowed to these cited records, content type id →
-    ids) lets the rule check just those records rather than every record of their tables.
+    ids) lets the rule check just those records rather than every record of their tables;
+    ``cited_checked``: the query holds only the citations of those records, which are loaded and were
+    found visible by :func:`is_visible` (the same rule, applied in Python), so the database is not asked
+    again.
     """
     if queryset is None or not restricts(user) or not is_governed(queryset.model):
         return queryset
-    where = condition(queryset.model, visible_levels(user), cited=cited)
+    where = condition(queryset.model, visible_levels(user), cited=cited, cited_checked=cited_checked)
     return queryset if where is None else queryset.filter(where)
 
 

@@ -89,3 +89,34 @@ def test_plan_reads_plain_columns_and_leaves_the_rest_to_drf():
     # a link, a brief, a nested figure, a computed label: through DRF
     for name in ("url", "defendant", "person", "term", "status_display"):
         assert plan[name][0] is None, name
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Almaty", "America/St_Johns"])
+def test_dates_and_times_are_drfs_in_the_current_time_zone(zone):
+    """``created`` and ``updated`` are written by the plan as DRF writes them: in the active time zone,
+    ``Z`` for UTC, the offset of that date otherwise (Almaty +06:00 in 2012, St John's -02:30 in summer)."""
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    from cases.api.serializers import SentenceSerializer
+    from cases.models import Sentence
+    from cases.tests.factories import SentenceFactory
+    from casetracker.api.serializers import ISO_DATETIME
+
+    sentence = SentenceFactory()
+    Sentence.objects.filter(pk=sentence.pk).update(updated=datetime(2012, 6, 4, 23, 45, 6, 789, tzinfo=UTC))
+    sentence = Sentence.objects.select_related("defendant__person", "defendant__case", "trial__case").get()
+    with timezone.override(zone):
+        serializer = SentenceSerializer(context={"request": None})
+        plan = {name: keep for name, _column, keep, _field in representation_plan(serializer, Sentence)}
+        assert plan["created"] is ISO_DATETIME and plan["updated"] is ISO_DATETIME
+        fast = serializer.to_representation(sentence)
+        drf = serializers.ModelSerializer.to_representation(serializer, sentence)
+    assert (fast["created"], fast["updated"]) == (drf["created"], drf["updated"])
+    expected = {
+        "UTC": "2012-06-04T23:45:06.000789Z",
+        "Asia/Almaty": "2012-06-05T05:45:06.000789+06:00",
+        "America/St_Johns": "2012-06-04T21:15:06.000789-02:30",
+    }
+    assert fast["updated"] == expected[zone]

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.db.models import Model, Q
 
-from casetracker.visibility import content_type_id, restrict
+from casetracker.visibility import content_type_id, is_visible, restrict
 
 from ..models import Citation
 
@@ -36,11 +36,16 @@ def attach_citations(objects: Iterable[Model], *, user) -> None:
             type_ids[model] = content_type_id(model)
         by_type[type_ids[model]][obj.pk].append(obj)
         setattr(obj, _ATTRIBUTE, [])
+    # The records are loaded (with the links that protect them): the rule is applied to them here, in
+    # Python, rather than by a subquery over their tables (most of this query's planning time).
+    visible = {
+        type_id: [pk for pk, same in by_pk.items() if is_visible(same[0], user)] for type_id, by_pk in by_type.items()
+    }
     condition = Q(pk__in=[])
-    for type_id, by_pk in by_type.items():
-        condition |= Q(content_type_id=type_id, object_id__in=list(by_pk))
+    for type_id, pks in visible.items():
+        condition |= Q(content_type_id=type_id, object_id__in=pks)
     citations = (
-        restrict(Citation.objects.filter(condition), user, cited=by_type)
+        restrict(Citation.objects.filter(condition), user, cited=visible, cited_checked=True)
         .select_related("source")
         .only("id", "content_type_id", "object_id", "excerpt", "locator", "source__id", "source__title")
         .order_by("id")
