@@ -172,6 +172,7 @@ def _preparing_cursor_class():
 
             def _send_query_prepared(self, name, pgq, *, binary=None):
                 # The values are already in the prepared text: bind none (text results, as before).
+                self._query = pgq  # what Django reports as the query run (connection.queries, query capture)
                 self._pgconn.send_query_prepared(name, None, result_format=TEXT)
 
     return PreparingCursor

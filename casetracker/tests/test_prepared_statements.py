@@ -51,6 +51,21 @@ def test_a_prepared_statement_answers_for_its_own_values_and_other_values_are_an
     assert statements and all(str(second.pk) not in s.rsplit("=", 1)[-1] for s in statements)
 
 
+def test_a_prepared_statement_is_reported_as_the_query_it_runs():
+    """Django's query log and ``CaptureQueriesContext`` (query-count tests, the benchmark) read the text of
+    the statement a cursor ran, prepared or not."""
+    from django.test.utils import CaptureQueriesContext
+
+    SourceFactory(title="Logged")
+    query = Source.objects.filter(title="Logged").values_list("title", flat=True)
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(_threshold() + 2):
+            assert list(query.all()) == ["Logged"]
+    texts = [entry["sql"] for entry in captured.captured_queries]
+    assert len(texts) == _threshold() + 2
+    assert all(text is not None and "Logged" in text for text in texts), texts
+
+
 def test_a_list_page_prepares_its_count_and_page_and_answers_the_same_afterwards():
     for n in range(3):
         SourceFactory(title=f"Source {n}")
