@@ -13,13 +13,9 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.backends.db import DatabaseCache
-from django.db import connections, router
 from django.http import HttpResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 
@@ -71,31 +67,6 @@ class RateLimitHeadersMixin:
 
 class AnonymousRateThrottle(RateLimitHeadersMixin, SettingsRateMixin, AnonRateThrottle):
     """Requests per period for clients that are not signed in (by client address)."""
-
-    def allow_request(self, request, view):
-        if request.method in SAFE_METHODS:
-            commit_reads_without_waiting_for_disk()
-        return super().allow_request(request, view)
-
-
-def commit_reads_without_waiting_for_disk() -> None:
-    """Let the current transaction commit without waiting for its WAL to reach the disk, when the
-    counts live in the database (the default cache) on PostgreSQL.
-
-    An anonymous read writes one thing, its throttle count, and so its commit waited for a disk flush
-    (2 to 9 ms a request here, more than some pages' SQL). ``SET LOCAL synchronous_commit TO OFF`` lasts
-    until the transaction ends and is crash-safe: a crash may lose the last fraction of a second of
-    commits, here throttle counts, never leave the database inconsistent. Only for safe methods, whose
-    transaction holds nothing else; writes keep waiting for the disk.
-    """
-    cache = caches["default"]
-    if not isinstance(cache, DatabaseCache):
-        return  # Redis: a read writes nothing to the database
-    connection = connections[router.db_for_write(cache.cache_model_class)]
-    if connection.vendor != "postgresql" or not connection.in_atomic_block:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 class LoginAddressThrottle(SettingsRateMixin, SimpleRateThrottle):
