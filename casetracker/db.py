@@ -133,49 +133,14 @@ def _after(names: list[str], keys: list[tuple[object, bool, bool]], values: Sequ
 
 def prepare_repeated_statements(sender, connection, **kwargs) -> None:
     """``connection_created`` receiver: on PostgreSQL, prepare a statement once it has run
-    ``DATABASE_PREPARE_THRESHOLD`` times on the connection (0: never), see :class:`PreparingCursor`."""
+    ``DATABASE_PREPARE_THRESHOLD`` times on the connection (0: never), see
+    :class:`casetracker.prepared.PreparingCursor`."""
     from django.conf import settings
 
     threshold = settings.DATABASE_PREPARE_THRESHOLD
     if connection.vendor != "postgresql" or not threshold:
         return
-    connection.connection.cursor_factory = _preparing_cursor_class()
+    from .prepared import PreparingCursor  # imports the PostgreSQL backend: only where it is used
+
+    connection.connection.cursor_factory = PreparingCursor
     connection.connection.prepare_threshold = threshold
-
-
-def _preparing_cursor_class():
-    from django.db.backends.postgresql.base import Cursor
-    from psycopg.pq import Format
-
-    TEXT = Format.TEXT
-
-    global PreparingCursor
-    if PreparingCursor is None:
-
-        class PreparingCursor(Cursor):
-            """Django's client-side binding cursor, whose statements psycopg may prepare.
-
-            Django's cursor merges the values into the statement's text and sends it as a simple query,
-            which psycopg never prepares; so every request had PostgreSQL plan its count, its page and its
-            citations again, though the text was the same. This cursor lets psycopg's prepared-statement
-            manager count each text and prepare it once it repeats (its ``prepare_threshold``): the
-            statement is parsed and planned once per connection. The values are in the text, so the plan
-            is the one for those values (never a generic plan); texts that differ per request (a page's
-            ids) are never prepared. Private psycopg API (pinned in requirements.txt); covered by
-            ``casetracker/tests/test_prepared_statements.py``.
-            """
-
-            def _get_prepared(self, pgq, prepare=None):
-                if self._conn._pipeline:
-                    return super()._get_prepared(pgq, prepare)  # never prepared (pipelines are not used)
-                return self._conn._prepared.get(pgq, prepare)
-
-            def _send_query_prepared(self, name, pgq, *, binary=None):
-                # The values are already in the prepared text: bind none (text results, as before).
-                self._query = pgq  # what Django reports as the query run (connection.queries, query capture)
-                self._pgconn.send_query_prepared(name, None, result_format=TEXT)
-
-    return PreparingCursor
-
-
-PreparingCursor = None

@@ -158,7 +158,7 @@ DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = DISABLE_SERVER_SIDE_CURSOR
 # in the database). Statements keep their values in the text (client-side binding), so each prepared
 # plan is the plan for those values, never a generic one. 0 switches it off; it is off by default
 # behind PgBouncer in transaction mode (DATABASE_DISABLE_SERVER_SIDE_CURSORS), whose server connections
-# change between transactions. casetracker.db.PreparingCursor; docs/deployment-scale.md
+# change between transactions. casetracker.prepared.PreparingCursor; docs/deployment-scale.md
 DATABASE_PREPARE_THRESHOLD = env_int("DATABASE_PREPARE_THRESHOLD", 0 if DISABLE_SERVER_SIDE_CURSORS else 5)
 if DATABASE_PREPARE_THRESHOLD < 0:
     raise ImproperlyConfigured("DATABASE_PREPARE_THRESHOLD must be 0 (never prepare) or more.")

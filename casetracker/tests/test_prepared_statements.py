@@ -1,4 +1,4 @@
-"""PostgreSQL: a statement that repeats on a connection is prepared (casetracker.db.PreparingCursor).
+"""PostgreSQL: a statement that repeats on a connection is prepared (casetracker.prepared.PreparingCursor).
 
 The values stay in the statement's text (Django's client-side binding), so a prepared statement is
 one text with its values: it answers exactly what the unprepared statement answers, and a text with
