@@ -28,7 +28,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Case, IntegerField, Model, OuterRef, Q, QuerySet, Value, When
 from django.db.models.signals import post_delete, post_save
 
@@ -147,9 +147,53 @@ def entry_for(obj: Model, searchable: Searchable, level: str | None = None):
 
 
 def stored_level(obj: Model) -> str:
-    """``obj``'s level by the rule, as the database has it now (one query; loaded relations may be stale)."""
-    records = type(obj)._base_manager.filter(pk=obj.pk).annotate(search_level=level_expression(type(obj)))
-    return records.values_list("search_level", flat=True).first() or effective_level(obj)
+    """``obj``'s level by the rule, as the database has it now (one query; loaded relations may be stale).
+
+    The statement is the whole rule compiled for one primary key: it is compiled once per model and
+    database (:func:`_level_statement`) and run with each record's key, since building and compiling the
+    rule was most of the cost of saving a record.
+    """
+    model = type(obj)
+    alias = model._base_manager.filter(pk=obj.pk).db
+    statement = _level_statement(model, alias)
+    if statement is None:
+        records = model._base_manager.using(alias).filter(pk=obj.pk).annotate(search_level=level_expression(model))
+        return records.values_list("search_level", flat=True).first() or effective_level(obj)
+    sql, params, key_at = statement
+    params = list(params)
+    params[key_at] = model._meta.pk.get_db_prep_value(obj.pk, connections[alias])
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return (row[0] if row else None) or effective_level(obj)
+
+
+#: A key no record has, standing for the record's key while the rule is compiled.
+_KEY_STANDIN = -7_348_291_065_113
+#: (model label, database alias) → (SQL, parameters, index of the record's key among them), or ``None`` where
+#: the key could not be told apart from the rule's own parameters. The rule holds content type ids, which a
+#: flushed test database renumbers: emptied whenever migrations run (``flush`` runs ``post_migrate`` too).
+_LEVEL_STATEMENTS: dict[tuple[str, str], tuple[str, tuple, int] | None] = {}
+
+
+def _level_statement(model: type[Model], alias: str) -> tuple[str, tuple, int] | None:
+    key = (model._meta.label, alias)
+    if key not in _LEVEL_STATEMENTS:
+        statement = None
+        if isinstance(model._meta.pk, IntegerField):  # AutoField and BigAutoField too
+            records = model._base_manager.using(alias).filter(pk=_KEY_STANDIN)
+            records = records.annotate(search_level=level_expression(model)).values_list("search_level")[:1]
+            sql, params = records.query.get_compiler(alias).as_sql()
+            at = [index for index, value in enumerate(params) if value == _KEY_STANDIN]
+            if len(at) == 1:
+                statement = (sql, tuple(params), at[0])
+        _LEVEL_STATEMENTS[key] = statement
+    return _LEVEL_STATEMENTS[key]
+
+
+def forget_level_statements(**kwargs) -> None:
+    """``pre_migrate``/``post_migrate``: content types may be renumbered; compile the rule again."""
+    _LEVEL_STATEMENTS.clear()
 
 
 def search_index_update(obj: Model) -> None:

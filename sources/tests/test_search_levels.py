@@ -165,3 +165,50 @@ def test_query_count_does_not_grow_with_hits(hits, staff_user, django_assert_max
     with django_assert_max_num_queries(12):
         body = client.get("/api/v1/search/", {"q": "zqwmarker"}).json()
     assert body["count"] == 2 * hits
+
+
+def test_the_rule_is_compiled_once_per_model_and_answers_for_each_record():
+    """A save compiles the whole rule once per model and database, then runs it with each record's key: the
+    levels are the rule's, record by record (a citation of a confidential person, of a public case …)."""
+    from sources import search
+
+    search.forget_level_statements()
+    people = {level: PersonFactory(confidentiality=level) for level in (PUBLIC, RESTRICTED, CONFIDENTIAL)}
+    citations = {level: CitationFactory(source=SourceFactory(), content_object=people[level]) for level in people}
+    compiled = set(search._LEVEL_STATEMENTS)
+    assert {"people.Person", "sources.Citation"} <= {label for label, _alias in compiled}
+    assert all(search._LEVEL_STATEMENTS[key] is not None for key in compiled)
+
+    with CaptureQueriesContext(connection) as queries:
+        another = PersonFactory(confidentiality=CONFIDENTIAL)
+    assert set(search._LEVEL_STATEMENTS) == compiled  # nothing compiled again
+    level_queries = [q["sql"] for q in queries if "search_level" in q["sql"]]
+    assert len(level_queries) == 1 and str(another.pk) in level_queries[0]
+
+    for level in people:
+        assert search.stored_level(people[level]) == effective_level(people[level]) == level
+        assert stored(citations[level]) == effective_level(citations[level]) == level
+    assert_in_step()
+
+
+def test_the_compiled_rule_is_forgotten_when_migrations_run():
+    """The rule holds content type ids, which flushing a database (tests) renumbers: ``flush`` and
+    ``migrate`` send ``pre_migrate``/``post_migrate``, and the next save compiles the rule again."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    from sources import search
+
+    PersonFactory()
+    assert search._LEVEL_STATEMENTS
+    post_migrate.send(
+        sender=apps.get_app_config("sources"),
+        app_config=apps.get_app_config("sources"),
+        verbosity=0,
+        interactive=False,
+        using="default",
+        apps=apps,
+        plan=[],
+    )
+    assert not search._LEVEL_STATEMENTS
+    assert stored(PersonFactory(confidentiality=RESTRICTED)) == RESTRICTED
