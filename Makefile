@@ -46,7 +46,7 @@ run: setup
 
 ## test: set everything up and run the whole test suite (SQLite unless DATABASE_URL is set), spread over the
 ## cores with pytest-xdist (each worker has its own test database)
-XDIST ?= -n auto
+XDIST ?= -n auto --maxschedchunk 1
 test: install browser gettext clients
 	$(PY) -m pytest $(XDIST)
 

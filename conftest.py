@@ -3,6 +3,24 @@
 import pytest
 from django.contrib.auth.models import Permission
 
+#: what a test marked ``slow`` without ``seconds=`` is taken to last
+SLOW_SECONDS = 10
+
+
+def pytest_collection_modifyitems(config, items):
+    """The longest tests first: ``@pytest.mark.slow(seconds=…)`` says about how long (``slow`` alone: 10 s).
+
+    pytest-xdist then hands out tests one or two at a time (``--maxschedchunk 1``, ``make test``), so each
+    long test starts while the other workers still have short ones to run, instead of one worker running
+    the last long test alone at the end. Stable: otherwise collection order.
+    """
+
+    def seconds(item) -> int:
+        marker = item.get_closest_marker("slow")
+        return 0 if marker is None else marker.kwargs.get("seconds", SLOW_SECONDS)
+
+    items.sort(key=seconds, reverse=True)
+
 
 @pytest.fixture(autouse=True)
 def _axes_off_unless_asked(settings):

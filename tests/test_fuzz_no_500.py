@@ -456,6 +456,7 @@ def assert_no_server_error(fuzzer: Fuzzer, summary: str) -> None:
     assert not fuzzer.failures, f"{summary}:\n{shown}"
 
 
+@pytest.mark.slow(seconds=140)
 def test_no_admin_page_form_or_filter_gives_a_server_error_to_a_superuser(superuser):
     records()
     client = Client(raise_request_exception=False)
@@ -468,6 +469,7 @@ def test_no_admin_page_form_or_filter_gives_a_server_error_to_a_superuser(superu
     assert_no_server_error(fuzzer, report(fuzzer, started, f"admin, {len(pages)} URLs ({rendered} pages rendered)"))
 
 
+@pytest.mark.slow(seconds=75)
 def test_no_api_route_gives_a_server_error_to_a_superuser(superuser):
     records()
     client = Client(raise_request_exception=False)
@@ -480,6 +482,7 @@ def test_no_api_route_gives_a_server_error_to_a_superuser(superuser):
     assert_no_server_error(fuzzer, report(fuzzer, started, f"API, {len(urls)} URLs"))
 
 
+@pytest.mark.slow(seconds=30)
 def test_no_login_form_or_public_route_gives_a_server_error_to_anyone(settings, superuser):
     records()
     settings.AXES_ENABLED = True  # the lockout records user names: an absurd one must not break it

@@ -6,6 +6,8 @@ import django.db.models.functions.comparison
 from django.conf import settings
 from django.db import migrations, models
 
+from casetracker.migration_operations import alter_field_labels_together
+
 
 class Migration(migrations.Migration):
 
@@ -1181,3 +1183,6 @@ class Migration(migrations.Migration):
             field=casetracker.approximate_dates.ApproximateDateField(blank=True, db_index=True, help_text='When the verdict was given.', null=True, verbose_name='verdict date'),
         ),
     ]
+
+    # Label changes only: one state reload per model instead of one per field (casetracker.migration_operations).
+    operations = alter_field_labels_together(operations)

@@ -319,7 +319,7 @@ def test_no_change_list_or_search_shows_a_protected_record(world, restricted_use
             assert_no_secret(response, f"{changelist}?{params}")
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=25)
 def test_every_filter_link_of_every_change_list_shows_no_protected_record(world, restricted_user, as_user):
     client = as_user(restricted_user)
     for model, _model_admin in registered_admins():

@@ -236,7 +236,7 @@ def run_schemathesis(config: dict) -> list[str]:
     return sorted(set(problems))
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=100)
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("wsgi_transport_without_socket_options")
 def test_schemathesis_finds_nothing_for_anonymous_clients(settings, api_records):
@@ -274,7 +274,7 @@ CHANGE_FEED_CURSOR = {
 }
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=300)
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("wsgi_transport_without_socket_options")
 def test_schemathesis_finds_nothing_for_staff_with_a_token(settings, api_records, senior_user):

@@ -4,6 +4,8 @@ import casetracker.approximate_dates
 import django.db.models.deletion
 from django.db import migrations, models
 
+from casetracker.migration_operations import alter_field_labels_together
+
 
 class Migration(migrations.Migration):
 
@@ -373,3 +375,6 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(auto_now=True, help_text='When the record was last changed.', verbose_name='updated'),
         ),
     ]
+
+    # Label changes only: one state reload per model instead of one per field (casetracker.migration_operations).
+    operations = alter_field_labels_together(operations)

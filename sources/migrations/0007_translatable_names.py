@@ -6,6 +6,8 @@ import sources.models
 from django.conf import settings
 from django.db import migrations, models
 
+from casetracker.migration_operations import alter_field_labels_together
+
 
 class Migration(migrations.Migration):
 
@@ -363,3 +365,6 @@ class Migration(migrations.Migration):
             field=models.URLField(blank=True, help_text='Where it can be read online, if anywhere.', max_length=1000, verbose_name='url'),
         ),
     ]
+
+    # Label changes only: one state reload per model instead of one per field (casetracker.migration_operations).
+    operations = alter_field_labels_together(operations)

@@ -24,6 +24,7 @@ def _migrate(targets):
     return executor.loader.project_state([target for target in targets if target[1] is not None]).apps
 
 
+@pytest.mark.slow(seconds=120)
 @pytest.mark.django_db(transaction=True)
 def test_sources_and_citations_survive_the_move_with_their_permissions_and_log_entries():
     executor = MigrationExecutor(connection)

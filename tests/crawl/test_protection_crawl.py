@@ -234,7 +234,7 @@ ROLE_NAMES = list(ROLES)
 
 
 pytestmark = [
-    pytest.mark.slow,
+    pytest.mark.slow(seconds=120),
     pytest.mark.django_db,
     pytest.mark.usefixtures("_crawl_without_throttling", "_quiet_4xx"),
 ]
