@@ -47,8 +47,10 @@ run: setup
 ## test: set everything up and run the whole test suite (SQLite unless DATABASE_URL is set), spread over the
 ## cores with pytest-xdist (each worker has its own test database)
 XDIST ?= -n auto --maxschedchunk 1
+## the slowest tests are listed at the end of each run (CI's log shows where the time goes)
+DURATIONS ?= --durations=25
 test: install browser gettext clients
-	$(PY) -m pytest $(XDIST)
+	$(PY) -m pytest $(XDIST) $(DURATIONS)
 
 ## test-fast: the quick check while working: everything but the tests marked slow (browser, schemathesis,
 ## the fuzzer, the crawl, subprocesses, backups, outages), spread over the cores with pytest-xdist
@@ -57,7 +59,7 @@ test-fast: install
 
 ## test-postgres: the same suite against PostgreSQL
 test-postgres: install browser gettext clients
-	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest $(XDIST)
+	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest $(XDIST) $(DURATIONS)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
