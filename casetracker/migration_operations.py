@@ -24,9 +24,6 @@ class AlterFieldLabels(Operation):
         self.operations = list(operations)
         super().__init__()
 
-    def deconstruct(self):
-        return (self.__class__.__qualname__, [], {"model_name": self.model_name, "operations": self.operations})
-
     @cached_property
     def model_name_lower(self) -> str:
         return self.model_name.lower()
