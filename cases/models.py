@@ -6,6 +6,7 @@ Every record can be tied to the documents that support it through
 that others depend on are protected from deletion.
 """
 
+import functools
 import re
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from casetracker.approximate_dates import Age, ApproximateDate, ApproximateDateField, age_at, known, with_as_of
@@ -1410,6 +1411,13 @@ def term_in_words(months: int | None, qualifier: str = "") -> str:
     (``7 лет 6 месяцев``, ``7 жыл 6 ай``), which :func:`parse_term` reads back."""
     if months is None:
         return ""
+    return _term_in_words(get_language(), months, qualifier or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_in_words(language: str | None, months: int, qualifier: str) -> str:
+    """:func:`term_in_words` for one language, worked out once: a list or an export writes the same few
+    hundred terms over and over, and each ``ngettext`` looks the phrase up in the language's catalogues."""
     years, rest = divmod(months, 12)
     parts = []
     if years:

@@ -248,6 +248,12 @@ API_EXACT_COUNT_LIMIT = env_int("API_EXACT_COUNT_LIMIT", 1_000)
 if API_EXACT_COUNT_LIMIT < 1:
     raise ImproperlyConfigured("API_EXACT_COUNT_LIMIT must be at least 1 (matches counted exactly before estimating).")
 
+# A list's count, for the same filter and reader, is kept this many seconds in the shared cache and
+# forgotten at the next write of any record (casetracker.api.counts); 0 counts on every request.
+API_COUNT_CACHE_SECONDS = env_int("API_COUNT_CACHE_SECONDS", 10)
+if API_COUNT_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("API_COUNT_CACHE_SECONDS must be 0 (count every time) or more.")
+
 # API tokens (django-rest-knox): stored as digests, valid for API_TOKEN_TTL_HOURS from issue, revoked
 # when the user's password changes (casetracker.accounts.tokens). "Authorization: Token <token>".
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 10)

@@ -28,6 +28,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from .counts import cached_count
 from .fields import NO_NUL
 
 DEFAULT_PAGE_SIZE = 50
@@ -106,13 +107,17 @@ class BoundedCountPaginator(Paginator):
         matches = self.object_list.order_by()
         if matches._fields is None:
             matches = matches.values("pk")
+        counted, self.count_is_exact = cached_count(matches, lambda: self._count(matches))
+        return counted
+
+    def _count(self, matches) -> tuple[int, bool]:
+        """``(count, count_is_exact)`` of ``matches``, counted now."""
         if not self._bounded():
-            return matches.count()
+            return matches.count(), True
         counted = matches[: self.exact_limit + 1].count()
         if counted <= self.exact_limit:
-            return counted
-        self.count_is_exact = False
-        return max(planner_estimate(self.object_list), self.exact_limit + 1)
+            return counted, True
+        return max(planner_estimate(self.object_list), self.exact_limit + 1), False
 
     def validate_number(self, number):
         if self.count_is_exact:
