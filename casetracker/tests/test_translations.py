@@ -43,12 +43,18 @@ def extracted(tmp_path_factory):
     if shutil.which("xgettext") is None:
         pytest.fail("GNU gettext's xgettext is needed to extract the strings: apt-get install gettext.")
     # makemessages walks the current directory and writes each file's strings to the `locale` directory
-    # beside it: run it in a temporary tree of links to our code with a copy of the catalogs as its
-    # `locale`, so the repository's catalogs are neither written nor read as the extraction.
+    # beside it: run it in a temporary copy of our code with a copy of the catalogs as its `locale`, so
+    # the repository's catalogs are neither written nor read as the extraction. A copy, not links: it
+    # writes a temporary `.py` beside each template it reads, which through links landed in the
+    # repository, where two workers extracting at once removed each other's.
     work = tmp_path_factory.mktemp("extract")
     for entry in ROOT.iterdir():
-        if entry.name not in NOT_EXTRACTED and not entry.name.startswith("."):
-            (work / entry.name).symlink_to(entry)
+        if entry.name in NOT_EXTRACTED or entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, work / entry.name, ignore=shutil.ignore_patterns("__pycache__", "tests"))
+        elif entry.suffix in EXTRACTED_SUFFIXES:
+            shutil.copy(entry, work / entry.name)
     for language in LANGUAGES:
         target = work / "locale" / language / "LC_MESSAGES"
         target.mkdir(parents=True)
@@ -65,10 +71,23 @@ def extracted(tmp_path_factory):
 
 
 #: what the extraction leaves out (the same as `make translations` ignores), and the catalogs themselves
-NOT_EXTRACTED = {"locale", "bench", "fixtures", "node_modules", "clients", "staticfiles", "tests", "artifacts", "docs"}
+NOT_EXTRACTED = {
+    "locale",
+    "bench",
+    "fixtures",
+    "node_modules",
+    "clients",
+    "staticfiles",
+    "tests",
+    "artifacts",
+    "docs",
+    "media",
+}
+#: the files makemessages reads strings from (Python, templates, text)
+EXTRACTED_SUFFIXES = {".py", ".html", ".txt"}
 
 
-# Run in the temporary tree (its links are followed: `symlinks=True`), with LOCALE_PATHS at its copy of the catalogs.
+# Run in the temporary tree, with LOCALE_PATHS at its copy of the catalogs.
 EXTRACT = """
 import os, sys
 sys.path.insert(0, sys.argv[2])  # the code is imported from the repository itself
@@ -78,7 +97,7 @@ from django.conf import settings
 django.setup()
 settings.LOCALE_PATHS = [sys.argv[1]]
 from django.core.management import call_command
-call_command("makemessages", locale=["ru", "kk"], no_obsolete=True, no_location=True, verbosity=0, symlinks=True,
+call_command("makemessages", locale=["ru", "kk"], no_obsolete=True, no_location=True, verbosity=0,
              ignore_patterns=[".venv/*", "bench/*", "fixtures/*", "node_modules/*", "staticfiles/*", "tests/*",
                               "*/tests/*", "artifacts/*"])
 """
