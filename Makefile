@@ -27,7 +27,7 @@ messages: $(VENV)/.installed
 translations: install
 	$(PY) manage.py makemessages --locale ru --locale kk --no-obsolete --no-location --ignore '.venv/*' \
 	  --ignore 'bench/*' --ignore 'fixtures/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' --ignore 'tests/*' \
-	  --ignore '*/tests/*' --ignore 'artifacts/*'
+	  --ignore '*/tests/*' --ignore 'artifacts/*' --ignore 'media/*'
 	$(MAKE) messages
 
 ## translations-check: fails naming every string of ours without a Russian or Kazakh translation, fuzzy, or with a

@@ -78,13 +78,10 @@ def forget_counts() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def _forget_after_commit() -> None:
-    forget_counts()
-
-
 def _pending(connection) -> bool:
-    """Whether ``connection`` is in a transaction that has written records and not yet committed."""
-    return connection.in_atomic_block and any(func is _forget_after_commit for _, func, _ in connection.run_on_commit)
+    """Whether ``connection`` is in a transaction that has written records and not yet committed (it holds
+    :func:`forget_counts` to run at commit)."""
+    return connection.in_atomic_block and any(func is forget_counts for _, func, _ in connection.run_on_commit)
 
 
 _STALE = "casetracker_counts_stale"
@@ -106,7 +103,7 @@ def _wrapper_for(connection):
             return execute(sql, params, many, context)
         if connection.in_atomic_block:
             if not _pending(connection):
-                connection.on_commit(_forget_after_commit)
+                connection.on_commit(forget_counts)
             return execute(sql, params, many, context)
         # Autocommit: once before (the change may be visible as soon as it runs) and once after (a count
         # taken meanwhile saw the rows before it): at this connection's next statement, the end of the

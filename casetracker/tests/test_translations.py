@@ -99,7 +99,7 @@ settings.LOCALE_PATHS = [sys.argv[1]]
 from django.core.management import call_command
 call_command("makemessages", locale=["ru", "kk"], no_obsolete=True, no_location=True, verbosity=0,
              ignore_patterns=[".venv/*", "bench/*", "fixtures/*", "node_modules/*", "staticfiles/*", "tests/*",
-                              "*/tests/*", "artifacts/*"])
+                              "*/tests/*", "artifacts/*", "media/*"])
 """
 
 
