@@ -8,6 +8,7 @@ it would in the admin, never as a 500.
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 
 from django.conf import settings
@@ -246,6 +247,10 @@ def _iso_datetime(field) -> bool:
     )
 
 
+#: each serializer class's fields as ``ModelSerializer.get_fields`` builds them, unbound (see ``get_fields``)
+_BUILT_FIELDS: dict[type, dict] = {}
+
+
 class RecordSerializer(serializers.ModelSerializer):
     """Base for every resource serializer.
 
@@ -272,9 +277,17 @@ class RecordSerializer(serializers.ModelSerializer):
     names_relation: str | None = None
 
     def get_fields(self):
+        # DRF builds a model serializer's fields anew for every serializer, looking the model's fields up and
+        # working out each one's arguments (about 2 ms for a sentence, on every request). They depend only on
+        # the class (its Meta and declared fields), so they are built once per class and each serializer gets
+        # its own copy, as DRF itself copies declared fields (``Field.__deepcopy__`` makes each one afresh
+        # from the arguments it was made with).
+        built = _BUILT_FIELDS.get(type(self))
+        if built is None:
+            built = _BUILT_FIELDS[type(self)] = super().get_fields()
+        fields = copy.deepcopy(built)
         # The field-level rule (casetracker.visibility.FIELD_RULES): a field the reader may not see is neither
         # shown nor accepted, as if the model did not have it.
-        fields = super().get_fields()
         user = getattr(self.context.get("request"), "user", None)
         for name in hidden_fields(self.Meta.model, user):
             fields.pop(name, None)
