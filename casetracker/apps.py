@@ -15,13 +15,14 @@ class CasetrackerConfig(AppConfig):
     def ready(self):
         from django.db.models import IntegerField
 
-        from . import roles, search_text
+        from . import durability, roles, search_text
         from .api import counts
         from .db import IntegerIn, prepare_repeated_statements
 
         IntegerField.register_lookup(IntegerIn)
         connection_created.connect(prepare_repeated_statements, dispatch_uid="casetracker.prepare_statements")
         connection_created.connect(counts.install, dispatch_uid="casetracker.forget_counts_on_write")
+        connection_created.connect(durability.install, dispatch_uid="casetracker.records_wait_for_the_disk")
         request_finished.connect(counts.forget_after_request, dispatch_uid="casetracker.forget_counts_after_request")
         search_text.connect()
 

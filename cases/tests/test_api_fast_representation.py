@@ -8,11 +8,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory, force_authenticate
 
 from cases.api.urls import router as cases_router
 from cases.tests.api_data import seed_and_synthetic_rolled_back
-from casetracker.api.serializers import RecordSerializer, representation_plan
+from casetracker.api.serializers import LoadedRelations, RecordSerializer, representation_plan
 from people.api.urls import router as people_router
 from sources.api.urls import router as sources_router
 
@@ -86,9 +87,33 @@ def test_plan_reads_plain_columns_and_leaves_the_rest_to_drf():
     assert plan["id"][0] == "id"
     assert plan["note"] == ("note", (str,))  # text DRF would return unchanged
     assert plan["start"][0] == "start"  # an approximate date: its descriptor only converts what is assigned
-    # a link, a brief, a nested figure, a computed label: through DRF
-    for name in ("url", "defendant", "person", "term", "status_display"):
+    # briefs of records loaded with the sentence: read from those records, by the names they are cached under
+    assert plan["defendant"][0] == LoadedRelations(["defendant"])
+    assert plan["person"][0] == LoadedRelations(["defendant", "person"])
+    assert plan["trial"][0] == LoadedRelations(["trial"])
+    # a link, a nested figure, a computed label: through DRF
+    for name in ("url", "term", "status_display"):
         assert plan[name][0] is None, name
+
+
+def test_briefs_of_records_not_loaded_with_the_row_go_through_drf():
+    """Without ``select_related`` (or with a link left empty) the plan's brief falls back to DRF's own reading."""
+    from cases.api.serializers import SentenceSerializer
+    from cases.models import Sentence
+    from cases.tests.factories import SentenceFactory
+
+    SentenceFactory(trial=None)
+    request = APIRequestFactory().get("/api/v1/sentences/")
+    context = {"request": Request(request)}
+    for sentence in (
+        Sentence.objects.get(),
+        Sentence.objects.select_related("defendant__person", "defendant__case", "trial__case").get(),
+    ):
+        serializer = SentenceSerializer(sentence, context=context)
+        drf = serializers.ModelSerializer.to_representation(serializer, sentence)
+        fast = serializer.data
+        assert dict(fast) == dict(drf)
+        assert fast["trial"] is None and fast["person"]["id"] == sentence.defendant.person_id
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Almaty", "America/St_Johns"])

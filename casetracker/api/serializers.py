@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField
-from rest_framework.relations import PKOnlyObject
+from rest_framework.relations import PKOnlyObject, RelatedField
 from rest_framework.settings import api_settings
 
 from casetracker.approximate_dates import ApproximateDateField as ApproximateDateModelField
@@ -226,8 +227,33 @@ def representation_plan(serializer, model) -> list[tuple]:
                         keep = types
                 if _iso_datetime(field):
                     keep = ISO_DATETIME
+        elif isinstance(field, BriefRelatedField):
+            column = _loaded_relation_path(field, model)
         plan.append((field.field_name, column, keep, field))
     return plan
+
+
+class LoadedRelations(tuple):
+    """The plan's mark for a brief read through forward relations already loaded with the record (their
+    cache names, in order): ``("defendant", "person")`` for a sentence's person."""
+
+
+def _loaded_relation_path(field, model) -> LoadedRelations | None:
+    """For a brief whose source is a chain of forward foreign keys read through Django's own descriptors and
+    DRF's own ``get_attribute`` (``defendant.person``): the names the loaded records are cached under."""
+    if type(field).get_attribute is not RelatedField.get_attribute or field.use_pk_only_optimization():
+        return None
+    names = []
+    for attr in field.source_attrs:
+        descriptor = getattr(model, attr, None)
+        if not (
+            isinstance(descriptor, ForwardManyToOneDescriptor)
+            and type(descriptor).__get__ is ForwardManyToOneDescriptor.__get__
+        ):
+            return None
+        names.append(descriptor.field.cache_name)
+        model = descriptor.field.related_model
+    return LoadedRelations(names) if names else None
 
 
 #: the plan's mark for a date and time DRF writes in ISO 8601 in the current time zone (see ``to_representation``)
@@ -246,6 +272,8 @@ def _iso_datetime(field) -> bool:
         and str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
     )
 
+
+_NOT_LOADED = object()
 
 #: each serializer class's fields as ``ModelSerializer.get_fields`` builds them, unbound (see ``get_fields``)
 _BUILT_FIELDS: dict[type, dict] = {}
@@ -315,7 +343,21 @@ class RecordSerializer(serializers.ModelSerializer):
         representation = {}
         zone = None
         for name, column, keep, field in plan:
-            if column is not None and column in row:
+            if type(column) is LoadedRelations:
+                # A brief of a record loaded with this one (select_related): DRF's walk over the source path
+                # (checks for mappings and callables at every step), without the walk.
+                related = instance
+                for cache_name in column:
+                    if related is None:  # an empty link part way (DRF then skips the field): DRF's path
+                        related = _NOT_LOADED
+                        break
+                    related = related._state.fields_cache.get(cache_name, _NOT_LOADED)
+                    if related is _NOT_LOADED:
+                        break
+                if related is not _NOT_LOADED:
+                    representation[name] = None if related is None else field.to_representation(related)
+                    continue
+            elif column is not None and column in row:
                 value = row[column]
                 if value is None:
                     representation[name] = None
