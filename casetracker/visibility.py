@@ -397,8 +397,26 @@ def restrict(
     """
     if queryset is None or not restricts(user) or not is_governed(queryset.model):
         return queryset
-    where = condition(queryset.model, visible_levels(user), cited=cited, cited_checked=cited_checked)
-    return queryset if where is None else queryset.filter(where)
+    levels = visible_levels(user)
+    plain = cited is None and not cited_checked
+    if plain and _narrowed_to(queryset) == levels:
+        # Already narrowed to these levels (a selector, the viewset and the filters each ask): the same
+        # condition again would only lengthen the SQL and its planning.
+        return queryset
+    where = condition(queryset.model, levels, cited=cited, cited_checked=cited_checked)
+    if where is None:
+        return queryset
+    narrowed = queryset.filter(where)
+    if plain and isinstance(narrowed, RestrictedQuerySet):
+        narrowed._narrowed_to_levels = levels
+    return narrowed
+
+
+def _narrowed_to(queryset: QuerySet) -> list[str] | None:
+    """The levels ``queryset`` was narrowed to by :func:`restrict` (None: not known to be narrowed)."""
+    if queryset.query.combinator:  # a union holds other queries, narrowed or not
+        return None
+    return getattr(queryset, "_narrowed_to_levels", None)
 
 
 def hidden(queryset: QuerySet, user) -> QuerySet:
@@ -410,7 +428,29 @@ def hidden(queryset: QuerySet, user) -> QuerySet:
 
 
 class RestrictedQuerySet(models.QuerySet):
-    """The queryset of every model the rule covers: ``Model.objects.restrict(user)``."""
+    """The queryset of every model the rule covers: ``Model.objects.restrict(user)``.
+
+    A queryset :func:`restrict` narrowed remembers the levels it was narrowed to, and so does every queryset
+    made from it by narrowing (``filter``, ``order_by``, slicing …), so that asking again adds nothing. What
+    may widen it forgets: ``|`` and ``^`` with another queryset, and unions (see :func:`_narrowed_to`).
+    """
+
+    _narrowed_to_levels: list[str] | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._narrowed_to_levels = self._narrowed_to_levels
+        return clone
+
+    def __or__(self, other):
+        combined = super().__or__(other)
+        combined._narrowed_to_levels = None
+        return combined
+
+    def __xor__(self, other):
+        combined = super().__xor__(other)
+        combined._narrowed_to_levels = None
+        return combined
 
     def restrict(self, user):
         """The records ``user`` may see."""
