@@ -22,7 +22,7 @@ setting away with it, as Django takes away the on-commit marks made inside it. O
 
 from __future__ import annotations
 
-from casetracker.api.counts import writes_records
+from casetracker.api.counts import holds_on_commit, writes_records
 
 #: for the current transaction only: its commit need not wait for the log to reach the disk
 NO_WAIT = "set_config('synchronous_commit', 'off', true)"
@@ -38,19 +38,15 @@ def _wrote_records() -> None:
     """On-commit mark: this transaction has written a record, so it waits for the disk."""
 
 
-def _marked(connection, mark) -> bool:
-    return any(func is mark for _, func, _ in connection.run_on_commit)
-
-
 def may_skip_the_wait(connection) -> bool:
     """Whether a cache write on ``connection`` may ask not to wait for the disk: not when its transaction has
     already written a record (that record's commit must wait)."""
-    return not (connection.in_atomic_block and _marked(connection, _wrote_records))
+    return not holds_on_commit(connection, _wrote_records)
 
 
 def mark_no_wait(connection) -> None:
     """Note that the current transaction of ``connection`` has just run :data:`NO_WAIT`."""
-    if connection.in_atomic_block and not _marked(connection, _no_wait):
+    if connection.in_atomic_block and not holds_on_commit(connection, _no_wait):
         connection.on_commit(_no_wait)
 
 
@@ -59,11 +55,11 @@ def _wrapper_for(connection):
         if (
             connection.in_atomic_block
             and isinstance(sql, str)
-            and not _marked(connection, _wrote_records)
+            and not holds_on_commit(connection, _wrote_records)
             and writes_records(sql)
         ):
             connection.on_commit(_wrote_records)
-            if _marked(connection, _no_wait):
+            if holds_on_commit(connection, _no_wait):
                 execute(WAIT, None, False, context)
         return execute(sql, params, many, context)
 

@@ -78,10 +78,16 @@ def forget_counts() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
+def holds_on_commit(connection, func) -> bool:
+    """Whether ``connection``'s current transaction holds ``func`` to run when it commits: a mark of something
+    the transaction did, which Django drops with the savepoint it was made in if that is rolled back."""
+    return connection.in_atomic_block and any(held is func for _, held, _ in connection.run_on_commit)
+
+
 def _pending(connection) -> bool:
     """Whether ``connection`` is in a transaction that has written records and not yet committed (it holds
     :func:`forget_counts` to run at commit)."""
-    return connection.in_atomic_block and any(func is forget_counts for _, func, _ in connection.run_on_commit)
+    return holds_on_commit(connection, forget_counts)
 
 
 _STALE = "casetracker_counts_stale"
